@@ -1,0 +1,173 @@
+#include "app/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "auth/password_hash.h"
+#include "core/embedded.h"
+#include "core/password_policy.h"
+#include "core/random.h"
+#include "org/org_routes.h"
+#include "store/migrate.h"
+
+namespace zhifa::app {
+
+using core::Err;
+using core::ErrorCode;
+using http::Ctx;
+using http::Response;
+
+core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
+  std::unique_ptr<App> app(new App(config));
+  std::string url = config.DatabaseUrl();
+  if (url.rfind("sqlite:", 0) == 0) {
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    std::filesystem::path db_path(url.substr(7));
+    if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
+    if (ec) {
+      return Err(ErrorCode::kUnavailable, "无法创建数据目录 " + config.data_dir + ": " + ec.message(),
+                 "cannot create data directory " + config.data_dir + ": " + ec.message(),
+                 "ZHIFA_DATA_DIR");
+    }
+  }
+  auto db = store::Open(url, config.store);
+  if (!db) return db.error();
+  app->db_ = std::move(*db);
+  app->bus_ = std::make_unique<record::CommandBus>(*app->db_);
+  app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_);
+  app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
+  app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
+  return app;
+}
+
+core::Result<int> App::Migrate() { return store::Migrate(*db_); }
+
+core::Result<std::string> App::Bootstrap() {
+  auto seeded = org_->SeedIfEmpty(record::Actor{});
+  if (!seeded) return seeded.error();
+  if (*seeded) spdlog::info("seeded the organisation tree (济南市)");
+  std::string password = config_.admin_password;
+  bool generated = false;
+  if (password.empty()) {
+    auto token = core::RandomToken(12);
+    if (!token) return token.error();
+    password = "Zf-" + *token + "9a";  // meets the complexity rule: upper, lower, digit, symbol
+    generated = true;
+  } else if (auto st = core::CheckPasswordComplexity(password, "admin", config_.auth.password,
+                                                     "ZHIFA_ADMIN_PASSWORD");
+             !st) {
+    return st.error();
+  }
+  auto made = auth_->EnsureAdministrators(password);
+  if (!made) return made.error();
+  if (!*made) return std::string();
+  if (generated) {
+    std::cout << "\n  首次启动：已创建管理员账号 admin（系统管理员）、secadmin（安全管理员）、"
+                 "auditadmin（安全审计员）\n"
+              << "  First start: created administrators admin, secadmin, auditadmin\n"
+              << "  初始密码 / initial password: " << password << "\n"
+              << "  (shown once; set ZHIFA_ADMIN_PASSWORD to choose it)\n\n"
+              << std::flush;
+  }
+  return password;
+}
+
+namespace {
+
+std::string_view MimeType(std::string_view path) {
+  auto dot = path.rfind('.');
+  std::string_view ext = dot == std::string_view::npos ? "" : path.substr(dot + 1);
+  if (ext == "html") return "text/html; charset=utf-8";
+  if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
+  if (ext == "css") return "text/css; charset=utf-8";
+  if (ext == "json") return "application/json";
+  if (ext == "svg") return "image/svg+xml";
+  if (ext == "png") return "image/png";
+  if (ext == "ico") return "image/x-icon";
+  if (ext == "woff2") return "font/woff2";
+  if (ext == "woff") return "font/woff";
+  if (ext == "ttf") return "font/ttf";
+  if (ext == "txt") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+void RegisterStatic(http::Router& router) {
+  router.SetFallback([](Ctx& ctx) {
+    const auto& req = ctx.req;
+    if (req.method != "GET" && req.method != "HEAD") {
+      return http::ErrorResponse(req, Err(ErrorCode::kNotFound, "页面不存在", "not found"));
+    }
+    std::string path = req.path;
+    if (path.find("..") != std::string::npos) {
+      return http::ErrorResponse(req, Err(ErrorCode::kNotFound, "页面不存在", "not found"));
+    }
+    std::string rel = path.size() > 1 ? path.substr(1) : "index.html";
+    auto file = core::FindEmbedded(embed::web(), rel);
+    bool spa = false;
+    if (!file) {
+      // History-mode routes (no file extension) get the SPA's index.html.
+      auto last = rel.substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1);
+      if (last.find('.') == std::string::npos) {
+        file = core::FindEmbedded(embed::web(), "index.html");
+        spa = true;
+        rel = "index.html";
+      }
+    }
+    if (!file) {
+      if (embed::web().empty()) {
+        return Response::Text(200,
+                              "zhifa: the web UI was not built into this binary (run `make "
+                              "web` before building).\n");
+      }
+      return http::ErrorResponse(req, Err(ErrorCode::kNotFound, "页面不存在: " + path,
+                                          "not found: " + path));
+    }
+    Response r = Response::Text(200, std::string(*file), std::string(MimeType(rel)));
+    if (!spa && rel.rfind("assets/", 0) == 0) {
+      r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+    } else {
+      r.headers.emplace_back("Cache-Control", "no-cache");
+    }
+    return r;
+  });
+}
+
+void App::BuildRoutes() {
+  router_.SetAuthenticator(authenticator_.get());
+  http::RouteOptions open;
+  open.auth = false;
+  open.summary = "Liveness";
+  router_.Add("GET", "/healthz", open, [](Ctx&) { return Response::Text(200, "ok\n"); });
+  open.summary = "Readiness: the database answers";
+  router_.Add("GET", "/readyz", open, [this](Ctx& ctx) {
+    auto st = db_->Ping();
+    if (!st) return http::ErrorResponse(ctx.req, st.error());
+    return Response::Text(200, "ready\n");
+  });
+  open.summary = "Prometheus metrics";
+  router_.Add("GET", "/metrics", open, [this](Ctx&) {
+    return Response::Text(200, router_.MetricsText(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  open.summary = "OpenAPI 3 document";
+  router_.Add("GET", "/api/v1/openapi.json", open, [](Ctx&) {
+    auto doc = core::FindEmbedded(embed::data(), "openapi.json");
+    return Response::Text(200, std::string(doc.value_or("{}")), "application/json");
+  });
+  auth::RegisterAuthRoutes(router_, *auth_);
+  org::RegisterOrgRoutes(
+      router_, *org_, [this](int64_t user_id) { auth_->InvalidateUser(user_id); },
+      [this](const std::string& password, const std::string& username)
+          -> core::Result<std::string> {
+        ZHIFA_TRY(core::CheckPasswordComplexity(password, username, config_.auth.password,
+                                                "password"));
+        return auth::HashPassword(password);
+      });
+  RegisterStatic(router_);
+}
+
+}  // namespace zhifa::app

@@ -1,0 +1,51 @@
+// zhifa::app::App — wires the platform: database, migrations, command bus, services, routes,
+// the embedded web UI and the operational endpoints. One App per process.
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "auth/auth_routes.h"
+#include "auth/auth_service.h"
+#include "http/router.h"
+#include "org/org_service.h"
+#include "record/command_bus.h"
+#include "store/database.h"
+
+namespace zhifa::app {
+
+class App {
+ public:
+  // Opens the database and builds the services. Does not migrate.
+  static core::Result<std::unique_ptr<App>> Open(const Config& config);
+
+  // Applies migrations; returns how many ran.
+  core::Result<int> Migrate();
+  // First start: seeds the org tree and creates the three administrators. Prints a generated
+  // password once when ZHIFA_ADMIN_PASSWORD is unset. Returns the password it set, if any.
+  core::Result<std::string> Bootstrap();
+  // Builds the route table (API, operational endpoints, static UI).
+  void BuildRoutes();
+
+  const Config& config() const { return config_; }
+  store::Database& db() { return *db_; }
+  record::CommandBus& bus() { return *bus_; }
+  org::OrgService& org() { return *org_; }
+  auth::AuthService& auth() { return *auth_; }
+  http::Router& router() { return router_; }
+
+ private:
+  explicit App(Config config) : config_(std::move(config)) {}
+  Config config_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<record::CommandBus> bus_;
+  std::unique_ptr<org::OrgService> org_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<auth::SessionAuthenticator> authenticator_;
+  http::Router router_;
+};
+
+// Registers GET / HEAD for the embedded SPA (history fallback to index.html).
+void RegisterStatic(http::Router& router);
+
+}  // namespace zhifa::app

@@ -1,0 +1,141 @@
+#include "app/config.h"
+
+#include <cstdlib>
+#include <thread>
+#include <toml++/toml.h>
+
+namespace zhifa::app {
+
+using core::Err;
+using core::ErrorCode;
+
+std::string Config::DatabaseUrl() const {
+  if (!db_url.empty()) return db_url;
+  return "sqlite:" + data_dir + "/zhifa.db";
+}
+
+namespace {
+
+template <typename T>
+core::Status Read(const toml::table& t, const char* section, const char* key, T& out) {
+  auto node = t[section][key];
+  if (!node) return core::Ok();
+  if constexpr (std::is_same_v<T, bool>) {
+    if (auto v = node.template value<bool>()) {
+      out = *v;
+      return core::Ok();
+    }
+  } else if constexpr (std::is_integral_v<T>) {
+    if (auto v = node.template value<int64_t>()) {
+      out = static_cast<T>(*v);
+      return core::Ok();
+    }
+  } else {
+    if (auto v = node.template value<std::string>()) {
+      out = *v;
+      return core::Ok();
+    }
+  }
+  std::string name = std::string(section) + "." + key;
+  return Err(ErrorCode::kInvalidArgument, "配置项 " + name + " 的类型不对",
+             "configuration key " + name + " has the wrong type", name);
+}
+
+}  // namespace
+
+core::Result<Config> LoadConfig(const std::string& file_arg) {
+  Config c;
+  c.server.io_threads = std::max(1u, std::thread::hardware_concurrency());
+  std::string file = file_arg;
+  if (file.empty()) {
+    if (const char* f = std::getenv("ZHIFA_CONFIG")) file = f;
+  }
+  if (!file.empty()) {
+    toml::table t;
+    try {
+      t = toml::parse_file(file);
+    } catch (const toml::parse_error& e) {
+      std::string where = file + ":" + std::to_string(e.source().begin.line);
+      return Err(ErrorCode::kInvalidArgument,
+                 "配置文件 " + where + " 有误: " + std::string(e.description()),
+                 "configuration " + where + ": " + std::string(e.description()), "ZHIFA_CONFIG");
+    }
+    int64_t max_body = static_cast<int64_t>(c.server.max_body_bytes);
+    ZHIFA_TRY(Read(t, "data", "dir", c.data_dir));
+    ZHIFA_TRY(Read(t, "database", "url", c.db_url));
+    ZHIFA_TRY(Read(t, "database", "pool_size", c.store.read_pool_size));
+    ZHIFA_TRY(Read(t, "database", "max_batch", c.store.max_batch));
+    ZHIFA_TRY(Read(t, "server", "listen", c.server.listen));
+    ZHIFA_TRY(Read(t, "server", "io_threads", c.server.io_threads));
+    ZHIFA_TRY(Read(t, "server", "worker_threads", c.server.worker_threads));
+    ZHIFA_TRY(Read(t, "server", "max_body_bytes", max_body));
+    ZHIFA_TRY(Read(t, "server", "read_timeout_seconds", c.server.read_timeout_seconds));
+    ZHIFA_TRY(Read(t, "server", "idle_timeout_seconds", c.server.idle_timeout_seconds));
+    ZHIFA_TRY(Read(t, "server", "shutdown_grace_seconds", c.server.shutdown_grace_seconds));
+    ZHIFA_TRY(Read(t, "server", "access_log", c.server.access_log));
+    ZHIFA_TRY(Read(t, "auth", "max_failed_logins", c.auth.max_failed_logins));
+    ZHIFA_TRY(Read(t, "auth", "lockout_minutes", c.auth.lockout_minutes));
+    ZHIFA_TRY(Read(t, "auth", "session_hours", c.auth.session_hours));
+    ZHIFA_TRY(Read(t, "auth", "idle_minutes", c.auth.idle_minutes));
+    ZHIFA_TRY(Read(t, "auth", "password_max_age_days", c.auth.password.max_age_days));
+    ZHIFA_TRY(Read(t, "auth", "attempts_per_minute_per_ip", c.auth.attempts_per_minute_per_ip));
+    ZHIFA_TRY(Read(t, "auth", "require_admin_totp", c.auth.require_admin_totp));
+    ZHIFA_TRY(Read(t, "auth", "secure_cookies", c.auth.secure_cookies));
+    for (const auto& [k, v] : t) {
+      std::string section(k.str());
+      if (section != "data" && section != "database" && section != "server" && section != "auth") {
+        return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
+                   "unknown configuration section [" + section + "]", section);
+      }
+    }
+    if (max_body <= 0) {
+      return Err(ErrorCode::kInvalidArgument, "server.max_body_bytes 必须大于 0",
+                 "server.max_body_bytes must be positive", "server.max_body_bytes");
+    }
+    c.server.max_body_bytes = static_cast<uint64_t>(max_body);
+  }
+  if (const char* v = std::getenv("ZHIFA_DATA_DIR"); v && *v) c.data_dir = v;
+  if (const char* v = std::getenv("ZHIFA_DB"); v && *v) c.db_url = v;
+  if (const char* v = std::getenv("ZHIFA_LISTEN"); v && *v) c.server.listen = v;
+  if (const char* v = std::getenv("ZHIFA_ADMIN_PASSWORD"); v && *v) c.admin_password = v;
+  if (c.server.io_threads < 1 || c.server.worker_threads < 1) {
+    return Err(ErrorCode::kInvalidArgument, "线程数必须至少为 1", "thread counts must be ≥ 1",
+               "server.io_threads");
+  }
+  return c;
+}
+
+const char* ExampleConfig() {
+  return R"(# zhifa.toml — every key is optional; these are the defaults.
+[data]
+dir = "./zhifa-data"            # evidence, keys and the SQLite database live here
+
+[database]
+# url = "sqlite:./zhifa-data/zhifa.db"
+# url = "postgresql://zhifa@127.0.0.1:5432/zhifa"
+pool_size = 4                   # SQLite readers / PostgreSQL connections
+max_batch = 512                 # SQLite group commit: most writes per transaction
+
+[server]
+listen = "127.0.0.1:8080"
+# io_threads = <cores>
+worker_threads = 32             # blocking work: writes, password hashing
+max_body_bytes = 1048576
+read_timeout_seconds = 30
+idle_timeout_seconds = 75
+shutdown_grace_seconds = 20
+access_log = true
+
+[auth]
+max_failed_logins = 5           # then the account locks
+lockout_minutes = 15
+session_hours = 8
+idle_minutes = 30
+password_max_age_days = 90      # 0: never expire
+attempts_per_minute_per_ip = 20
+require_admin_totp = true       # 等保2.0 三级: administrators use a second factor
+secure_cookies = false          # true when served over HTTPS (also automatic with X-Forwarded-Proto)
+)";
+}
+
+}  // namespace zhifa::app

@@ -1,0 +1,35 @@
+// zhifa::app::Config — configuration from defaults, an optional TOML file and environment
+// variables (later wins). Defaults need no file: SQLite under ./zhifa-data, 127.0.0.1:8080.
+//
+// Environment: ZHIFA_CONFIG (TOML path), ZHIFA_DB (sqlite:PATH | postgresql://…),
+// ZHIFA_LISTEN (host:port), ZHIFA_DATA_DIR, ZHIFA_ADMIN_PASSWORD (first start only).
+#pragma once
+
+#include <string>
+
+#include "auth/auth_rules.h"
+#include "core/result.h"
+#include "http/server.h"
+#include "store/database.h"
+
+namespace zhifa::app {
+
+struct Config {
+  std::string data_dir = "./zhifa-data";
+  std::string db_url;  // empty → sqlite:<data_dir>/zhifa.db
+  http::ServerOptions server;
+  store::Options store;
+  auth::AuthPolicy auth;
+  std::string admin_password;  // from ZHIFA_ADMIN_PASSWORD
+
+  std::string DatabaseUrl() const;
+};
+
+// Loads the configuration. `file` overrides ZHIFA_CONFIG when non-empty. Errors:
+// kInvalidArgument naming the key (e.g. "server.listen") or the file and line of a TOML error.
+core::Result<Config> LoadConfig(const std::string& file = {});
+
+// The documented example configuration (zhifa.example.toml).
+const char* ExampleConfig();
+
+}  // namespace zhifa::app

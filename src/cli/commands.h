@@ -1,0 +1,34 @@
+// Subcommands of the zhifa executable other than serve.
+#pragma once
+
+#include <string>
+
+#include "app/config.h"
+#include "core/error.h"
+
+namespace zhifa::cli {
+
+int Fail(const core::Error& e);
+
+int RunMigrate(const app::Config& cfg);
+
+struct CreateUserArgs {
+  std::string username;
+  std::string display_name;
+  std::string unit;
+  std::string role;
+  std::string scope;
+  std::string password;
+};
+int RunCreateUser(const app::Config& cfg, const CreateUserArgs& a);
+int RunResetPassword(const app::Config& cfg, const std::string& username, std::string password);
+
+struct DemoArgs {
+  std::string password;
+  int officers_per_team = 6;
+};
+// Fills the database with a synthetic city: the org tree, enforcement teams in three city
+// departments and three districts, and users of every role. Idempotent per username.
+int RunDemo(const app::Config& cfg, const DemoArgs& a);
+
+}  // namespace zhifa::cli

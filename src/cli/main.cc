@@ -1,0 +1,109 @@
+// zhifa — one executable: serve, migrate, admin, demo, version.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "app/app.h"
+#include "auth/password_hash.h"
+#include "cli/commands.h"
+#include "core/password_policy.h"
+#include "http/server.h"
+#include "store/migrate.h"
+
+namespace zhifa::cli {
+
+int Fail(const core::Error& e) {
+  std::cerr << "zhifa: " << e.message_zh << "\nzhifa: " << e.message_en;
+  if (!e.field.empty()) std::cerr << " [" << e.field << "]";
+  std::cerr << "\n";
+  return 1;
+}
+
+namespace {
+
+int Serve(const app::Config& cfg) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto app = app::App::Open(cfg);
+  if (!app) return Fail(app.error());
+  auto applied = (*app)->Migrate();
+  if (!applied) return Fail(applied.error());
+  if (*applied > 0) spdlog::info("applied {} migration(s)", *applied);
+  auto boot = (*app)->Bootstrap();
+  if (!boot) return Fail(boot.error());
+  (*app)->BuildRoutes();
+  http::ServerOptions so = cfg.server;
+  so.inline_reads = (*app)->db().dialect() == store::Dialect::kSqlite;
+  http::Server server((*app)->router(), so);
+  if (auto st = server.Bind(); !st) return Fail(st.error());
+  server.Run([&] {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - t0)
+                  .count();
+    spdlog::info("zhifa {} listening on http://{} (database: {}, started in {} ms)",
+                 ZHIFA_VERSION, cfg.server.listen, store::DialectName((*app)->db().dialect()), ms);
+  });
+  return 0;
+}
+
+}  // namespace
+}  // namespace zhifa::cli
+
+int main(int argc, char** argv) {
+  using namespace zhifa;
+  CLI::App cli{"zhifa 执法 — administrative law enforcement and supervision platform"};
+  cli.require_subcommand(1);
+  std::string config_file;
+  cli.add_option("-c,--config", config_file, "TOML configuration file (or ZHIFA_CONFIG)");
+
+  auto* serve = cli.add_subcommand("serve", "Run the platform (web UI + API)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+  auto* version = cli.add_subcommand("version", "Print the version");
+
+  auto* admin = cli.add_subcommand("admin", "Administrator tasks");
+  admin->require_subcommand(1);
+  auto* create = admin->add_subcommand("create-user", "Create a user with a role and scope");
+  cli::CreateUserArgs cu;
+  create->add_option("--username", cu.username, "login name")->required();
+  create->add_option("--name", cu.display_name, "display name")->required();
+  create->add_option("--unit", cu.unit, "unit name or id")->required();
+  create->add_option("--role", cu.role, "role id (see docs)")->required();
+  create->add_option("--scope", cu.scope, "data scope")->default_val("dept");
+  create->add_option("--password", cu.password, "password (or ZHIFA_USER_PASSWORD)");
+  auto* reset = admin->add_subcommand("reset-password", "Set a user's password (and unlock)");
+  std::string reset_user, reset_password;
+  reset->add_option("--username", reset_user, "login name")->required();
+  reset->add_option("--password", reset_password, "new password (or ZHIFA_USER_PASSWORD)");
+
+  auto* demo = cli.add_subcommand("demo", "Fill the database with a synthetic city");
+  cli::DemoArgs da;
+  demo->add_option("--password", da.password, "password of every demo user")
+      ->default_val("Demo-2026-zhifa");
+  demo->add_option("--officers", da.officers_per_team, "officers per enforcement team")
+      ->default_val(6);
+
+  auto* config = cli.add_subcommand("config", "Print the example configuration");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (version->parsed()) {
+    std::cout << "zhifa " << ZHIFA_VERSION << " (schema " << store::LatestVersion() << ")\n";
+    return 0;
+  }
+  if (config->parsed()) {
+    std::cout << app::ExampleConfig();
+    return 0;
+  }
+  auto cfg = app::LoadConfig(config_file);
+  if (!cfg) return cli::Fail(cfg.error());
+  if (serve->parsed()) return cli::Serve(*cfg);
+  if (migrate->parsed()) return cli::RunMigrate(*cfg);
+  if (demo->parsed()) return cli::RunDemo(*cfg, da);
+  if (admin->parsed()) {
+    if (create->parsed()) return cli::RunCreateUser(*cfg, cu);
+    if (reset->parsed()) return cli::RunResetPassword(*cfg, reset_user, reset_password);
+  }
+  return 2;
+}

@@ -1,0 +1,52 @@
+// zhifa::core::Error — the one error type of the project.
+//
+// A small closed set of codes (leveldb's Status idea). Every expected failure is an Error value
+// carried in a Result<T>; broken invariants are assertions. `field` names the input field the
+// error is about (empty when none); messages exist in Chinese (default) and English. Only http/
+// maps codes to HTTP statuses. Thread-safety: plain value type.
+#pragma once
+
+#include <string>
+#include <utility>
+
+namespace zhifa::core {
+
+enum class ErrorCode {
+  kInvalidArgument,
+  kMalformedJson,
+  kInvalidUtf8,
+  kUnknownField,
+  kWrongType,
+  kUnauthenticated,
+  kTotpRequired,
+  kPermissionDenied,
+  kCsrfMismatch,
+  kNotFound,
+  kConflict,
+  kPayloadTooLarge,
+  kUnsupportedMediaType,
+  kTooManyRequests,
+  kLocked,
+  kUnavailable,
+  kInternal,
+};
+
+// Returns the stable wire name of a code, e.g. "InvalidArgument".
+const char* ErrorCodeName(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message_zh;  // 中文说明 (default)
+  std::string message_en;  // English message
+  std::string field;       // input field the error is about, or empty
+
+  // Message in the requested language ("en" → English, anything else → Chinese).
+  const std::string& Message(bool english) const { return english ? message_en : message_zh; }
+};
+
+// Convenience constructors: Err(code, zh, en, field).
+inline Error Err(ErrorCode code, std::string zh, std::string en, std::string field = {}) {
+  return Error{code, std::move(zh), std::move(en), std::move(field)};
+}
+
+}  // namespace zhifa::core

@@ -1,0 +1,21 @@
+// UTF-8 validation (RFC 3629) — used on every request body, so it has an ASCII fast path.
+//
+// Pure functions, no allocation; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace zhifa::core {
+
+// Returns true iff `s` is well-formed UTF-8 per RFC 3629 / Unicode Table 3-7: rejects stray
+// continuation bytes, truncated sequences, overlong forms (C0, C1, E0 80..9F, F0 80..8F),
+// UTF-16 surrogates U+D800..U+DFFF (ED A0..BF) and code points above U+10FFFF (F4 90.., F5..FF).
+// NUL bytes are valid UTF-8 and are accepted; callers that forbid them check separately.
+bool IsValidUtf8(std::string_view s);
+
+// Returns the number of code points in `s`. Precondition: IsValidUtf8(s); on invalid input the
+// result counts the bytes that are not continuation bytes (never crashes).
+size_t Utf8Length(std::string_view s);
+
+}  // namespace zhifa::core

@@ -1,0 +1,178 @@
+#include "http/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace zhifa::http {
+
+using core::Err;
+using core::ErrorCode;
+
+namespace {
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+bool IsStateChanging(const std::string& m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, RouteOptions options, Handler handler) {
+  auto r = std::make_unique<Route>();
+  r->method = std::move(method);
+  r->segments = Split(pattern);
+  r->pattern = std::move(pattern);
+  if (IsStateChanging(r->method)) options.blocking = true;
+  r->options = std::move(options);
+  r->handler = std::move(handler);
+  r->index = routes_.size();
+  routes_.push_back(std::move(r));
+  stats_.push_back(std::make_unique<RouteStats>());
+}
+
+Router::Match Router::Find(const std::string& method, const std::string& path,
+                           std::map<std::string, std::string>* params) const {
+  Match m;
+  auto segs = Split(path);
+  for (const auto& r : routes_) {
+    if (r->segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> found;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      const auto& s = r->segments[i];
+      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
+        found[s.substr(1, s.size() - 2)] = segs[i];
+      } else if (s != segs[i]) {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    if (r->method != method && !(method == "HEAD" && r->method == "GET")) {
+      m.method_mismatch = true;
+      continue;
+    }
+    if (params) *params = std::move(found);
+    m.route = r.get();
+    m.method_mismatch = false;
+    return m;
+  }
+  return m;
+}
+
+Response Router::Dispatch(Request& req, const Match& m) const {
+  if (!m.route) {
+    if (m.method_mismatch) {
+      return ErrorResponse(req, Err(ErrorCode::kInvalidArgument, "不支持的请求方法 " + req.method,
+                                    "method " + req.method + " not allowed for this path"));
+    }
+    if (req.path.rfind("/api/", 0) != 0 && fallback_) {
+      Ctx ctx{req, nullptr};
+      return fallback_(ctx);
+    }
+    return ErrorResponse(req, Err(ErrorCode::kNotFound, "接口不存在: " + req.path,
+                                  "no such endpoint: " + req.path));
+  }
+  const Route& r = *m.route;
+  try {
+    std::optional<Principal> principal;
+    if (r.options.auth) {
+      if (!auth_) return ErrorResponse(req, Err(ErrorCode::kInternal, "认证未配置", "no auth"));
+      auto p = auth_->Authenticate(req);
+      if (!p) return ErrorResponse(req, p.error());
+      principal = std::move(*p);
+      if (!r.options.setup_exempt) {
+        if (principal->needs_password_change) {
+          return ErrorResponse(req, Err(ErrorCode::kPermissionDenied, "请先修改密码",
+                                        "change your password first", "password"));
+        }
+        if (principal->needs_totp_setup) {
+          return ErrorResponse(req, Err(ErrorCode::kPermissionDenied,
+                                        "管理员账号须先绑定动态口令（TOTP）",
+                                        "administrator accounts must enrol TOTP first", "totp"));
+        }
+      }
+      if (r.options.csrf && IsStateChanging(req.method)) {
+        auto token = req.Header("x-csrf-token");
+        if (!token || *token != principal->csrf_token) {
+          return ErrorResponse(req, Err(ErrorCode::kCsrfMismatch,
+                                        "缺少或错误的 CSRF 令牌（X-CSRF-Token）",
+                                        "missing or wrong CSRF token (X-CSRF-Token)",
+                                        "X-CSRF-Token"));
+        }
+      }
+      if (r.options.permission && !principal->Has(*r.options.permission)) {
+        return ErrorResponse(req, Err(ErrorCode::kPermissionDenied, "没有执行此操作的权限",
+                                      std::string("permission required: ") +
+                                          org::PermissionName(*r.options.permission)));
+      }
+    }
+    Ctx ctx{req, principal ? &*principal : nullptr};
+    return r.handler(ctx);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
+    return ErrorResponse(req, Err(ErrorCode::kInternal, e.what(), e.what()));
+  }
+}
+
+void Router::Record(const Route* r, int status, uint64_t micros) const {
+  RouteStats& s = r ? *stats_[r->index] : fallback_stats_;
+  s.count.fetch_add(1, std::memory_order_relaxed);
+  if (status >= 500) {
+    s.errors_5xx.fetch_add(1, std::memory_order_relaxed);
+  } else if (status >= 400) {
+    s.errors_4xx.fetch_add(1, std::memory_order_relaxed);
+  }
+  s.micros_total.fetch_add(micros, std::memory_order_relaxed);
+  static constexpr uint64_t kBounds[] = {1000, 5000, 10000, 25000, 50000, 100000, 500000};
+  size_t b = 0;
+  while (b < 7 && micros > kBounds[b]) ++b;
+  s.buckets[b].fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string Router::MetricsText() const {
+  std::ostringstream out;
+  static const char* kLe[] = {"0.001", "0.005", "0.01", "0.025", "0.05", "0.1", "0.5", "+Inf"};
+  out << "# HELP zhifa_http_requests_total HTTP requests by route and status class.\n"
+      << "# TYPE zhifa_http_requests_total counter\n";
+  auto emit = [&](const std::string& method, const std::string& pattern, const RouteStats& s) {
+    uint64_t total = s.count.load(), e4 = s.errors_4xx.load(), e5 = s.errors_5xx.load();
+    std::string labels = "method=\"" + method + "\",route=\"" + pattern + "\"";
+    out << "zhifa_http_requests_total{" << labels << ",class=\"2xx\"} " << (total - e4 - e5)
+        << "\n";
+    out << "zhifa_http_requests_total{" << labels << ",class=\"4xx\"} " << e4 << "\n";
+    out << "zhifa_http_requests_total{" << labels << ",class=\"5xx\"} " << e5 << "\n";
+  };
+  for (const auto& r : routes_) emit(r->method, r->pattern, *stats_[r->index]);
+  emit("GET", "static", fallback_stats_);
+  out << "# HELP zhifa_http_request_duration_seconds Request latency.\n"
+      << "# TYPE zhifa_http_request_duration_seconds histogram\n";
+  auto hist = [&](const std::string& method, const std::string& pattern, const RouteStats& s) {
+    std::string labels = "method=\"" + method + "\",route=\"" + pattern + "\"";
+    uint64_t cum = 0;
+    for (int i = 0; i < 8; ++i) {
+      cum += s.buckets[i].load();
+      out << "zhifa_http_request_duration_seconds_bucket{" << labels << ",le=\"" << kLe[i]
+          << "\"} " << cum << "\n";
+    }
+    out << "zhifa_http_request_duration_seconds_sum{" << labels << "} "
+        << static_cast<double>(s.micros_total.load()) / 1e6 << "\n";
+    out << "zhifa_http_request_duration_seconds_count{" << labels << "} " << s.count.load()
+        << "\n";
+  };
+  for (const auto& r : routes_) hist(r->method, r->pattern, *stats_[r->index]);
+  return out.str();
+}
+
+}  // namespace zhifa::http

@@ -1,0 +1,286 @@
+#include "http/server.h"
+
+// Boost 1.74 + GCC 12 coroutines: <utility> must precede asio (stack-notes).
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "core/random.h"
+
+namespace zhifa::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string S(boost::string_view v) { return std::string(v.data(), v.size()); }
+
+void FillRequest(const bhttp::request<bhttp::string_body>& in, Request& out) {
+  out.method = S(in.method_string());
+  out.target = S(in.target());
+  for (const auto& f : in) {
+    std::string name = S(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto [it, inserted] = out.headers.emplace(name, S(f.value()));
+    if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + S(f.value());
+  }
+  out.body = in.body();
+  auto q = out.target.find('?');
+  std::string raw_path = out.target.substr(0, q);
+  out.path = UrlDecode(raw_path, false).value_or(raw_path);
+  if (q != std::string::npos) {
+    std::string_view qs = std::string_view(out.target).substr(q + 1);
+    while (!qs.empty()) {
+      auto amp = qs.find('&');
+      std::string_view kv = qs.substr(0, amp);
+      auto eq = kv.find('=');
+      auto k = UrlDecode(kv.substr(0, eq), true);
+      auto v = UrlDecode(eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1),
+                         true);
+      if (k && v && !k->empty()) out.query.emplace(*k, *v);
+      if (amp == std::string_view::npos) break;
+      qs.remove_prefix(amp + 1);
+    }
+  }
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Router& router;
+  ServerOptions options;
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+  std::atomic<int> connections{0};
+  std::atomic<uint64_t> next_id{0};
+  std::string id_prefix;
+
+  Impl(Router& r, ServerOptions o)
+      : router(r),
+        options(std::move(o)),
+        io(options.io_threads),
+        workers(options.worker_threads),
+        acceptor(io),
+        signals(io, SIGTERM, SIGINT) {
+    id_prefix = core::RandomToken(4).value();
+  }
+
+  template <typename F>
+  asio::awaitable<Response> OnWorkers(F f) {
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+        [this, f = std::move(f)](auto handler) mutable {
+          asio::post(workers, [f = std::move(f), handler = std::move(handler)]() mutable {
+            Response r = f();
+            auto ex = asio::get_associated_executor(handler);
+            asio::post(ex, [handler = std::move(handler), r = std::move(r)]() mutable {
+              handler(std::move(r));
+            });
+          });
+        },
+        asio::use_awaitable);
+  }
+
+  asio::awaitable<void> Session(tcp::socket socket) {
+    connections.fetch_add(1);
+    beast::tcp_stream stream(std::move(socket));
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto ep = stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    beast::flat_buffer buffer;
+    bool first = true;
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(16 * 1024);
+      parser.body_limit(options.max_body_bytes);
+      stream.expires_after(std::chrono::seconds(first ? options.read_timeout_seconds
+                                                      : options.idle_timeout_seconds));
+      first = false;
+      boost::system::error_code ec;
+      co_await bhttp::async_read_header(stream, buffer, parser,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));
+      in_flight.fetch_add(1);
+      auto started = std::chrono::steady_clock::now();
+      Request req;
+      req.remote_ip = remote;
+      req.request_id = id_prefix + "-" + std::to_string(next_id.fetch_add(1));
+      Response res;
+      const Route* route = nullptr;
+      bool close_after = false;
+      if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
+        FillRequest(parser.get(), req);
+        res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge,
+                                           "请求体超过上限 " +
+                                               std::to_string(options.max_body_bytes) + " 字节",
+                                           "request body exceeds the limit of " +
+                                               std::to_string(options.max_body_bytes) + " bytes"));
+        close_after = true;
+      } else {
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == bhttp::error::body_limit) {
+          FillRequest(parser.get(), req);
+          res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge,
+                                             "请求体超过上限", "request body too large"));
+          close_after = true;
+        } else if (ec) {
+          in_flight.fetch_sub(1);
+          break;
+        } else {
+          FillRequest(parser.get(), req);
+          auto match = router.Find(req.method, req.path, &req.path_params);
+          route = match.route;
+          bool blocking = route && (route->options.blocking || !options.inline_reads);
+          if (blocking) {
+            res = co_await OnWorkers([&]() { return router.Dispatch(req, match); });
+          } else {
+            res = router.Dispatch(req, match);
+          }
+        }
+      }
+      bool keep_alive = parser.get().keep_alive() && !close_after && !stopping.load();
+      bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status),
+                                              parser.get().version()};
+      out.set(bhttp::field::server, "zhifa");
+      if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+      out.set("X-Request-Id", req.request_id);
+      out.set("X-Content-Type-Options", "nosniff");
+      for (const auto& [k, v] : res.headers) out.insert(k, v);
+      if (req.method != "HEAD") out.body() = std::move(res.body);
+      out.keep_alive(keep_alive);
+      out.prepare_payload();
+      co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+      router.Record(route, res.status, static_cast<uint64_t>(micros));
+      if (options.access_log) {
+        spdlog::info("{} {} {} {} {}us {}", remote, req.method, req.target, res.status, micros,
+                     req.request_id);
+      }
+      in_flight.fetch_sub(1);
+      if (ec || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    connections.fetch_sub(1);
+  }
+
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping.load() || ec == asio::error::operation_aborted) co_return;
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      asio::co_spawn(acceptor.get_executor(), Session(std::move(socket)), asio::detached);
+    }
+  }
+
+  void BeginShutdown() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("shutting down: no new connections; waiting for {} in-flight request(s)",
+                 in_flight.load());
+    boost::system::error_code ec;
+    acceptor.close(ec);
+    // Wait for in-flight requests, then stop the loop (idle keep-alive connections are closed).
+    std::thread([this] {
+      auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(options.shutdown_grace_seconds);
+      while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      io.stop();
+    }).detach();
+  }
+};
+
+Server::Server(Router& router, ServerOptions options)
+    : impl_(std::make_unique<Impl>(router, std::move(options))) {}
+
+Server::~Server() {
+  impl_->workers.join();
+}
+
+core::Status Server::Bind() {
+  const std::string& listen = impl_->options.listen;
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    return core::Err(core::ErrorCode::kInvalidArgument, "监听地址应为 主机:端口",
+                     "listen address must be host:port", "ZHIFA_LISTEN");
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
+  if (ec) {
+    return core::Err(core::ErrorCode::kInvalidArgument, "监听地址无效: " + listen,
+                     "invalid listen address: " + listen, "ZHIFA_LISTEN");
+  }
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    return core::Err(core::ErrorCode::kInvalidArgument, "监听端口无效: " + listen,
+                     "invalid listen port: " + listen, "ZHIFA_LISTEN");
+  }
+  tcp::endpoint ep(addr, static_cast<uint16_t>(port));
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return core::Err(core::ErrorCode::kUnavailable, "无法监听 " + listen + ": " + ec.message(),
+                     "cannot listen on " + listen + ": " + ec.message(), "ZHIFA_LISTEN");
+  }
+  return core::Ok();
+}
+
+uint16_t Server::port() const {
+  boost::system::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void Server::Run(std::function<void()> on_ready) {
+  auto& im = *impl_;
+  im.signals.async_wait([&im](const boost::system::error_code& ec, int) {
+    if (!ec) im.BeginShutdown();
+  });
+  asio::co_spawn(im.io, im.Accept(), asio::detached);
+  if (on_ready) on_ready();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < im.options.io_threads; ++i) threads.emplace_back([&im] { im.io.run(); });
+  im.io.run();
+  for (auto& t : threads) t.join();
+  im.workers.join();
+  spdlog::info("server stopped");
+}
+
+void Server::Stop() {
+  asio::post(impl_->io, [this] { impl_->BeginShutdown(); });
+}
+
+}  // namespace zhifa::http

@@ -1,0 +1,118 @@
+// zhifa::org — pure rules of the organisation: unit kinds and tree shape, roles and their
+// permissions, the three-administrator separation (三员分立), and data scope resolution.
+// No I/O. Thread-safety: pure functions over values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace zhifa::org {
+
+// ---- Units ---------------------------------------------------------------------------------
+
+enum class UnitKind { kCity, kDistrict, kZone, kDepartment, kUnit, kVertical };
+
+std::optional<UnitKind> ParseUnitKind(std::string_view s);
+const char* UnitKindName(UnitKind k);
+
+// Whether a unit of kind `child` may be placed under a unit of kind `parent`:
+// city → district | zone | department | vertical; district/zone → department | unit;
+// department → unit | department (内设机构); vertical → unit; unit → unit.
+// Errors name field "parent_id" (or "kind").
+core::Status CheckPlacement(UnitKind parent, UnitKind child);
+
+// Unit name: 1–100 characters of valid UTF-8 after trimming; field "name".
+core::Status CheckUnitName(std::string_view name, std::string_view field = "name");
+
+// ---- Roles and permissions -----------------------------------------------------------------
+
+enum class Role {
+  kOfficer,           // 执法人员
+  kLegalReviewer,     // 法制审核人员
+  kDeptHead,          // 负责人
+  kSupervisor,        // 监督人员 (司法局)
+  kSocialSupervisor,  // 社会监督员
+  kSysAdmin,          // 系统管理员
+  kSecAdmin,          // 安全管理员
+  kAuditAdmin,        // 安全审计员
+};
+
+struct RoleInfo {
+  Role role;
+  const char* id;
+  const char* name_zh;
+  const char* name_en;
+  bool administrator;  // one of the three administrator duties (三员)
+};
+
+const std::vector<RoleInfo>& AllRoles();
+std::optional<Role> ParseRole(std::string_view s);
+const RoleInfo& Info(Role r);
+
+enum class Permission {
+  kUnitsRead,
+  kUnitsWrite,     // create/edit units — system administrator
+  kUsersRead,
+  kUsersWrite,     // create/edit/disable user accounts — system administrator
+  kRolesAssign,    // grant/revoke roles and scopes — security administrator
+  kCredentials,    // reset passwords, unlock accounts — security administrator
+  kSessionsManage, // list online sessions, forced logout — security administrator
+  kLogsRead,       // operation and login logs — audit administrator
+};
+
+const char* PermissionName(Permission p);
+
+// Whether role r grants permission p (三员分立: each administrator duty holds only its own).
+bool Grants(Role r, Permission p);
+
+// 三员分立: a user may hold at most one of the three administrator roles. Checks adding
+// `adding` to a user who holds `held`. Error field "role".
+core::Status CheckRoleCombination(const std::vector<Role>& held, Role adding);
+
+// A security administrator may not change their own role assignments (no self-escalation).
+core::Status CheckNotSelf(int64_t actor_user_id, int64_t target_user_id);
+
+// ---- Data scope ----------------------------------------------------------------------------
+
+enum class Scope { kCity, kDistrict, kDeptTree, kDept, kOwn, kCustom };
+
+std::optional<Scope> ParseScope(std::string_view s);
+const char* ScopeName(Scope s);
+
+struct UnitRef {
+  int64_t id;
+  UnitKind kind;
+};
+
+// What a set of role assignments lets a user see: rows whose unit is in the subtree of one of
+// `subtree_roots`, or is one of `exact_units`, or (own_user) was created by that user.
+struct ScopeFilter {
+  bool all = false;
+  std::vector<int64_t> subtree_roots;
+  std::vector<int64_t> exact_units;
+  std::optional<int64_t> own_user;
+  bool empty() const { return !all && subtree_roots.empty() && exact_units.empty() && !own_user; }
+};
+
+// Adds one assignment to `filter`. `chain` lists the assignment unit and its ancestors, the
+// unit first and the root last. `custom_units` are the roots of a custom scope.
+//   city      → everything
+//   district  → subtree of the nearest district/zone in the chain (the root when none)
+//   dept_tree → subtree of the assignment unit
+//   dept      → the assignment unit only
+//   own       → rows created by the user
+//   custom    → subtrees of custom_units
+void AddToFilter(ScopeFilter& filter, Scope scope, const std::vector<UnitRef>& chain,
+                 const std::vector<int64_t>& custom_units, int64_t user_id);
+
+// Whether a unit (with its ancestor chain, the unit first) passes the filter; `creator` is who
+// created the row, if the row has one.
+bool Allows(const ScopeFilter& filter, const std::vector<int64_t>& unit_chain,
+            std::optional<int64_t> creator = std::nullopt);
+
+}  // namespace zhifa::org

@@ -1,0 +1,174 @@
+#include "org/org_rules.h"
+
+#include <gtest/gtest.h>
+
+namespace zhifa::org {
+namespace {
+
+TEST(UnitKind, ParsesEveryKindAndRejectsOthers) {
+  for (auto k : {UnitKind::kCity, UnitKind::kDistrict, UnitKind::kZone, UnitKind::kDepartment,
+                 UnitKind::kUnit, UnitKind::kVertical}) {
+    EXPECT_EQ(ParseUnitKind(UnitKindName(k)), k);
+  }
+  EXPECT_FALSE(ParseUnitKind("province"));
+  EXPECT_FALSE(ParseUnitKind(""));
+}
+
+struct PlacementRow {
+  UnitKind parent;
+  UnitKind child;
+  bool ok;
+};
+
+TEST(Placement, TreeShape) {
+  using K = UnitKind;
+  const PlacementRow rows[] = {
+      {K::kCity, K::kDistrict, true},       {K::kCity, K::kZone, true},
+      {K::kCity, K::kDepartment, true},     {K::kCity, K::kVertical, true},
+      {K::kCity, K::kUnit, false},          {K::kCity, K::kCity, false},
+      {K::kDistrict, K::kDepartment, true}, {K::kDistrict, K::kUnit, true},
+      {K::kDistrict, K::kDistrict, false},  {K::kZone, K::kDepartment, true},
+      {K::kZone, K::kVertical, false},      {K::kDepartment, K::kUnit, true},
+      {K::kDepartment, K::kDepartment, true}, {K::kDepartment, K::kDistrict, false},
+      {K::kVertical, K::kUnit, true},       {K::kVertical, K::kDepartment, false},
+      {K::kUnit, K::kUnit, true},           {K::kUnit, K::kDepartment, false},
+  };
+  for (const auto& r : rows) {
+    auto st = CheckPlacement(r.parent, r.child);
+    EXPECT_EQ(st.ok(), r.ok) << UnitKindName(r.parent) << " > " << UnitKindName(r.child);
+    if (!st.ok()) {
+      EXPECT_EQ(st.error().field, "kind");
+      EXPECT_FALSE(st.error().message_zh.empty());
+    }
+  }
+}
+
+TEST(UnitName, Limits) {
+  EXPECT_TRUE(CheckUnitName("市市场监管局"));
+  EXPECT_FALSE(CheckUnitName("   "));
+  EXPECT_EQ(CheckUnitName("").error().field, "name");
+  std::string hundred;
+  for (int i = 0; i < 100; ++i) hundred += "局";
+  EXPECT_TRUE(CheckUnitName(hundred));
+  std::string long_name;
+  for (int i = 0; i < 101; ++i) long_name += "局";
+  EXPECT_FALSE(CheckUnitName(long_name));
+  EXPECT_EQ(CheckUnitName("\xff\xfe").error().code, core::ErrorCode::kInvalidUtf8);
+}
+
+TEST(Roles, ThreeAdministratorsHoldOnlyTheirOwnDuties) {
+  // 三员分立: system admin manages org and accounts, security admin manages grants and
+  // credentials, audit admin reads logs; no overlap.
+  EXPECT_TRUE(Grants(Role::kSysAdmin, Permission::kUnitsWrite));
+  EXPECT_TRUE(Grants(Role::kSysAdmin, Permission::kUsersWrite));
+  EXPECT_FALSE(Grants(Role::kSysAdmin, Permission::kRolesAssign));
+  EXPECT_FALSE(Grants(Role::kSysAdmin, Permission::kLogsRead));
+  EXPECT_FALSE(Grants(Role::kSysAdmin, Permission::kCredentials));
+  EXPECT_TRUE(Grants(Role::kSecAdmin, Permission::kRolesAssign));
+  EXPECT_TRUE(Grants(Role::kSecAdmin, Permission::kCredentials));
+  EXPECT_TRUE(Grants(Role::kSecAdmin, Permission::kSessionsManage));
+  EXPECT_FALSE(Grants(Role::kSecAdmin, Permission::kUnitsWrite));
+  EXPECT_FALSE(Grants(Role::kSecAdmin, Permission::kUsersWrite));
+  EXPECT_FALSE(Grants(Role::kSecAdmin, Permission::kLogsRead));
+  EXPECT_TRUE(Grants(Role::kAuditAdmin, Permission::kLogsRead));
+  for (auto p : {Permission::kUnitsRead, Permission::kUnitsWrite, Permission::kUsersRead,
+                 Permission::kUsersWrite, Permission::kRolesAssign, Permission::kCredentials,
+                 Permission::kSessionsManage}) {
+    EXPECT_FALSE(Grants(Role::kAuditAdmin, p)) << PermissionName(p);
+  }
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer, Role::kDeptHead, Role::kSupervisor,
+                 Role::kSocialSupervisor}) {
+    EXPECT_TRUE(Grants(r, Permission::kUnitsRead));
+    EXPECT_FALSE(Grants(r, Permission::kUnitsWrite));
+    EXPECT_FALSE(Grants(r, Permission::kLogsRead));
+    EXPECT_FALSE(Grants(r, Permission::kRolesAssign));
+  }
+}
+
+TEST(Roles, NoUserHoldsTwoAdministratorDuties) {
+  EXPECT_TRUE(CheckRoleCombination({}, Role::kSysAdmin));
+  EXPECT_TRUE(CheckRoleCombination({Role::kOfficer}, Role::kLegalReviewer));
+  EXPECT_TRUE(CheckRoleCombination({Role::kSysAdmin}, Role::kSysAdmin));
+  auto st = CheckRoleCombination({Role::kOfficer, Role::kSysAdmin}, Role::kAuditAdmin);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "role");
+  EXPECT_NE(st.error().message_zh.find("三员分立"), std::string::npos);
+  EXPECT_FALSE(CheckRoleCombination({Role::kSecAdmin}, Role::kSysAdmin));
+  EXPECT_FALSE(CheckRoleCombination({Role::kAuditAdmin}, Role::kSecAdmin));
+  EXPECT_FALSE(CheckNotSelf(7, 7));
+  EXPECT_TRUE(CheckNotSelf(7, 8));
+}
+
+TEST(Roles, ParseRoundTrip) {
+  EXPECT_EQ(AllRoles().size(), 8u);
+  for (const auto& r : AllRoles()) EXPECT_EQ(ParseRole(r.id), r.role);
+  EXPECT_FALSE(ParseRole("root"));
+}
+
+// Tree used below: 1 city > 2 district > 3 department > 4 unit; 1 > 5 department.
+const std::vector<UnitRef> kChain4 = {{4, UnitKind::kUnit},
+                                      {3, UnitKind::kDepartment},
+                                      {2, UnitKind::kDistrict},
+                                      {1, UnitKind::kCity}};
+const std::vector<UnitRef> kChain5 = {{5, UnitKind::kDepartment}, {1, UnitKind::kCity}};
+
+TEST(Scope, EachKind) {
+  ScopeFilter f;
+  AddToFilter(f, Scope::kCity, kChain4, {}, 9);
+  EXPECT_TRUE(f.all);
+  EXPECT_TRUE(Allows(f, {5, 1}));
+
+  f = {};
+  AddToFilter(f, Scope::kDistrict, kChain4, {}, 9);
+  EXPECT_EQ(f.subtree_roots, std::vector<int64_t>{2});
+  EXPECT_TRUE(Allows(f, {3, 2, 1}));
+  EXPECT_FALSE(Allows(f, {5, 1}));
+  EXPECT_FALSE(Allows(f, {1}));
+
+  f = {};  // a city department has no district above it: district scope = the whole tree
+  AddToFilter(f, Scope::kDistrict, kChain5, {}, 9);
+  EXPECT_EQ(f.subtree_roots, std::vector<int64_t>{1});
+
+  f = {};
+  AddToFilter(f, Scope::kDeptTree, {{3, UnitKind::kDepartment}, {2, UnitKind::kDistrict}}, {}, 9);
+  EXPECT_TRUE(Allows(f, {4, 3, 2, 1}));
+  EXPECT_TRUE(Allows(f, {3, 2, 1}));
+  EXPECT_FALSE(Allows(f, {2, 1}));
+
+  f = {};
+  AddToFilter(f, Scope::kDept, {{3, UnitKind::kDepartment}, {2, UnitKind::kDistrict}}, {}, 9);
+  EXPECT_TRUE(Allows(f, {3, 2, 1}));
+  EXPECT_FALSE(Allows(f, {4, 3, 2, 1}));
+
+  f = {};
+  AddToFilter(f, Scope::kOwn, kChain4, {}, 9);
+  EXPECT_FALSE(Allows(f, {4, 3, 2, 1}));
+  EXPECT_TRUE(Allows(f, {4, 3, 2, 1}, 9));
+  EXPECT_FALSE(Allows(f, {4, 3, 2, 1}, 10));
+
+  f = {};
+  AddToFilter(f, Scope::kCustom, kChain4, {5, 3}, 9);
+  EXPECT_TRUE(Allows(f, {5, 1}));
+  EXPECT_TRUE(Allows(f, {4, 3, 2, 1}));
+  EXPECT_FALSE(Allows(f, {2, 1}));
+}
+
+TEST(Scope, UnionOfAssignmentsAndEmpty) {
+  ScopeFilter f;
+  EXPECT_TRUE(f.empty());
+  EXPECT_FALSE(Allows(f, {1}));
+  AddToFilter(f, Scope::kDept, kChain5, {}, 9);
+  AddToFilter(f, Scope::kDeptTree, {{3, UnitKind::kDepartment}}, {}, 9);
+  AddToFilter(f, Scope::kDeptTree, {{3, UnitKind::kDepartment}}, {}, 9);  // no duplicates
+  EXPECT_EQ(f.subtree_roots.size(), 1u);
+  EXPECT_TRUE(Allows(f, {5, 1}));
+  EXPECT_TRUE(Allows(f, {4, 3}));
+  EXPECT_FALSE(Allows(f, {2, 1}));
+  for (const char* s : {"city", "district", "dept_tree", "dept", "own", "custom"}) {
+    EXPECT_EQ(ScopeName(*ParseScope(s)), std::string(s));
+  }
+  EXPECT_FALSE(ParseScope("all"));
+}
+
+}  // namespace
+}  // namespace zhifa::org

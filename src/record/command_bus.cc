@@ -1,0 +1,74 @@
+#include "record/command_bus.h"
+
+#include <memory>
+
+#include "core/time.h"
+
+namespace zhifa::record {
+
+using core::Err;
+using core::ErrorCode;
+
+namespace {
+constexpr const char* kNoChangeMarker = "\x01no-change";
+store::Value Opt(const std::optional<int64_t>& v) {
+  if (v) return *v;
+  return store::Null{};
+}
+}  // namespace
+
+core::Result<int64_t> CommandTx::Emit(Event event) {
+  auto r = conn_.Query(
+      "UPDATE counters SET value = value + 1 WHERE name = 'record_seq' RETURNING value");
+  if (!r) return r.error();
+  if (r->rows.empty()) {
+    return Err(ErrorCode::kInternal, "记录日志计数器缺失", "record log counter missing");
+  }
+  int64_t seq = r->rows[0].Int(0);
+  auto unit = event.unit_id ? event.unit_id : actor_.unit_id;
+  auto ins = conn_.Exec(
+      "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      {seq, core::FormatRfc3339Micros(now_), Opt(actor_.user_id), Opt(unit), event.kind,
+       event.target, event.payload.is_null() ? std::string("{}") : event.payload.dump()});
+  if (!ins) return ins.error();
+  ++emitted_;
+  last_seq_ = seq;
+  return seq;
+}
+
+core::Result<int64_t> CommandTx::NewId() {
+  auto r = conn_.Query("UPDATE counters SET value = value + 1 WHERE name = 'id' RETURNING value");
+  if (!r) return r.error();
+  if (r->rows.empty()) return Err(ErrorCode::kInternal, "编号计数器缺失", "id counter missing");
+  return r->rows[0].Int(0);
+}
+
+store::TxFn CommandBus::Wrap(std::shared_ptr<Actor> actor, CommandFn fn) {
+  return [actor = std::move(actor), fn = std::move(fn)](store::Conn& conn) -> core::Status {
+    CommandTx tx(conn, *actor, core::NowMicros());
+    ZHIFA_TRY(fn(tx));
+    if (tx.no_change()) return Err(ErrorCode::kConflict, "", "", kNoChangeMarker);
+    if (tx.emitted() == 0) {
+      return Err(ErrorCode::kInternal, "命令未写入全过程记录，已回滚",
+                 "command left no record entry; rolled back");
+    }
+    return core::Ok();
+  };
+}
+
+core::Status CommandBus::Unwrap(core::Status st) {
+  if (!st && st.error().field == kNoChangeMarker) return core::Ok();
+  return st;
+}
+
+core::Status CommandBus::Run(const Actor& actor, CommandFn fn) {
+  return Unwrap(db_.Write(Wrap(std::make_shared<Actor>(actor), std::move(fn))));
+}
+
+void CommandBus::RunAsync(Actor actor, CommandFn fn, std::function<void(core::Status)> done) {
+  db_.WriteAsync(Wrap(std::make_shared<Actor>(std::move(actor)), std::move(fn)),
+                 [done = std::move(done)](core::Status st) { done(Unwrap(std::move(st))); });
+}
+
+}  // namespace zhifa::record

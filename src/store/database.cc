@@ -1,0 +1,73 @@
+#include "store/database.h"
+
+#include <charconv>
+#include <cstdio>
+
+namespace zhifa::store {
+
+const char* DialectName(Dialect d) { return d == Dialect::kSqlite ? "sqlite" : "postgres"; }
+
+int64_t Row::Int(size_t i) const {
+  const Value& v = values_.at(i);
+  if (const auto* p = std::get_if<int64_t>(&v)) return *p;
+  if (const auto* p = std::get_if<double>(&v)) return static_cast<int64_t>(*p);
+  if (const auto* p = std::get_if<std::string>(&v)) {
+    int64_t out = 0;
+    std::from_chars(p->data(), p->data() + p->size(), out);
+    return out;
+  }
+  return 0;
+}
+
+double Row::Double(size_t i) const {
+  const Value& v = values_.at(i);
+  if (const auto* p = std::get_if<double>(&v)) return *p;
+  if (const auto* p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
+  if (const auto* p = std::get_if<std::string>(&v)) return std::strtod(p->c_str(), nullptr);
+  return 0;
+}
+
+std::string Row::Text(size_t i) const {
+  const Value& v = values_.at(i);
+  if (const auto* p = std::get_if<std::string>(&v)) return *p;
+  if (const auto* p = std::get_if<int64_t>(&v)) return std::to_string(*p);
+  if (const auto* p = std::get_if<double>(&v)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", *p);
+    return buf;
+  }
+  return {};
+}
+
+std::optional<int64_t> Row::OptInt(size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Int(i);
+}
+
+std::optional<std::string> Row::OptText(size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Text(i);
+}
+
+std::string Placeholders(Params& params, const std::vector<int64_t>& values) {
+  std::string out;
+  for (int64_t v : values) {
+    params.emplace_back(v);
+    if (!out.empty()) out += ", ";
+    out += "$" + std::to_string(params.size());
+  }
+  if (out.empty()) out = "NULL";  // IN (NULL) matches nothing
+  return out;
+}
+
+core::Result<std::unique_ptr<Database>> Open(const std::string& url, const Options& options) {
+  if (url.rfind("sqlite:", 0) == 0) return OpenSqlite(url.substr(7), options);
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return OpenPostgres(url, options);
+  }
+  return core::Err(core::ErrorCode::kInvalidArgument,
+                   "数据库地址应为 sqlite:路径 或 postgresql:// 地址",
+                   "database URL must be sqlite:PATH or a postgresql:// URL", "ZHIFA_DB");
+}
+
+}  // namespace zhifa::store

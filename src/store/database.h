@@ -1,0 +1,110 @@
+// zhifa::store — the one storage interface, with SQLite and PostgreSQL behind it.
+//
+// SQL text uses PostgreSQL-style numbered placeholders ($1, $2, …) in both dialects and stays
+// within what PostgreSQL-compatible distributed engines accept. Values are NULL, 64-bit
+// integers, doubles or UTF-8 text; booleans are stored as integers 0/1.
+//
+// Reads run in a read-only transaction (one consistent snapshot). Writes run in a read-write
+// transaction that is durable when Write() returns ok: on SQLite every write goes through one
+// writer thread that commits batches (group commit, synchronous=FULL); on PostgreSQL each write
+// is its own transaction on a pooled connection. Database is thread-safe; Conn is not (it is
+// only valid inside the callback that received it).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace zhifa::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+const char* DialectName(Dialect d);
+
+struct Null {
+  bool operator==(const Null&) const = default;
+};
+using Value = std::variant<Null, int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+// One result row. Accessors assert the column exists; Int/Text convert where sensible.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<Null>(values_.at(i)); }
+  int64_t Int(size_t i) const;             // NULL → 0; text parsed as integer
+  double Double(size_t i) const;           // NULL → 0
+  std::string Text(size_t i) const;        // NULL → ""; numbers formatted
+  std::optional<int64_t> OptInt(size_t i) const;
+  std::optional<std::string> OptText(size_t i) const;
+  const Value& at(size_t i) const { return values_.at(i); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+};
+
+// A connection inside one transaction. Not thread-safe; valid only inside the callback.
+class Conn {
+ public:
+  virtual ~Conn() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs a statement that returns rows. Errors: kInternal with the database's message
+  // (constraint violations: kConflict).
+  virtual core::Result<QueryResult> Query(std::string_view sql, const Params& params = {}) = 0;
+  // Runs a statement; returns the number of rows changed.
+  virtual core::Result<int64_t> Exec(std::string_view sql, const Params& params = {}) = 0;
+  // Runs several statements without parameters (migrations).
+  virtual core::Status ExecScript(std::string_view sql) = 0;
+};
+
+using TxFn = std::function<core::Status(Conn&)>;
+
+struct Options {
+  int read_pool_size = 4;       // SQLite read connections / PostgreSQL pool size
+  int max_batch = 512;          // SQLite group commit: most writes in one transaction
+  bool durable = true;          // synchronous=FULL (SQLite); false only in tests/benchmarks
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs fn in a read-only snapshot. Returns fn's status, or kUnavailable if the database is down.
+  virtual core::Status Read(const TxFn& fn) = 0;
+  // Runs fn in a read-write transaction; returns ok once it is durably committed. If fn fails,
+  // nothing it did is kept and its error is returned.
+  virtual core::Status Write(TxFn fn) = 0;
+  // As Write, but returns at once; done(status) runs on a storage thread after the commit.
+  virtual void WriteAsync(TxFn fn, std::function<void(core::Status)> done) = 0;
+  // Runs fn in a transaction outside the writer (migrations, bulk set-up). Not for commands.
+  virtual core::Status Admin(const TxFn& fn) = 0;
+  // A cheap round trip to the database.
+  virtual core::Status Ping() = 0;
+};
+
+// Opens "sqlite:PATH" or a "postgresql://…" / "postgres://…" URL.
+// Errors: kInvalidArgument for an unknown scheme (field "ZHIFA_DB"); kUnavailable when the
+// database cannot be opened.
+core::Result<std::unique_ptr<Database>> Open(const std::string& url, const Options& options = {});
+
+core::Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, const Options& options);
+core::Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
+                                                     const Options& options);
+
+// Builds "$1, $2, …" placeholder lists for IN (…) from `first`; appends values to params.
+std::string Placeholders(Params& params, const std::vector<int64_t>& values);
+
+}  // namespace zhifa::store

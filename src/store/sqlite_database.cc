@@ -1,0 +1,392 @@
+// SQLite backend: WAL, foreign keys, synchronous=FULL, one writer thread with group commit and a
+// pool of read-only connections. See database.h for the contract.
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "store/database.h"
+
+namespace zhifa::store {
+namespace {
+
+using core::Err;
+using core::ErrorCode;
+using core::Status;
+
+// Rewrites $N placeholders to ?N, leaving string literals and quoted names alone.
+std::string RewritePlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  char quote = 0;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (quote) {
+      out += c;
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+      continue;
+    }
+    if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out += '?';
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+core::Error DbError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_CONSTRAINT) {
+    return Err(ErrorCode::kConflict, "数据约束冲突: " + msg, "constraint violation: " + msg);
+  }
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
+      primary == SQLITE_IOERR || primary == SQLITE_FULL) {
+    return Err(ErrorCode::kUnavailable, "数据库不可用: " + msg, "database unavailable: " + msg);
+  }
+  return Err(ErrorCode::kInternal, "数据库错误: " + msg, "database error: " + msg);
+}
+
+class SqliteConn final : public Conn {
+ public:
+  explicit SqliteConn(sqlite3* db) : db_(db) {}
+  ~SqliteConn() override {
+    for (auto& [k, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close_v2(db_);
+  }
+  sqlite3* raw() { return db_; }
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  core::Result<QueryResult> Query(std::string_view sql, const Params& params) override {
+    QueryResult out;
+    auto st = Prepare(sql);
+    if (!st) return st.error();
+    sqlite3_stmt* s = *st;
+    if (auto b = Bind(s, params); !b) return b.error();
+    int ncol = sqlite3_column_count(s);
+    out.columns.reserve(ncol);
+    for (int i = 0; i < ncol; ++i) out.columns.emplace_back(sqlite3_column_name(s, i));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      std::vector<Value> vals;
+      vals.reserve(ncol);
+      for (int i = 0; i < ncol; ++i) {
+        switch (sqlite3_column_type(s, i)) {
+          case SQLITE_INTEGER:
+            vals.emplace_back(static_cast<int64_t>(sqlite3_column_int64(s, i)));
+            break;
+          case SQLITE_FLOAT:
+            vals.emplace_back(sqlite3_column_double(s, i));
+            break;
+          case SQLITE_NULL:
+            vals.emplace_back(Null{});
+            break;
+          default:
+            vals.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
+                                          sqlite3_column_bytes(s, i)));
+        }
+      }
+      out.rows.emplace_back(std::move(vals));
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return DbError(db_, rc, "query");
+    return out;
+  }
+
+  core::Result<int64_t> Exec(std::string_view sql, const Params& params) override {
+    auto st = Prepare(sql);
+    if (!st) return st.error();
+    sqlite3_stmt* s = *st;
+    if (auto b = Bind(s, params); !b) return b.error();
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return DbError(db_, rc, "exec");
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    std::string text(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return Err(ErrorCode::kInternal, "数据库脚本错误: " + msg, "database script error: " + msg);
+    }
+    return core::Ok();
+  }
+
+  Status Simple(const char* sql) {
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return DbError(db_, rc, sql);
+    return core::Ok();
+  }
+
+ private:
+  core::Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) return it->second;
+    std::string text = RewritePlaceholders(sql);
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()),
+                                SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    if (rc != SQLITE_OK) return DbError(db_, rc, "prepare");
+    cache_.emplace(std::string(sql), st);
+    return st;
+  }
+
+  Status Bind(sqlite3_stmt* s, const Params& params) {
+    sqlite3_clear_bindings(s);
+    int n = sqlite3_bind_parameter_count(s);
+    for (int i = 1; i <= n; ++i) {
+      if (static_cast<size_t>(i) > params.size()) {
+        return Err(ErrorCode::kInternal, "SQL 参数缺失", "missing SQL parameter");
+      }
+      const Value& v = params[i - 1];
+      int rc = SQLITE_OK;
+      if (const auto* p = std::get_if<int64_t>(&v)) {
+        rc = sqlite3_bind_int64(s, i, *p);
+      } else if (const auto* p = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(s, i, *p);
+      } else if (const auto* p = std::get_if<std::string>(&v)) {
+        rc = sqlite3_bind_text(s, i, p->data(), static_cast<int>(p->size()), SQLITE_STATIC);
+      } else {
+        rc = sqlite3_bind_null(s, i);
+      }
+      if (rc != SQLITE_OK) return DbError(db_, rc, "bind");
+    }
+    return core::Ok();
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
+                                                   bool durable) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                            : SQLITE_OPEN_READONLY);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    core::Error e = DbError(db, rc, "open " + path);
+    sqlite3_close_v2(db);
+    return e;
+  }
+  auto conn = std::make_unique<SqliteConn>(db);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
+  if (writer) {
+    ZHIFA_TRY(conn->Simple("PRAGMA journal_mode=WAL"));
+  }
+  ZHIFA_TRY(conn->Simple(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF"));
+  ZHIFA_TRY(conn->Simple("PRAGMA foreign_keys=ON"));
+  if (!writer) ZHIFA_TRY(conn->Simple("PRAGMA query_only=ON"));
+  return conn;
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::string path, Options options) : path_(std::move(path)), options_(options) {}
+
+  ~SqliteDatabase() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();
+  }
+
+  Status Init() {
+    auto w = OpenConn(path_, true, options_.durable);
+    if (!w) return w.error();
+    writer_ = std::move(*w);
+    for (int i = 0; i < std::max(1, options_.read_pool_size); ++i) {
+      auto r = OpenConn(path_, false, options_.durable);
+      if (!r) return r.error();
+      readers_.push_back(std::move(*r));
+    }
+    writer_thread_ = std::thread([this] { WriterLoop(); });
+    return core::Ok();
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  Status Read(const TxFn& fn) override {
+    std::unique_ptr<SqliteConn> conn;
+    {
+      std::unique_lock lock(read_mu_);
+      read_cv_.wait(lock, [&] { return !readers_.empty(); });
+      conn = std::move(readers_.back());
+      readers_.pop_back();
+    }
+    Status st = conn->Simple("BEGIN");
+    if (st) {
+      st = fn(*conn);
+      Status end = conn->Simple(st ? "COMMIT" : "ROLLBACK");
+      if (st && !end) st = end;
+    }
+    {
+      std::lock_guard lock(read_mu_);
+      readers_.push_back(std::move(conn));
+    }
+    read_cv_.notify_one();
+    return st;
+  }
+
+  Status Write(TxFn fn) override {
+    std::mutex m;
+    std::condition_variable cv;
+    bool finished = false;
+    Status result;
+    WriteAsync(std::move(fn), [&](Status st) {
+      std::lock_guard lock(m);
+      result = std::move(st);
+      finished = true;
+      cv.notify_one();
+    });
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return finished; });
+    return result;
+  }
+
+  void WriteAsync(TxFn fn, std::function<void(Status)> done) override {
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(Job{std::move(fn), std::move(done), false});
+    }
+    cv_.notify_one();
+  }
+
+  Status Admin(const TxFn& fn) override {
+    std::mutex m;
+    std::condition_variable cv;
+    bool finished = false;
+    Status result;
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(Job{fn, [&](Status st) {
+                             std::lock_guard l(m);
+                             result = std::move(st);
+                             finished = true;
+                             cv.notify_one();
+                           },
+                           true});
+    }
+    cv_.notify_one();
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return finished; });
+    return result;
+  }
+
+  Status Ping() override {
+    return Read([](Conn& c) -> Status {
+      auto r = c.Query("SELECT 1");
+      if (!r) return r.error();
+      return core::Ok();
+    });
+  }
+
+ private:
+  struct Job {
+    TxFn fn;
+    std::function<void(Status)> done;
+    bool solo;
+  };
+
+  void WriterLoop() {
+    std::vector<Job> batch;
+    std::vector<Status> results;
+    for (;;) {
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty() && stopping_) return;
+        batch.clear();
+        if (queue_.front().solo) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        } else {
+          while (!queue_.empty() && !queue_.front().solo &&
+                 batch.size() < static_cast<size_t>(options_.max_batch)) {
+            batch.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+          }
+        }
+      }
+      RunBatch(batch, results);
+      for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+    }
+  }
+
+  void RunBatch(std::vector<Job>& batch, std::vector<Status>& results) {
+    results.assign(batch.size(), core::Ok());
+    Status begin = writer_->Simple("BEGIN IMMEDIATE");
+    if (!begin) {
+      for (auto& r : results) r = begin;
+      return;
+    }
+    if (batch.size() == 1) {
+      results[0] = batch[0].fn(*writer_);
+      if (!results[0]) {
+        (void)writer_->Simple("ROLLBACK");
+        return;
+      }
+    } else {
+      for (size_t i = 0; i < batch.size(); ++i) {
+        Status sp = writer_->Simple("SAVEPOINT job");
+        if (!sp) {
+          results[i] = sp;
+          continue;
+        }
+        results[i] = batch[i].fn(*writer_);
+        if (!results[i]) (void)writer_->Simple("ROLLBACK TO job");
+        (void)writer_->Simple("RELEASE job");
+      }
+    }
+    Status commit = writer_->Simple("COMMIT");
+    if (!commit) {
+      (void)writer_->Simple("ROLLBACK");
+      for (auto& r : results) {
+        if (r) r = commit;
+      }
+    }
+  }
+
+  std::string path_;
+  Options options_;
+  std::unique_ptr<SqliteConn> writer_;
+  std::thread writer_thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+
+  std::mutex read_mu_;
+  std::condition_variable read_cv_;
+  std::vector<std::unique_ptr<SqliteConn>> readers_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path,
+                                                   const Options& options) {
+  auto db = std::make_unique<SqliteDatabase>(path, options);
+  if (auto st = db->Init(); !st) return st.error();
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace zhifa::store

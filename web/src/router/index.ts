@@ -1,0 +1,108 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import type { RoleId } from '../api/types'
+import { useSessionStore } from '../stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    /** user needs one of these roles; 'read' = sys_admin, sec_admin or any non-admin role */
+    roles?: RoleId[] | 'read'
+    title?: string
+    bare?: boolean
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('../views/auth/LoginView.vue'), meta: { public: true, bare: true } },
+  {
+    path: '/force/password',
+    name: 'force-password',
+    component: () => import('../views/auth/ForcePasswordView.vue'),
+    meta: { bare: true },
+  },
+  { path: '/force/totp', name: 'force-totp', component: () => import('../views/auth/ForceTotpView.vue'), meta: { bare: true } },
+  {
+    path: '/',
+    component: () => import('../layout/MainLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('../views/home/HomeView.vue'), meta: { title: 'menu.home' } },
+      { path: 'org', name: 'org', component: () => import('../views/org/OrgView.vue'), meta: { title: 'menu.org', roles: 'read' } },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('../views/users/UsersView.vue'),
+        meta: { title: 'menu.users', roles: ['sys_admin'] },
+      },
+      {
+        path: 'roles',
+        name: 'roles',
+        component: () => import('../views/users/RoleAssignView.vue'),
+        meta: { title: 'menu.roles', roles: ['sec_admin'] },
+      },
+      {
+        path: 'security/sessions',
+        name: 'sessions',
+        component: () => import('../views/security/SessionsView.vue'),
+        meta: { title: 'menu.sessions', roles: ['sec_admin'] },
+      },
+      {
+        path: 'security/accounts',
+        name: 'accounts',
+        component: () => import('../views/security/AccountSecurityView.vue'),
+        meta: { title: 'menu.security', roles: ['sec_admin'] },
+      },
+      {
+        path: 'logs/operations',
+        name: 'op-logs',
+        component: () => import('../views/logs/OperationLogsView.vue'),
+        meta: { title: 'menu.opLogs', roles: ['audit_admin'] },
+      },
+      {
+        path: 'logs/logins',
+        name: 'login-logs',
+        component: () => import('../views/logs/LoginLogsView.vue'),
+        meta: { title: 'menu.loginLogs', roles: ['audit_admin'] },
+      },
+      { path: 'profile', name: 'profile', component: () => import('../views/profile/ProfileView.vue'), meta: { title: 'menu.profile' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+})
+
+export function canAccess(roles: RoleId[] | 'read' | undefined, session: ReturnType<typeof useSessionStore>): boolean {
+  if (!roles) return true
+  if (roles === 'read') return session.hasRole('sys_admin', 'sec_admin') || session.hasBusinessRole
+  return session.hasRole(...roles)
+}
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore()
+  if (!session.loaded) {
+    try {
+      await session.fetchMe()
+    } catch {
+      /* network error: treat as logged out */
+    }
+  }
+  if (to.meta.public) {
+    if (session.loggedIn && to.name === 'login') return { name: 'home' }
+    return true
+  }
+  if (!session.loggedIn) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (session.needsPasswordChange) {
+    return to.name === 'force-password' ? true : { name: 'force-password' }
+  }
+  if (session.needsTotp) {
+    return to.name === 'force-totp' ? true : { name: 'force-totp' }
+  }
+  if (to.name === 'force-password' || to.name === 'force-totp') return { name: 'home' }
+  if (!canAccess(to.meta.roles, session)) return { name: 'home' }
+  return true
+})
