@@ -22,13 +22,13 @@ using http::Response;
 core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   std::unique_ptr<App> app(new App(config));
   std::string url = config.DatabaseUrl();
-  if (url.rfind("sqlite:", 0) == 0) {
+  if (url.rfind("sqlite:", 0) == 0 && url != "sqlite::memory:") {
     std::error_code ec;
-    std::filesystem::create_directories(config.data_dir, ec);
     std::filesystem::path db_path(url.substr(7));
     if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path(), ec);
     if (ec) {
-      return Err(ErrorCode::kUnavailable, "无法创建数据目录 " + config.data_dir + ": " + ec.message(),
+      return Err(ErrorCode::kUnavailable,
+                 "无法创建数据目录 " + config.data_dir + ": " + ec.message(),
                  "cannot create data directory " + config.data_dir + ": " + ec.message(),
                  "ZHIFA_DATA_DIR");
     }
@@ -124,8 +124,8 @@ void RegisterStatic(http::Router& router) {
                               "zhifa: the web UI was not built into this binary (run `make "
                               "web` before building).\n");
       }
-      return http::ErrorResponse(req, Err(ErrorCode::kNotFound, "页面不存在: " + path,
-                                          "not found: " + path));
+      return http::ErrorResponse(
+          req, Err(ErrorCode::kNotFound, "页面不存在: " + path, "not found: " + path));
     }
     Response r = Response::Text(200, std::string(*file), std::string(MimeType(rel)));
     if (!spa && rel.rfind("assets/", 0) == 0) {
@@ -161,10 +161,10 @@ void App::BuildRoutes() {
   auth::RegisterAuthRoutes(router_, *auth_);
   org::RegisterOrgRoutes(
       router_, *org_, [this](int64_t user_id) { auth_->InvalidateUser(user_id); },
-      [this](const std::string& password, const std::string& username)
-          -> core::Result<std::string> {
-        ZHIFA_TRY(core::CheckPasswordComplexity(password, username, config_.auth.password,
-                                                "password"));
+      [this](const std::string& password,
+             const std::string& username) -> core::Result<std::string> {
+        ZHIFA_TRY(
+            core::CheckPasswordComplexity(password, username, config_.auth.password, "password"));
         return auth::HashPassword(password);
       });
   RegisterStatic(router_);

@@ -1,8 +1,9 @@
 #include "app/config.h"
 
+#include <toml++/toml.h>
+
 #include <cstdlib>
 #include <thread>
-#include <toml++/toml.h>
 
 namespace zhifa::app {
 

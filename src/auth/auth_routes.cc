@@ -132,17 +132,16 @@ void RegisterAuthRoutes(http::Router& router, AuthService& auth) {
   });
 
   for (bool enable : {true, false}) {
-    router.Add("POST", enable ? "/api/v1/auth/totp/enable" : "/api/v1/auth/totp/disable",
-               Self(enable ? "Confirm TOTP enrolment" : "Turn TOTP off"),
-               [&auth, enable](Ctx& ctx) {
-                 auto body = http::ParseBody(ctx.req, {{"code", FieldType::kString, true}});
-                 if (!body) return http::Fail(ctx.req, body.error());
-                 std::string code = (*body)["code"].get<std::string>();
-                 auto st = enable ? auth.TotpEnable(ctx.who(), code)
-                                  : auth.TotpDisable(ctx.who(), code);
-                 if (!st) return http::Fail(ctx.req, st.error());
-                 return Response::NoContent();
-               });
+    router.Add(
+        "POST", enable ? "/api/v1/auth/totp/enable" : "/api/v1/auth/totp/disable",
+        Self(enable ? "Confirm TOTP enrolment" : "Turn TOTP off"), [&auth, enable](Ctx& ctx) {
+          auto body = http::ParseBody(ctx.req, {{"code", FieldType::kString, true}});
+          if (!body) return http::Fail(ctx.req, body.error());
+          std::string code = (*body)["code"].get<std::string>();
+          auto st = enable ? auth.TotpEnable(ctx.who(), code) : auth.TotpDisable(ctx.who(), code);
+          if (!st) return http::Fail(ctx.req, st.error());
+          return Response::NoContent();
+        });
   }
 
   router.Add("POST", "/api/v1/users/{id}/reset-password",
@@ -183,8 +182,7 @@ void RegisterAuthRoutes(http::Router& router, AuthService& auth) {
              });
 
   router.Add("GET", "/api/v1/logs/operations",
-             Need(org::Permission::kLogsRead, "Operation log (the record log)"),
-             [&auth](Ctx& ctx) {
+             Need(org::Permission::kLogsRead, "Operation log (the record log)"), [&auth](Ctx& ctx) {
                auto q = ReadLogQuery(ctx.req);
                if (!q) return http::Fail(ctx.req, q.error());
                auto r = auth.OperationLog(ctx.who(), *q);

@@ -14,14 +14,14 @@ namespace zhifa::auth {
 
 // All limits are configuration ([auth] in zhifa.toml); defaults follow common 等保 practice.
 struct AuthPolicy {
-  int max_failed_logins = 5;          // consecutive failures before the account locks
-  int lockout_minutes = 15;           // how long a lock lasts
-  int session_hours = 8;              // absolute session lifetime
-  int idle_minutes = 30;              // idle timeout
-  core::PasswordPolicy password;      // complexity and expiry (core/password_policy.h)
+  int max_failed_logins = 5;      // consecutive failures before the account locks
+  int lockout_minutes = 15;       // how long a lock lasts
+  int session_hours = 8;          // absolute session lifetime
+  int idle_minutes = 30;          // idle timeout
+  core::PasswordPolicy password;  // complexity and expiry (core/password_policy.h)
   int attempts_per_minute_per_ip = 20;
-  bool require_admin_totp = true;     // administrators must use TOTP
-  bool secure_cookies = false;        // always set Secure (also set behind TLS via X-Forwarded-Proto)
+  bool require_admin_totp = true;  // administrators must use TOTP
+  bool secure_cookies = false;     // always set Secure (also set behind TLS via X-Forwarded-Proto)
 };
 
 constexpr int64_t kMicrosPerMinute = 60LL * 1000 * 1000;

@@ -63,8 +63,8 @@ Result<std::optional<UserRow>> FindUser(Conn& c, const std::string& key, bool by
   if (!r) return r.error();
   if (r->rows.empty()) return std::optional<UserRow>();
   const auto& row = r->rows[0];
-  UserRow u{row.Int(0),  row.Text(1),     row.Int(2),      row.Text(3),
-            row.Text(4), row.Int(5) != 0, row.Text(6),     static_cast<int>(row.Int(7)),
+  UserRow u{row.Int(0),  row.Text(1),     row.Int(2),       row.Text(3),
+            row.Text(4), row.Int(5) != 0, row.Text(6),      static_cast<int>(row.Int(7)),
             row.Text(8), row.Text(9),     row.Int(10) != 0, row.Int(11)};
   return std::optional<UserRow>(std::move(u));
 }
@@ -114,56 +114,55 @@ Result<bool> AuthService::EnsureAdministrators(const std::string& password) {
 }
 
 Status AuthService::LogUnknown(const LoginRequest& req) {
-  return bus_.Run(record::Actor{std::nullopt, std::nullopt, req.ip},
-                  [&](record::CommandTx& tx) -> Status {
-                    auto seq = tx.Emit({"auth.login_failed",
-                                        "login:" + req.username,
-                                        {{"username", req.username},
-                                         {"result", "unknown_user"},
-                                         {"ip", req.ip}},
-                                        std::nullopt});
-                    if (!seq) return seq.error();
-                    auto id = tx.NewId();
-                    if (!id) return id.error();
-                    auto ins = tx.conn().Exec(
-                        "INSERT INTO login_log (id, at, username, user_id, result, ip, "
-                        "user_agent, seq) VALUES ($1, $2, $3, NULL, 'unknown_user', $4, $5, $6)",
-                        {*id, core::FormatRfc3339Micros(tx.now()), req.username, req.ip,
-                         req.user_agent, *seq});
-                    if (!ins) return ins.error();
-                    return core::Ok();
-                  });
+  return bus_.Run(
+      record::Actor{std::nullopt, std::nullopt, req.ip}, [&](record::CommandTx& tx) -> Status {
+        auto seq =
+            tx.Emit({"auth.login_failed",
+                     "login:" + req.username,
+                     {{"username", req.username}, {"result", "unknown_user"}, {"ip", req.ip}},
+                     std::nullopt});
+        if (!seq) return seq.error();
+        auto id = tx.NewId();
+        if (!id) return id.error();
+        auto ins = tx.conn().Exec(
+            "INSERT INTO login_log (id, at, username, user_id, result, ip, "
+            "user_agent, seq) VALUES ($1, $2, $3, NULL, 'unknown_user', $4, $5, $6)",
+            {*id, core::FormatRfc3339Micros(tx.now()), req.username, req.ip, req.user_agent, *seq});
+        if (!ins) return ins.error();
+        return core::Ok();
+      });
 }
 
 Status AuthService::LogFailure(int64_t user_id, const std::string& username, int failed_after,
                                const std::string& result, const LoginRequest& req) {
-  return bus_.Run(record::Actor{std::nullopt, std::nullopt, req.ip}, [&](record::CommandTx& tx)
-                                                                         -> Status {
-    auto lock = LockUntilAfterFailure(failed_after, tx.now(), policy_);
-    std::string outcome = lock ? "locked" : result;
-    auto seq = tx.Emit({lock ? "auth.locked" : "auth.login_failed",
-                        "user:" + std::to_string(user_id),
-                        {{"username", username},
-                         {"result", outcome},
-                         {"failed_logins", failed_after},
-                         {"ip", req.ip}},
-                        std::nullopt});
-    if (!seq) return seq.error();
-    auto up = tx.conn().Exec(
-        "UPDATE users SET failed_logins = $1, locked_until = $2, updated_seq = $3 WHERE id = $4",
-        {static_cast<int64_t>(lock ? 0 : failed_after),
-         lock ? core::FormatRfc3339Micros(*lock) : std::string(), *seq, user_id});
-    if (!up) return up.error();
-    auto id = tx.NewId();
-    if (!id) return id.error();
-    auto ins = tx.conn().Exec(
-        "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
-        "($1, $2, $3, $4, $5, $6, $7, $8)",
-        {*id, core::FormatRfc3339Micros(tx.now()), username, user_id, outcome, req.ip,
-         req.user_agent, *seq});
-    if (!ins) return ins.error();
-    return core::Ok();
-  });
+  return bus_.Run(
+      record::Actor{std::nullopt, std::nullopt, req.ip}, [&](record::CommandTx& tx) -> Status {
+        auto lock = LockUntilAfterFailure(failed_after, tx.now(), policy_);
+        std::string outcome = lock ? "locked" : result;
+        auto seq = tx.Emit({lock ? "auth.locked" : "auth.login_failed",
+                            "user:" + std::to_string(user_id),
+                            {{"username", username},
+                             {"result", outcome},
+                             {"failed_logins", failed_after},
+                             {"ip", req.ip}},
+                            std::nullopt});
+        if (!seq) return seq.error();
+        auto up = tx.conn().Exec(
+            "UPDATE users SET failed_logins = $1, locked_until = $2, updated_seq = $3 WHERE id = "
+            "$4",
+            {static_cast<int64_t>(lock ? 0 : failed_after),
+             lock ? core::FormatRfc3339Micros(*lock) : std::string(), *seq, user_id});
+        if (!up) return up.error();
+        auto id = tx.NewId();
+        if (!id) return id.error();
+        auto ins = tx.conn().Exec(
+            "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
+            "($1, $2, $3, $4, $5, $6, $7, $8)",
+            {*id, core::FormatRfc3339Micros(tx.now()), username, user_id, outcome, req.ip,
+             req.user_agent, *seq});
+        if (!ins) return ins.error();
+        return core::Ok();
+      });
 }
 
 Result<LoginResult> AuthService::Login(const LoginRequest& req) {
@@ -234,39 +233,40 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
     return Err(ErrorCode::kInternal, "随机数生成失败", "random generator failed");
   }
   std::string session_id = core::Sha256Hex(*token);
-  st = bus_.Run(record::Actor{user->id, user->unit_id, req.ip}, [&](record::CommandTx& tx)
-                                                                   -> Status {
-    auto seq = tx.Emit({"auth.login",
-                        "user:" + std::to_string(user->id),
-                        {{"username", user->username},
-                         {"session", *public_id},
-                         {"ip", req.ip},
-                         {"second_factor", step.has_value()}},
-                        user->unit_id});
-    if (!seq) return seq.error();
-    auto ins = tx.conn().Exec(
-        "INSERT INTO sessions (id, public_id, user_id, csrf_token, created_at, expires_at, ip, "
-        "user_agent, revoked, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
-        {session_id, *public_id, user->id, *csrf, core::FormatRfc3339Micros(tx.now()),
-         core::FormatRfc3339Micros(tx.now() + static_cast<int64_t>(policy_.session_hours) * 60 *
-                                                  kMicrosPerMinute),
-         req.ip, req.user_agent.substr(0, 300), *seq});
-    if (!ins) return ins.error();
-    auto up = tx.conn().Exec(
-        "UPDATE users SET failed_logins = 0, locked_until = '', totp_last_step = $1, updated_seq "
-        "= $2 WHERE id = $3",
-        {step ? *step : user->totp_last_step, *seq, user->id});
-    if (!up) return up.error();
-    auto id = tx.NewId();
-    if (!id) return id.error();
-    auto log = tx.conn().Exec(
-        "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
-        "($1, $2, $3, $4, 'ok', $5, $6, $7)",
-        {*id, core::FormatRfc3339Micros(tx.now()), user->username, user->id, req.ip,
-         req.user_agent.substr(0, 300), *seq});
-    if (!log) return log.error();
-    return core::Ok();
-  });
+  st = bus_.Run(
+      record::Actor{user->id, user->unit_id, req.ip}, [&](record::CommandTx& tx) -> Status {
+        auto seq = tx.Emit({"auth.login",
+                            "user:" + std::to_string(user->id),
+                            {{"username", user->username},
+                             {"session", *public_id},
+                             {"ip", req.ip},
+                             {"second_factor", step.has_value()}},
+                            user->unit_id});
+        if (!seq) return seq.error();
+        auto ins = tx.conn().Exec(
+            "INSERT INTO sessions (id, public_id, user_id, csrf_token, created_at, expires_at, ip, "
+            "user_agent, revoked, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+            {session_id, *public_id, user->id, *csrf, core::FormatRfc3339Micros(tx.now()),
+             core::FormatRfc3339Micros(tx.now() + static_cast<int64_t>(policy_.session_hours) * 60 *
+                                                      kMicrosPerMinute),
+             req.ip, req.user_agent.substr(0, 300), *seq});
+        if (!ins) return ins.error();
+        auto up = tx.conn().Exec(
+            "UPDATE users SET failed_logins = 0, locked_until = '', totp_last_step = $1, "
+            "updated_seq "
+            "= $2 WHERE id = $3",
+            {step ? *step : user->totp_last_step, *seq, user->id});
+        if (!up) return up.error();
+        auto id = tx.NewId();
+        if (!id) return id.error();
+        auto log = tx.conn().Exec(
+            "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
+            "($1, $2, $3, $4, 'ok', $5, $6, $7)",
+            {*id, core::FormatRfc3339Micros(tx.now()), user->username, user->id, req.ip,
+             req.user_agent.substr(0, 300), *seq});
+        if (!log) return log.error();
+        return core::Ok();
+      });
   if (!st) return st.error();
   {
     std::lock_guard lock(mu_);
@@ -359,8 +359,10 @@ void AuthService::InvalidateUser(int64_t user_id) {
 
 Status AuthService::Logout(const Principal& p, const std::string& ip) {
   auto st = bus_.Run(ActorOf(p, ip), [&](record::CommandTx& tx) -> Status {
-    auto seq = tx.Emit({"auth.logout", "user:" + std::to_string(p.user_id),
-                        {{"username", p.username}, {"ip", ip}}, p.unit_id});
+    auto seq = tx.Emit({"auth.logout",
+                        "user:" + std::to_string(p.user_id),
+                        {{"username", p.username}, {"ip", ip}},
+                        p.unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec("UPDATE sessions SET revoked = 1 WHERE id = $1", {p.session_id});
     if (!up) return up.error();
@@ -402,10 +404,10 @@ Result<json> AuthService::Me(const Principal& p) {
   out["password_expires_at"] =
       expiry.expires ? json(core::FormatRfc3339Micros(expiry.expires_at)) : json(nullptr);
   json perms = json::array();
-  for (auto perm : {org::Permission::kUnitsRead, org::Permission::kUnitsWrite,
-                    org::Permission::kUsersRead, org::Permission::kUsersWrite,
-                    org::Permission::kRolesAssign, org::Permission::kCredentials,
-                    org::Permission::kSessionsManage, org::Permission::kLogsRead}) {
+  for (auto perm :
+       {org::Permission::kUnitsRead, org::Permission::kUnitsWrite, org::Permission::kUsersRead,
+        org::Permission::kUsersWrite, org::Permission::kRolesAssign, org::Permission::kCredentials,
+        org::Permission::kSessionsManage, org::Permission::kLogsRead}) {
     if (p.Has(perm)) perms.push_back(org::PermissionName(perm));
   }
   out["permissions"] = perms;
@@ -435,8 +437,8 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& old_pa
   auto new_hash = HashPassword(new_password);
   if (!new_hash) return new_hash.error();
   st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
-    auto seq = tx.Emit({"auth.password_changed", "user:" + std::to_string(p.user_id),
-                        json::object(), p.unit_id});
+    auto seq = tx.Emit(
+        {"auth.password_changed", "user:" + std::to_string(p.user_id), json::object(), p.unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET password_hash = $1, password_changed_at = $2, must_change_password = 0, "
@@ -467,8 +469,8 @@ Result<json> AuthService::TotpSetup(const Principal& p) {
   }
   st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
     // The secret itself never enters the record log.
-    auto seq = tx.Emit({"auth.totp_setup", "user:" + std::to_string(p.user_id), json::object(),
-                        p.unit_id});
+    auto seq = tx.Emit(
+        {"auth.totp_setup", "user:" + std::to_string(p.user_id), json::object(), p.unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET totp_secret = $1, totp_enabled = 0, updated_seq = $2 WHERE id = $3",
@@ -495,8 +497,8 @@ Status AuthService::TotpEnable(const Principal& p, const std::string& code) {
       return Err(ErrorCode::kInvalidArgument, "动态口令错误，请核对手机时间后重试",
                  "wrong code; check your phone's clock and try again", "code");
     }
-    auto seq = tx.Emit({"auth.totp_enabled", "user:" + std::to_string(p.user_id), json::object(),
-                        p.unit_id});
+    auto seq = tx.Emit(
+        {"auth.totp_enabled", "user:" + std::to_string(p.user_id), json::object(), p.unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET totp_enabled = 1, totp_last_step = $1, updated_seq = $2 WHERE id = $3",
@@ -525,8 +527,8 @@ Status AuthService::TotpDisable(const Principal& p, const std::string& code) {
     if (!core::VerifyTotp(*key, code, tx.now() / 1000000, 1, (*u)->totp_last_step)) {
       return Err(ErrorCode::kInvalidArgument, "动态口令错误", "wrong code", "code");
     }
-    auto seq = tx.Emit({"auth.totp_disabled", "user:" + std::to_string(p.user_id),
-                        json::object(), p.unit_id});
+    auto seq = tx.Emit(
+        {"auth.totp_disabled", "user:" + std::to_string(p.user_id), json::object(), p.unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET totp_enabled = 0, totp_secret = '', updated_seq = $1 WHERE id = $2",
@@ -550,8 +552,10 @@ Status AuthService::ResetPassword(const Principal& p, int64_t user_id,
   auto hash = HashPassword(new_password);
   if (!hash) return hash.error();
   auto st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
-    auto seq = tx.Emit({"auth.password_reset", "user:" + std::to_string(user_id),
-                        {{"username", target->username}}, target->unit_id});
+    auto seq = tx.Emit({"auth.password_reset",
+                        "user:" + std::to_string(user_id),
+                        {{"username", target->username}},
+                        target->unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET password_hash = $1, password_changed_at = $2, must_change_password = 1, "
@@ -580,8 +584,10 @@ Status AuthService::SetPasswordAsSystem(const std::string& username,
       return Err(ErrorCode::kNotFound, "用户「" + username + "」不存在",
                  "user \"" + username + "\" not found", "username");
     }
-    auto seq = tx.Emit({"auth.password_reset", "user:" + std::to_string((*u)->id),
-                        {{"username", username}, {"by", "cli"}}, (*u)->unit_id});
+    auto seq = tx.Emit({"auth.password_reset",
+                        "user:" + std::to_string((*u)->id),
+                        {{"username", username}, {"by", "cli"}},
+                        (*u)->unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET password_hash = $1, password_changed_at = $2, must_change_password = 0, "
@@ -599,8 +605,10 @@ Status AuthService::Unlock(const Principal& p, int64_t user_id) {
   auto target = org_.GetUser(p, user_id);
   if (!target) return target.error();
   return bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
-    auto seq = tx.Emit({"auth.unlocked", "user:" + std::to_string(user_id),
-                        {{"username", target->username}}, target->unit_id});
+    auto seq = tx.Emit({"auth.unlocked",
+                        "user:" + std::to_string(user_id),
+                        {{"username", target->username}},
+                        target->unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET failed_logins = 0, locked_until = '', updated_seq = $1 WHERE id = $2",
@@ -663,7 +671,8 @@ Status AuthService::RevokeSession(const Principal& p, const std::string& public_
     }
     session_id = r->rows[0].Text(0);
     user_id = r->rows[0].Int(1);
-    auto seq = tx.Emit({"auth.session_revoked", "user:" + std::to_string(user_id),
+    auto seq = tx.Emit({"auth.session_revoked",
+                        "user:" + std::to_string(user_id),
                         {{"session", public_id}, {"username", r->rows[0].Text(2)}},
                         r->rows[0].Int(3)});
     if (!seq) return seq.error();

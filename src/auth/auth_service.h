@@ -6,11 +6,10 @@
 
 #include <chrono>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/auth_rules.h"
 #include "core/result.h"
@@ -47,7 +46,11 @@ struct LogQuery {
 class AuthService {
  public:
   AuthService(store::Database& db, record::CommandBus& bus, org::OrgService& org, AuthPolicy policy)
-      : db_(db), bus_(bus), org_(org), policy_(policy), limiter_(policy.attempts_per_minute_per_ip) {}
+      : db_(db),
+        bus_(bus),
+        org_(org),
+        policy_(policy),
+        limiter_(policy.attempts_per_minute_per_ip) {}
 
   const AuthPolicy& policy() const { return policy_; }
 
@@ -101,8 +104,8 @@ class AuthService {
     std::chrono::steady_clock::time_point fetched;
   };
   std::mutex mu_;
-  std::unordered_map<std::string, Cached> cache_;          // session id → principal
-  std::unordered_map<std::string, int64_t> last_seen_;     // session id → µs
+  std::unordered_map<std::string, Cached> cache_;       // session id → principal
+  std::unordered_map<std::string, int64_t> last_seen_;  // session id → µs
 };
 
 }  // namespace zhifa::auth

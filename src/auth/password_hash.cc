@@ -54,8 +54,7 @@ core::Result<std::string> HashPassword(const std::string& password) {
   Init();
   char out[crypto_pwhash_STRBYTES];
   Held held;
-  if (crypto_pwhash_str(out, password.data(), password.size(),
-                        crypto_pwhash_OPSLIMIT_INTERACTIVE,
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
     return core::Err(core::ErrorCode::kInternal, "密码哈希失败（内存不足）",
                      "password hashing failed (out of memory)");

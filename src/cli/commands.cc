@@ -6,7 +6,9 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/openapi_check.h"
 #include "auth/password_hash.h"
+#include "core/embedded.h"
 #include "core/password_policy.h"
 #include "store/migrate.h"
 
@@ -42,6 +44,28 @@ int RunMigrate(const app::Config& cfg) {
   return 0;
 }
 
+int RunRoutes(const app::Config& cfg, bool check_openapi) {
+  app::Config c = cfg;
+  c.db_url = "sqlite::memory:";  // the table needs no data
+  auto app = app::App::Open(c);
+  if (!app) return Fail(app.error());
+  (*app)->BuildRoutes();
+  for (const auto& r : (*app)->router().routes()) {
+    std::cout << r->method << "\t" << r->pattern << "\t"
+              << (r->options.permission ? org::PermissionName(*r->options.permission)
+                                        : (r->options.auth ? "(signed in)" : "(public)"))
+              << "\t" << r->options.summary << "\n";
+  }
+  if (!check_openapi) return 0;
+  auto doc = core::FindEmbedded(embed::data(), "openapi.json");
+  auto problems = app::CheckOpenApi((*app)->router(), doc.value_or(""));
+  for (const auto& p : problems) std::cerr << "openapi: " << p << "\n";
+  if (!problems.empty()) return 1;
+  std::cerr << "openapi: the document matches the " << (*app)->router().routes().size()
+            << " routes\n";
+  return 0;
+}
+
 int RunCreateUser(const app::Config& cfg, const CreateUserArgs& a) {
   auto app = OpenMigrated(cfg);
   if (!app) return Fail(app.error());
@@ -62,7 +86,8 @@ int RunCreateUser(const app::Config& cfg, const CreateUserArgs& a) {
   }
   std::string password = PasswordFromEnv(a.password);
   if (password.empty()) {
-    return Fail(core::Err(core::ErrorCode::kInvalidArgument, "请用 --password 或 ZHIFA_USER_PASSWORD 提供密码",
+    return Fail(core::Err(core::ErrorCode::kInvalidArgument,
+                          "请用 --password 或 ZHIFA_USER_PASSWORD 提供密码",
                           "give --password or ZHIFA_USER_PASSWORD", "password"));
   }
   if (auto st = core::CheckPasswordComplexity(password, a.username, cfg.auth.password, "password");
@@ -83,7 +108,8 @@ int RunResetPassword(const app::Config& cfg, const std::string& username, std::s
   if (!app) return Fail(app.error());
   password = PasswordFromEnv(password);
   if (password.empty()) {
-    return Fail(core::Err(core::ErrorCode::kInvalidArgument, "请用 --password 或 ZHIFA_USER_PASSWORD 提供密码",
+    return Fail(core::Err(core::ErrorCode::kInvalidArgument,
+                          "请用 --password 或 ZHIFA_USER_PASSWORD 提供密码",
                           "give --password or ZHIFA_USER_PASSWORD", "password"));
   }
   auto st = (*app)->auth().SetPasswordAsSystem(username, password);

@@ -12,6 +12,10 @@ int Fail(const core::Error& e);
 
 int RunMigrate(const app::Config& cfg);
 
+// Prints the route table (method, pattern, permission, summary); with check_openapi, compares it
+// with the embedded OpenAPI document and exits 1 on a mismatch.
+int RunRoutes(const app::Config& cfg, bool check_openapi);
+
 struct CreateUserArgs {
   std::string username;
   std::string display_name;

@@ -12,9 +12,9 @@ namespace {
 
 constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴",
                                      "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"};
-constexpr const char* kGiven[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇",
-                                  "艳", "杰", "涛", "明", "超", "秀英", "建国", "志强", "海燕",
-                                  "晓东", "立新", "文静", "国庆", "红梅"};
+constexpr const char* kGiven[] = {"伟",   "芳",   "娜",   "敏",   "静",   "强",   "磊",   "军",
+                                  "洋",   "勇",   "艳",   "杰",   "涛",   "明",   "超",   "秀英",
+                                  "建国", "志强", "海燕", "晓东", "立新", "文静", "国庆", "红梅"};
 
 std::string PersonName(int i) {
   return std::string(kSurnames[i % 20]) + kGiven[(i * 7 + i / 20) % 24];
@@ -38,7 +38,8 @@ struct Builder {
   core::Status User(const std::string& username, int64_t unit, const std::string& role,
                     const std::string& scope, std::vector<int64_t> custom = {}) {
     org::NewUser u{username, PersonName(people++), unit, hash, "", false};
-    auto made = org.CreateUserAsSystem(record::Actor{}, u, {{role, unit, scope, std::move(custom)}});
+    auto made =
+        org.CreateUserAsSystem(record::Actor{}, u, {{role, unit, scope, std::move(custom)}});
     if (!made) return made.error();
     ++made_users;
     return core::Ok();
@@ -86,8 +87,8 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
       ZHIFA_TRY(b.User(prefix + "reviewer2", brigade, "legal_reviewer", "dept_tree"));
       for (size_t t = 0; t < teams.size(); ++t) {
         for (int i = 1; i <= a.officers_per_team; ++i) {
-          ZHIFA_TRY(b.User(prefix + "t" + std::to_string(t + 1) + "o" + std::to_string(i),
-                           teams[t], "officer", i == 1 ? "dept" : "own"));
+          ZHIFA_TRY(b.User(prefix + "t" + std::to_string(t + 1) + "o" + std::to_string(i), teams[t],
+                           "officer", i == 1 ? "dept" : "own"));
         }
       }
       ++n;
@@ -118,13 +119,13 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
       const char* prefix;
     };
     std::vector<int64_t> district_ids;
-    for (District d : {District{"历下区", "lx"}, District{"市中区", "szq"},
-                       District{"历城区", "lc"}}) {
+    for (District d :
+         {District{"历下区", "lx"}, District{"市中区", "szq"}, District{"历城区", "lc"}}) {
       auto dist = Find(org, d.name);
       if (!dist) return dist.error();
       district_ids.push_back(*dist);
-      for (auto [suffix, key] : {std::pair{"市场监督管理局", "scjg"},
-                                 std::pair{"综合行政执法局", "zhzf"}}) {
+      for (auto [suffix, key] :
+           {std::pair{"市场监督管理局", "scjg"}, std::pair{"综合行政执法局", "zhzf"}}) {
         auto dept = b.Unit(*dist, std::string(d.name) + suffix, "department");
         if (!dept) return dept.error();
         auto brigade = b.Unit(*dept, "执法大队", "unit");
@@ -151,10 +152,11 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
     return core::Ok();
   };
   if (auto st = run(); !st) return Fail(st.error());
-  std::cout << "demo: " << b.made_units << " units and " << b.made_users
-            << " users created (password of every demo user: " << a.password << ")\n"
-            << "  e.g. scjgt1o1 (市市场监管局 officer), scjghead (负责人), scjgreviewer1 (法制审核), "
-               "sfj1 (司法局 supervisor), shjd1 (社会监督员)\n";
+  std::cout
+      << "demo: " << b.made_units << " units and " << b.made_users
+      << " users created (password of every demo user: " << a.password << ")\n"
+      << "  e.g. scjgt1o1 (市市场监管局 officer), scjghead (负责人), scjgreviewer1 (法制审核), "
+         "sfj1 (司法局 supervisor), shjd1 (社会监督员)\n";
   return 0;
 }
 

@@ -1,7 +1,7 @@
 // zhifa — one executable: serve, migrate, admin, demo, version.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -39,11 +39,11 @@ int Serve(const app::Config& cfg) {
   http::Server server((*app)->router(), so);
   if (auto st = server.Bind(); !st) return Fail(st.error());
   server.Run([&] {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - t0)
-                  .count();
-    spdlog::info("zhifa {} listening on http://{} (database: {}, started in {} ms)",
-                 ZHIFA_VERSION, cfg.server.listen, store::DialectName((*app)->db().dialect()), ms);
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    spdlog::info("zhifa {} listening on http://{} (database: {}, started in {} ms)", ZHIFA_VERSION,
+                 cfg.server.listen, store::DialectName((*app)->db().dialect()), ms);
   });
   return 0;
 }
@@ -85,6 +85,10 @@ int main(int argc, char** argv) {
       ->default_val(6);
 
   auto* config = cli.add_subcommand("config", "Print the example configuration");
+  auto* routes = cli.add_subcommand("routes", "Print the HTTP route table");
+  bool check_openapi = false;
+  routes->add_flag("--check-openapi", check_openapi,
+                   "Exit 1 unless openapi.json documents exactly the routes");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -98,6 +102,7 @@ int main(int argc, char** argv) {
   }
   auto cfg = app::LoadConfig(config_file);
   if (!cfg) return cli::Fail(cfg.error());
+  if (routes->parsed()) return cli::RunRoutes(*cfg, check_openapi);
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
   if (demo->parsed()) return cli::RunDemo(*cfg, da);

@@ -20,7 +20,7 @@ int Base32Value(char c) {
   return -1;
 }
 
-Error Base32Error(std::string_view field, std::string zh, std::string en) {
+Error Base32Error(std::string_view field, const std::string& zh, const std::string& en) {
   return Err(ErrorCode::kInvalidArgument, "base32 编码无效：" + zh, "invalid base32: " + en,
              std::string(field));
 }

@@ -117,8 +117,9 @@ Response ErrorResponse(const Request& req, const core::Error& e) {
   if (e.code == core::ErrorCode::kInternal) {
     err["request_id"] = req.request_id;
     // The details of a bug are logged, not shown.
-    err["message"] = req.PrefersEnglish() ? "internal error; reported with request id " + req.request_id
-                                          : "服务器内部错误，已记录，请求编号 " + req.request_id;
+    err["message"] = req.PrefersEnglish()
+                         ? "internal error; reported with request id " + req.request_id
+                         : "服务器内部错误，已记录，请求编号 " + req.request_id;
   }
   return Response::Json(StatusFor(e.code), {{"error", err}});
 }

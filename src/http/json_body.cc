@@ -12,7 +12,8 @@ using core::ErrorCode;
 core::Result<nlohmann::json> ParseJsonObject(const Request& req) {
   auto ct = req.Header("content-type");
   if (ct && ct->find("application/json") == std::string::npos) {
-    return Err(ErrorCode::kUnsupportedMediaType, "请求体应为 JSON（Content-Type: application/json）",
+    return Err(ErrorCode::kUnsupportedMediaType,
+               "请求体应为 JSON（Content-Type: application/json）",
                "request body must be JSON (Content-Type: application/json)", "Content-Type");
   }
   if (!core::IsValidUtf8(req.body)) {
@@ -116,8 +117,7 @@ core::Status CheckFields(const nlohmann::json& obj, std::initializer_list<FieldS
       continue;
     }
     if (!Matches(*it, f.type)) {
-      return Err(ErrorCode::kWrongType,
-                 std::string("字段「") + f.name + "」应为" + TypeZh(f.type),
+      return Err(ErrorCode::kWrongType, std::string("字段「") + f.name + "」应为" + TypeZh(f.type),
                  std::string("field \"") + f.name + "\" must be " + TypeEn(f.type), f.name);
     }
   }

@@ -3,9 +3,8 @@
 #pragma once
 
 #include <initializer_list>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/result.h"
 #include "http/http_types.h"

@@ -81,8 +81,8 @@ Response Router::Dispatch(Request& req, const Match& m) const {
       Ctx ctx{req, nullptr};
       return fallback_(ctx);
     }
-    return ErrorResponse(req, Err(ErrorCode::kNotFound, "接口不存在: " + req.path,
-                                  "no such endpoint: " + req.path));
+    return ErrorResponse(
+        req, Err(ErrorCode::kNotFound, "接口不存在: " + req.path, "no such endpoint: " + req.path));
   }
   const Route& r = *m.route;
   try {
@@ -98,18 +98,17 @@ Response Router::Dispatch(Request& req, const Match& m) const {
                                         "change your password first", "password"));
         }
         if (principal->needs_totp_setup) {
-          return ErrorResponse(req, Err(ErrorCode::kPermissionDenied,
-                                        "管理员账号须先绑定动态口令（TOTP）",
-                                        "administrator accounts must enrol TOTP first", "totp"));
+          return ErrorResponse(
+              req, Err(ErrorCode::kPermissionDenied, "管理员账号须先绑定动态口令（TOTP）",
+                       "administrator accounts must enrol TOTP first", "totp"));
         }
       }
       if (r.options.csrf && IsStateChanging(req.method)) {
         auto token = req.Header("x-csrf-token");
         if (!token || *token != principal->csrf_token) {
-          return ErrorResponse(req, Err(ErrorCode::kCsrfMismatch,
-                                        "缺少或错误的 CSRF 令牌（X-CSRF-Token）",
-                                        "missing or wrong CSRF token (X-CSRF-Token)",
-                                        "X-CSRF-Token"));
+          return ErrorResponse(
+              req, Err(ErrorCode::kCsrfMismatch, "缺少或错误的 CSRF 令牌（X-CSRF-Token）",
+                       "missing or wrong CSRF token (X-CSRF-Token)", "X-CSRF-Token"));
         }
       }
       if (r.options.permission && !principal->Has(*r.options.permission)) {
@@ -163,13 +162,12 @@ std::string Router::MetricsText() const {
     uint64_t cum = 0;
     for (int i = 0; i < 8; ++i) {
       cum += s.buckets[i].load();
-      out << "zhifa_http_request_duration_seconds_bucket{" << labels << ",le=\"" << kLe[i]
-          << "\"} " << cum << "\n";
+      out << "zhifa_http_request_duration_seconds_bucket{" << labels << ",le=\"" << kLe[i] << "\"} "
+          << cum << "\n";
     }
     out << "zhifa_http_request_duration_seconds_sum{" << labels << "} "
         << static_cast<double>(s.micros_total.load()) / 1e6 << "\n";
-    out << "zhifa_http_request_duration_seconds_count{" << labels << "} " << s.count.load()
-        << "\n";
+    out << "zhifa_http_request_duration_seconds_count{" << labels << "} " << s.count.load() << "\n";
   };
   for (const auto& r : routes_) hist(r->method, r->pattern, *stats_[r->index]);
   return out.str();

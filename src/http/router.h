@@ -37,12 +37,12 @@ struct Ctx {
 using Handler = std::function<Response(Ctx&)>;
 
 struct RouteOptions {
-  bool auth = true;                          // requires a session
-  std::optional<org::Permission> permission; // required permission, if any
-  bool setup_exempt = false;                 // reachable before TOTP enrolment / password change
-  bool csrf = true;                          // state-changing methods need X-CSRF-Token
-  bool blocking = false;                     // may block (writes, hashing): run on the worker pool
-  std::string summary;                       // one line for docs
+  bool auth = true;                           // requires a session
+  std::optional<org::Permission> permission;  // required permission, if any
+  bool setup_exempt = false;                  // reachable before TOTP enrolment / password change
+  bool csrf = true;                           // state-changing methods need X-CSRF-Token
+  bool blocking = false;                      // may block (writes, hashing): run on the worker pool
+  std::string summary;                        // one line for docs
 };
 
 struct Route {

@@ -1,15 +1,14 @@
 #include "http/server.h"
 
 // Boost 1.74 + GCC 12 coroutines: <utility> must precede asio (stack-notes).
-#include <utility>
-
-#include <boost/asio.hpp>
-#include <boost/beast.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "core/random.h"
 
@@ -44,8 +43,8 @@ void FillRequest(const bhttp::request<bhttp::string_body>& in, Request& out) {
       std::string_view kv = qs.substr(0, amp);
       auto eq = kv.find('=');
       auto k = UrlDecode(kv.substr(0, eq), true);
-      auto v = UrlDecode(eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1),
-                         true);
+      auto v =
+          UrlDecode(eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1), true);
       if (k && v && !k->empty()) out.query.emplace(*k, *v);
       if (amp == std::string_view::npos) break;
       qs.remove_prefix(amp + 1);
@@ -126,19 +125,19 @@ struct Server::Impl {
       bool close_after = false;
       if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
         FillRequest(parser.get(), req);
-        res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge,
-                                           "请求体超过上限 " +
-                                               std::to_string(options.max_body_bytes) + " 字节",
-                                           "request body exceeds the limit of " +
-                                               std::to_string(options.max_body_bytes) + " bytes"));
+        res = ErrorResponse(
+            req, core::Err(core::ErrorCode::kPayloadTooLarge,
+                           "请求体超过上限 " + std::to_string(options.max_body_bytes) + " 字节",
+                           "request body exceeds the limit of " +
+                               std::to_string(options.max_body_bytes) + " bytes"));
         close_after = true;
       } else {
         co_await bhttp::async_read(stream, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
         if (ec == bhttp::error::body_limit) {
           FillRequest(parser.get(), req);
-          res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge,
-                                             "请求体超过上限", "request body too large"));
+          res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge, "请求体超过上限",
+                                             "request body too large"));
           close_after = true;
         } else if (ec) {
           in_flight.fetch_sub(1);
@@ -186,7 +185,8 @@ struct Server::Impl {
   asio::awaitable<void> Accept() {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (stopping.load() || ec == asio::error::operation_aborted) co_return;
         continue;
@@ -217,9 +217,7 @@ struct Server::Impl {
 Server::Server(Router& router, ServerOptions options)
     : impl_(std::make_unique<Impl>(router, std::move(options))) {}
 
-Server::~Server() {
-  impl_->workers.join();
-}
+Server::~Server() { impl_->workers.join(); }
 
 core::Status Server::Bind() {
   const std::string& listen = impl_->options.listen;
@@ -264,7 +262,7 @@ uint16_t Server::port() const {
   return impl_->acceptor.local_endpoint(ec).port();
 }
 
-void Server::Run(std::function<void()> on_ready) {
+void Server::Run(const std::function<void()>& on_ready) {
   auto& im = *impl_;
   im.signals.async_wait([&im](const boost::system::error_code& ec, int) {
     if (!ec) im.BeginShutdown();

@@ -37,7 +37,7 @@ class Server {
   // The bound port (useful with port 0).
   uint16_t port() const;
   // Serves until SIGTERM/SIGINT or Stop(); returns after a graceful shutdown.
-  void Run(std::function<void()> on_ready = {});
+  void Run(const std::function<void()>& on_ready = {});
   void Stop();
 
  private:

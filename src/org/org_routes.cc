@@ -5,7 +5,6 @@
 namespace zhifa::org {
 
 using http::Ctx;
-using http::FieldSpec;
 using http::FieldType;
 using http::Response;
 using http::RouteOptions;
@@ -21,8 +20,8 @@ RouteOptions Opt(Permission p, std::string summary) {
 }  // namespace
 
 void RegisterOrgRoutes(http::Router& router, OrgService& org,
-                       std::function<void(int64_t)> on_grants_changed,
-                       PasswordHasher hash_password) {
+                       const std::function<void(int64_t)>& on_grants_changed,
+                       const PasswordHasher& hash_password) {
   router.Add("GET", "/api/v1/roles", RouteOptions{.summary = "List roles"}, [](Ctx& ctx) {
     json out = json::array();
     for (const auto& r : AllRoles()) {
@@ -130,14 +129,13 @@ void RegisterOrgRoutes(http::Router& router, OrgService& org,
                return Response::Json(201, made->ToJson());
              });
 
-  router.Add("GET", "/api/v1/users/{id}", Opt(Permission::kUsersRead, "A user"),
-             [&org](Ctx& ctx) {
-               auto id = http::ParseId(ctx.req.PathParam("id"), "id");
-               if (!id) return http::Fail(ctx.req, id.error());
-               auto u = org.GetUser(ctx.who(), *id);
-               if (!u) return http::Fail(ctx.req, u.error());
-               return Response::Json(200, u->ToJson());
-             });
+  router.Add("GET", "/api/v1/users/{id}", Opt(Permission::kUsersRead, "A user"), [&org](Ctx& ctx) {
+    auto id = http::ParseId(ctx.req.PathParam("id"), "id");
+    if (!id) return http::Fail(ctx.req, id.error());
+    auto u = org.GetUser(ctx.who(), *id);
+    if (!u) return http::Fail(ctx.req, u.error());
+    return Response::Json(200, u->ToJson());
+  });
 
   router.Add("PATCH", "/api/v1/users/{id}", Opt(Permission::kUsersWrite, "Edit a user"),
              [&org](Ctx& ctx) {

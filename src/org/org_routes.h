@@ -14,7 +14,7 @@ namespace zhifa::org {
 using PasswordHasher =
     std::function<core::Result<std::string>(const std::string&, const std::string&)>;
 void RegisterOrgRoutes(http::Router& router, OrgService& org,
-                       std::function<void(int64_t)> on_grants_changed,
-                       PasswordHasher hash_password);
+                       const std::function<void(int64_t)>& on_grants_changed,
+                       const PasswordHasher& hash_password);
 
 }  // namespace zhifa::org

@@ -16,9 +16,9 @@ struct KindName {
   const char* zh;
 };
 constexpr KindName kKinds[] = {
-    {UnitKind::kCity, "city", "市"},         {UnitKind::kDistrict, "district", "区县"},
-    {UnitKind::kZone, "zone", "功能区"},     {UnitKind::kDepartment, "department", "部门"},
-    {UnitKind::kUnit, "unit", "单位"},       {UnitKind::kVertical, "vertical", "垂直管理单位"},
+    {UnitKind::kCity, "city", "市"},     {UnitKind::kDistrict, "district", "区县"},
+    {UnitKind::kZone, "zone", "功能区"}, {UnitKind::kDepartment, "department", "部门"},
+    {UnitKind::kUnit, "unit", "单位"},   {UnitKind::kVertical, "vertical", "垂直管理单位"},
 };
 const char* KindZh(UnitKind k) {
   for (const auto& e : kKinds) {
@@ -62,11 +62,11 @@ core::Status CheckPlacement(UnitKind parent, UnitKind child) {
       break;
   }
   if (ok) return core::Ok();
-  return Err(ErrorCode::kInvalidArgument,
-             std::string("「") + KindZh(child) + "」不能设在「" + KindZh(parent) + "」之下",
-             std::string("a ") + UnitKindName(child) + " cannot be placed under a " +
-                 UnitKindName(parent),
-             "kind");
+  return Err(
+      ErrorCode::kInvalidArgument,
+      std::string("「") + KindZh(child) + "」不能设在「" + KindZh(parent) + "」之下",
+      std::string("a ") + UnitKindName(child) + " cannot be placed under a " + UnitKindName(parent),
+      "kind");
 }
 
 core::Status CheckUnitName(std::string_view name, std::string_view field) {
@@ -235,9 +235,8 @@ void AddToFilter(ScopeFilter& filter, Scope scope, const std::vector<UnitRef>& c
       if (!chain.empty()) add_root(chain.front().id);
       break;
     case Scope::kDept:
-      if (!chain.empty() &&
-          std::find(filter.exact_units.begin(), filter.exact_units.end(), chain.front().id) ==
-              filter.exact_units.end()) {
+      if (!chain.empty() && std::find(filter.exact_units.begin(), filter.exact_units.end(),
+                                      chain.front().id) == filter.exact_units.end()) {
         filter.exact_units.push_back(chain.front().id);
       }
       break;
@@ -254,9 +253,8 @@ bool Allows(const ScopeFilter& filter, const std::vector<int64_t>& unit_chain,
             std::optional<int64_t> creator) {
   if (filter.all) return true;
   if (filter.own_user && creator && *filter.own_user == *creator) return true;
-  if (!unit_chain.empty() &&
-      std::find(filter.exact_units.begin(), filter.exact_units.end(), unit_chain.front()) !=
-          filter.exact_units.end()) {
+  if (!unit_chain.empty() && std::find(filter.exact_units.begin(), filter.exact_units.end(),
+                                       unit_chain.front()) != filter.exact_units.end()) {
     return true;
   }
   for (int64_t id : unit_chain) {

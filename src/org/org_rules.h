@@ -56,13 +56,13 @@ const RoleInfo& Info(Role r);
 
 enum class Permission {
   kUnitsRead,
-  kUnitsWrite,     // create/edit units — system administrator
+  kUnitsWrite,  // create/edit units — system administrator
   kUsersRead,
-  kUsersWrite,     // create/edit/disable user accounts — system administrator
-  kRolesAssign,    // grant/revoke roles and scopes — security administrator
-  kCredentials,    // reset passwords, unlock accounts — security administrator
-  kSessionsManage, // list online sessions, forced logout — security administrator
-  kLogsRead,       // operation and login logs — audit administrator
+  kUsersWrite,      // create/edit/disable user accounts — system administrator
+  kRolesAssign,     // grant/revoke roles and scopes — security administrator
+  kCredentials,     // reset passwords, unlock accounts — security administrator
+  kSessionsManage,  // list online sessions, forced logout — security administrator
+  kLogsRead,        // operation and login logs — audit administrator
 };
 
 const char* PermissionName(Permission p);

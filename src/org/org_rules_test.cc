@@ -23,15 +23,24 @@ struct PlacementRow {
 TEST(Placement, TreeShape) {
   using K = UnitKind;
   const PlacementRow rows[] = {
-      {K::kCity, K::kDistrict, true},       {K::kCity, K::kZone, true},
-      {K::kCity, K::kDepartment, true},     {K::kCity, K::kVertical, true},
-      {K::kCity, K::kUnit, false},          {K::kCity, K::kCity, false},
-      {K::kDistrict, K::kDepartment, true}, {K::kDistrict, K::kUnit, true},
-      {K::kDistrict, K::kDistrict, false},  {K::kZone, K::kDepartment, true},
-      {K::kZone, K::kVertical, false},      {K::kDepartment, K::kUnit, true},
-      {K::kDepartment, K::kDepartment, true}, {K::kDepartment, K::kDistrict, false},
-      {K::kVertical, K::kUnit, true},       {K::kVertical, K::kDepartment, false},
-      {K::kUnit, K::kUnit, true},           {K::kUnit, K::kDepartment, false},
+      {K::kCity, K::kDistrict, true},
+      {K::kCity, K::kZone, true},
+      {K::kCity, K::kDepartment, true},
+      {K::kCity, K::kVertical, true},
+      {K::kCity, K::kUnit, false},
+      {K::kCity, K::kCity, false},
+      {K::kDistrict, K::kDepartment, true},
+      {K::kDistrict, K::kUnit, true},
+      {K::kDistrict, K::kDistrict, false},
+      {K::kZone, K::kDepartment, true},
+      {K::kZone, K::kVertical, false},
+      {K::kDepartment, K::kUnit, true},
+      {K::kDepartment, K::kDepartment, true},
+      {K::kDepartment, K::kDistrict, false},
+      {K::kVertical, K::kUnit, true},
+      {K::kVertical, K::kDepartment, false},
+      {K::kUnit, K::kUnit, true},
+      {K::kUnit, K::kDepartment, false},
   };
   for (const auto& r : rows) {
     auto st = CheckPlacement(r.parent, r.child);

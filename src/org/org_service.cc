@@ -31,7 +31,7 @@ Error Stale(const char* field = "version") {
              "the record was changed by someone else; reload and try again", field);
 }
 
-std::string Trim(std::string s) {
+std::string Trim(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n");
   auto e = s.find_last_not_of(" \t\r\n");
   if (b == std::string::npos) return {};
@@ -47,8 +47,7 @@ Status CheckShortText(const std::string& v, size_t max_chars, const char* field,
   if (core::Utf8Length(v) > max_chars) {
     return Err(ErrorCode::kInvalidArgument,
                std::string(label_zh) + "不能超过 " + std::to_string(max_chars) + " 个字符",
-               std::string(field) + " must be at most " + std::to_string(max_chars) +
-                   " characters",
+               std::string(field) + " must be at most " + std::to_string(max_chars) + " characters",
                field);
   }
   return core::Ok();
@@ -79,18 +78,16 @@ constexpr const char* kUnitCols = "id, parent_id, name, short_name, kind, code, 
 }  // namespace
 
 json Unit::ToJson() const {
-  return {{"id", id},
-          {"parent_id", parent_id ? json(*parent_id) : json(nullptr)},
-          {"name", name},
-          {"short_name", short_name},
-          {"kind", kind},
-          {"code", code},
+  return {{"id", id},          {"parent_id", parent_id ? json(*parent_id) : json(nullptr)},
+          {"name", name},      {"short_name", short_name},
+          {"kind", kind},      {"code", code},
           {"version", version}};
 }
 
 json Assignment::ToJson() const {
-  return {{"id", id},         {"role", role},   {"unit_id", unit_id},
-          {"unit_name", unit_name}, {"scope", scope}, {"custom_unit_ids", custom_unit_ids}};
+  return {{"id", id},           {"role", role},
+          {"unit_id", unit_id}, {"unit_name", unit_name},
+          {"scope", scope},     {"custom_unit_ids", custom_unit_ids}};
 }
 
 json User::ToJson() const {
@@ -114,7 +111,8 @@ std::string ScopePredicate(const ScopeFilter& filter, const std::string& unit_co
   if (filter.all) return "1 = 1";
   std::vector<std::string> parts;
   if (!filter.subtree_roots.empty()) {
-    parts.push_back(unit_col + " IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id IN (" +
+    parts.push_back(unit_col +
+                    " IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id IN (" +
                     store::Placeholders(params, filter.subtree_roots) + "))");
   }
   if (!filter.exact_units.empty()) {
@@ -134,8 +132,8 @@ std::string ScopePredicate(const ScopeFilter& filter, const std::string& unit_co
 }
 
 Status CheckUsername(std::string_view username) {
-  bool ok = username.size() >= 3 && username.size() <= 32 && username[0] >= 'a' &&
-            username[0] <= 'z';
+  bool ok =
+      username.size() >= 3 && username.size() <= 32 && username[0] >= 'a' && username[0] <= 'z';
   for (char c : username) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) {
       ok = false;
@@ -168,8 +166,8 @@ Result<Unit> OrgService::InsertUnit(record::CommandTx& tx, const NewUnit& u,
   auto id = tx.NewId();
   if (!id) return id.error();
   Conn& c = tx.conn();
-  json payload = {{"name", u.name}, {"kind", u.kind}, {"short_name", u.short_name},
-                  {"code", u.code}};
+  json payload = {
+      {"name", u.name}, {"kind", u.kind}, {"short_name", u.short_name}, {"code", u.code}};
   if (u.parent_id) payload["parent_id"] = u.parent_id;
   if (!note.empty()) payload["note"] = note;
   auto seq = tx.Emit({"unit.created", "unit:" + std::to_string(*id), payload, *id});
@@ -180,8 +178,8 @@ Result<Unit> OrgService::InsertUnit(record::CommandTx& tx, const NewUnit& u,
       {*id, u.parent_id ? store::Value(u.parent_id) : store::Value(store::Null{}), u.name,
        u.short_name, u.kind, u.code, *seq});
   if (!ins) return ins.error();
-  auto self = c.Exec("INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES ($1, $1, 0)",
-                     {*id});
+  auto self = c.Exec(
+      "INSERT INTO unit_closure (ancestor_id, descendant_id, depth) VALUES ($1, $1, 0)", {*id});
   if (!self) return self.error();
   if (u.parent_id) {
     auto anc = c.Exec(
@@ -214,7 +212,7 @@ Result<bool> OrgService::SeedIfEmpty(const record::Actor& actor) {
       return core::Ok();
     }
     std::function<Status(const json&, int64_t)> add = [&](const json& node,
-                                                            int64_t parent) -> Status {
+                                                          int64_t parent) -> Status {
       NewUnit u;
       u.parent_id = parent;
       u.name = node.at("name").get<std::string>();
@@ -281,8 +279,7 @@ Result<json> OrgService::Tree(const Principal& p) {
     std::string pred = ScopePredicate(p.scope, "id", "", params);
     params.emplace_back(p.unit_id);
     auto r = c.Query(std::string("SELECT ") + kUnitCols + " FROM units WHERE " + pred +
-                         " OR id = $" + std::to_string(params.size()) +
-                         " ORDER BY sort_order, id",
+                         " OR id = $" + std::to_string(params.size()) + " ORDER BY sort_order, id",
                      params);
     if (!r) return r.error();
     std::map<int64_t, json> nodes;
@@ -361,10 +358,10 @@ Result<Unit> OrgService::CreateUnit(const Principal& p, const NewUnit& in) {
     auto parent = c.Query("SELECT kind FROM units WHERE id = $1", {u.parent_id});
     if (!parent) return parent.error();
     if (parent->rows.empty()) return NotFound("上级单位", "parent unit", "parent_id");
-    ZHIFA_TRY(CheckPlacement(ParseUnitKind(parent->rows[0].Text(0)).value_or(UnitKind::kUnit),
-                             *kind));
-    auto dup = c.Query("SELECT id FROM units WHERE parent_id = $1 AND name = $2",
-                       {u.parent_id, u.name});
+    ZHIFA_TRY(
+        CheckPlacement(ParseUnitKind(parent->rows[0].Text(0)).value_or(UnitKind::kUnit), *kind));
+    auto dup =
+        c.Query("SELECT id FROM units WHERE parent_id = $1 AND name = $2", {u.parent_id, u.name});
     if (!dup) return dup.error();
     if (!dup->rows.empty()) {
       return Err(ErrorCode::kConflict, "同一上级单位下已有同名单位「" + u.name + "」",
@@ -606,8 +603,7 @@ Result<int64_t> OrgService::InsertUser(record::CommandTx& tx, const NewUser& in)
       "updated_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9, 1, $10, $10)",
       {*id, in.username, in.display_name, in.unit_id, in.phone, in.password_hash, now,
        static_cast<int64_t>(in.must_change_password ? 1 : 0),
-       tx.actor().user_id ? store::Value(*tx.actor().user_id) : store::Value(store::Null{}),
-       *seq});
+       tx.actor().user_id ? store::Value(*tx.actor().user_id) : store::Value(store::Null{}), *seq});
   if (!ins) return ins.error();
   return *id;
 }
@@ -800,8 +796,9 @@ Result<Assignment> OrgService::InsertAssignment(record::CommandTx& tx, int64_t u
                     {*id, cu});
     if (!x) return x.error();
   }
-  return Assignment{*id, a.role, a.unit_id, unit->rows[0].Text(0), a.scope,
-                    std::vector<int64_t>(uniq.begin(), uniq.end())};
+  return Assignment{*id,       a.role,
+                    a.unit_id, unit->rows[0].Text(0),
+                    a.scope,   std::vector<int64_t>(uniq.begin(), uniq.end())};
 }
 
 Result<Assignment> OrgService::Grant(const Principal& p, int64_t user_id, const NewAssignment& a) {
@@ -828,8 +825,9 @@ Status OrgService::Revoke(const Principal& p, int64_t user_id, int64_t assignmen
   return bus_.Run(actor, [&](record::CommandTx& tx) -> Status {
     Conn& c = tx.conn();
     ZHIFA_TRY(CheckUserVisible(c, p, user_id));
-    auto a = c.Query("SELECT role, unit_id, scope FROM role_assignments WHERE id = $1 AND user_id = $2",
-                     {assignment_id, user_id});
+    auto a =
+        c.Query("SELECT role, unit_id, scope FROM role_assignments WHERE id = $1 AND user_id = $2",
+                {assignment_id, user_id});
     if (!a) return a.error();
     if (a->rows.empty()) return NotFound("角色分配", "role assignment", "assignment_id");
     auto seq = tx.Emit({"role.revoked",

@@ -103,6 +103,7 @@ TEST_F(CommandBusTest, NoChangeWritesNothing) {
 TEST_F(CommandBusTest, ConcurrentCommandsGetGaplessSequence) {
   constexpr int kThreads = 8, kEach = 200;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {

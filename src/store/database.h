@@ -40,9 +40,9 @@ class Row {
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
   size_t size() const { return values_.size(); }
   bool IsNull(size_t i) const { return std::holds_alternative<Null>(values_.at(i)); }
-  int64_t Int(size_t i) const;             // NULL → 0; text parsed as integer
-  double Double(size_t i) const;           // NULL → 0
-  std::string Text(size_t i) const;        // NULL → ""; numbers formatted
+  int64_t Int(size_t i) const;       // NULL → 0; text parsed as integer
+  double Double(size_t i) const;     // NULL → 0
+  std::string Text(size_t i) const;  // NULL → ""; numbers formatted
   std::optional<int64_t> OptInt(size_t i) const;
   std::optional<std::string> OptText(size_t i) const;
   const Value& at(size_t i) const { return values_.at(i); }
@@ -73,9 +73,9 @@ class Conn {
 using TxFn = std::function<core::Status(Conn&)>;
 
 struct Options {
-  int read_pool_size = 4;       // SQLite read connections / PostgreSQL pool size
-  int max_batch = 512;          // SQLite group commit: most writes in one transaction
-  bool durable = true;          // synchronous=FULL (SQLite); false only in tests/benchmarks
+  int read_pool_size = 4;  // SQLite read connections / PostgreSQL pool size
+  int max_batch = 512;     // SQLite group commit: most writes in one transaction
+  bool durable = true;     // synchronous=FULL (SQLite); false only in tests/benchmarks
 };
 
 class Database {

@@ -31,7 +31,8 @@ std::vector<Migration> Migrations(Dialect dialect) {
     bool other_dialect = false;
     for (const char* d : {"sqlite", "postgres"}) {
       std::string tail = std::string(".") + d;
-      if (stem.size() > tail.size() && stem.compare(stem.size() - tail.size(), tail.size(), tail) == 0) {
+      if (stem.size() > tail.size() &&
+          stem.compare(stem.size() - tail.size(), tail.size(), tail) == 0) {
         stem.resize(stem.size() - tail.size());
         if (file.size() >= suffix.size() &&
             file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -47,6 +48,7 @@ std::vector<Migration> Migrations(Dialect dialect) {
   }
   for (auto& [v, m] : special) shared[v] = std::move(m);
   std::vector<Migration> out;
+  out.reserve(shared.size());
   for (auto& [v, m] : shared) out.push_back(std::move(m));
   return out;
 }
@@ -99,10 +101,10 @@ core::Result<int> Migrate(Database& db) {
     });
     if (!st) {
       const auto& e = st.error();
-      return Err(ErrorCode::kInternal,
-                 "迁移 " + std::to_string(m.version) + " (" + m.name + ") 失败: " + e.message_zh,
-                 "migration " + std::to_string(m.version) + " (" + m.name +
-                     ") failed: " + e.message_en);
+      return Err(
+          ErrorCode::kInternal,
+          "迁移 " + std::to_string(m.version) + " (" + m.name + ") 失败: " + e.message_zh,
+          "migration " + std::to_string(m.version) + " (" + m.name + ") failed: " + e.message_en);
     }
     ++applied;
   }

@@ -51,9 +51,10 @@ TEST_F(MigrateTest, RefusesADatabaseNewerThanTheBinary) {
   auto db = OpenDb();
   ASSERT_TRUE(Migrate(*db).ok());
   ASSERT_TRUE(db->Write([](Conn& c) -> core::Status {
-    auto r = c.Exec("INSERT INTO schema_version (version, name, applied_at) VALUES ($1, 'future', "
-                    "'2099-01-01T00:00:00Z')",
-                    {LatestVersion() + 1});
+    auto r = c.Exec(
+        "INSERT INTO schema_version (version, name, applied_at) VALUES ($1, 'future', "
+        "'2099-01-01T00:00:00Z')",
+        {LatestVersion() + 1});
     if (!r) return r.error();
     return core::Ok();
   }));

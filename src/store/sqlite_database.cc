@@ -177,8 +177,8 @@ class SqliteConn final : public Conn {
 core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
                                                    bool durable) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                            : SQLITE_OPEN_READONLY);
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     core::Error e = DbError(db, rc, "open " + path);
@@ -278,7 +278,8 @@ class SqliteDatabase final : public Database {
     Status result;
     {
       std::lock_guard lock(mu_);
-      queue_.push_back(Job{fn, [&](Status st) {
+      queue_.push_back(Job{fn,
+                           [&](Status st) {
                              std::lock_guard l(m);
                              result = std::move(st);
                              finished = true;

@@ -1,7 +1,8 @@
 // End-to-end test of the web shell against the REAL zhifa binary.
 //   node --test test/e2e/            (from the repo root; web/node_modules must be installed: cd web && npm ci)
 // env: ZHIFA_BIN (default build/release/zhifa), CHROMIUM (default /usr/bin/chromium),
-//      ZHIFA_E2E_MOCK=1 runs test/e2e/mock-server.mjs instead of the binary (UI development only).
+//      ZHIFA_E2E_WEB_DIST=1 serves the current web/dist from a small in-test proxy that forwards
+//      /api to the binary (tests a fresh SPA build without rebuilding the binary that embeds it).
 // Screenshots go to test-output/e2e/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -12,6 +13,9 @@ import { tmpdir } from 'node:os'
 import { join, dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import net from 'node:net'
+import http from 'node:http'
+import { readFileSync, statSync } from 'node:fs'
+import { extname } from 'node:path'
 import { freshTotp } from './totp.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -20,7 +24,6 @@ const { chromium } = require('playwright-core')
 
 const BIN = resolve(root, process.env.ZHIFA_BIN || 'build/release/zhifa')
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const MOCK = process.env.ZHIFA_E2E_MOCK === '1'
 const SHOTS = join(root, 'test-output/e2e')
 const ADMIN_PW = 'Zf#e2e-Adm1n-' + Math.random().toString(36).slice(2, 8)
 const NEW_PW = 'Zf#e2e-N3w-' + Math.random().toString(36).slice(2, 8)
@@ -29,7 +32,7 @@ const OFFICER_NEW_PW = 'Of#e2e-Ch4nged-' + Math.random().toString(36).slice(2, 6
 const UNIT = '测试执法大队'
 const PARENT = '市市场监管局'
 
-let server, serverLog = '', dataDir, baseURL, browser
+let server, serverLog = '', dataDir, baseURL, browser, proxy
 const secrets = {}
 
 function freePort() {
@@ -145,22 +148,41 @@ async function logout(page) {
   await page.context().close()
 }
 
+function startDistProxy(upstream) {
+  const dist = join(root, 'web/dist')
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.png': 'image/png' }
+  proxy = http.createServer((req, res) => {
+    if (req.url.startsWith('/api/') || req.url === '/healthz') {
+      const up = http.request(upstream + req.url, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers)
+        r.pipe(res)
+      })
+      up.on('error', () => res.destroy())
+      return req.pipe(up)
+    }
+    let f = join(dist, new URL(req.url, 'http://x').pathname)
+    if (!f.startsWith(dist) || !existsSync(f) || statSync(f).isDirectory()) f = join(dist, 'index.html')
+    res.writeHead(200, { 'content-type': types[extname(f)] || 'application/octet-stream' })
+    res.end(readFileSync(f))
+  })
+  return new Promise((r) => proxy.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${proxy.address().port}`)))
+}
+
 before(async () => {
   rmSync(SHOTS, { recursive: true, force: true })
   mkdirSync(SHOTS, { recursive: true })
   writeFileSync(join(root, 'test-output/.gitignore'), '*\n')
-  if (!MOCK) assert.ok(existsSync(BIN), `zhifa binary not found at ${BIN} (set ZHIFA_BIN)`)
+  assert.ok(existsSync(BIN), `zhifa binary not found at ${BIN} (set ZHIFA_BIN)`)
   assert.ok(existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`)
   dataDir = mkdtempSync(join(tmpdir(), 'zhifa-e2e-data-'))
   const port = await freePort()
   baseURL = `http://127.0.0.1:${port}`
   const env = { ...process.env, ZHIFA_DATA_DIR: dataDir, ZHIFA_LISTEN: `127.0.0.1:${port}`, ZHIFA_ADMIN_PASSWORD: ADMIN_PW }
-  server = MOCK
-    ? spawn(process.execPath, [join(root, 'test/e2e/mock-server.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(BIN, ['serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  server = spawn(BIN, ['serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   server.stdout.on('data', (d) => (serverLog += d))
   server.stderr.on('data', (d) => (serverLog += d))
   await waitHealthy(baseURL)
+  if (process.env.ZHIFA_E2E_WEB_DIST === '1') baseURL = await startDistProxy(baseURL)
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -170,6 +192,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {})
+  proxy?.close()
   if (server && server.exitCode === null) {
     server.kill('SIGTERM')
     await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])

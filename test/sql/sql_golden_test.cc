@@ -202,7 +202,8 @@ TEST_P(SqlGoldenTest, Run) {
     }
     if (std::find(rec.skipif.begin(), rec.skipif.end(), dbname) != rec.skipif.end()) continue;
     ++ran;
-    std::string where = path + ":" + std::to_string(rec.line) + " [" + dbname + "]";
+    std::string where = path;
+    where += ":" + std::to_string(rec.line) + " [" + std::string(dbname) + "]";
     std::vector<std::string> actual;
     core::Status st = db.Write([&](Conn& c) -> core::Status {
       if (rec.kind != Kind::kQuery) {

@@ -395,6 +395,7 @@ TEST_P(StoreTest, ConcurrentCounterHasNoLostOrDuplicateValues) {
   std::vector<int64_t> seen;
   std::vector<std::string> errors;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < kPerThread; ++i) {
@@ -446,7 +447,7 @@ TEST_P(StoreTest, WriteAsyncCallsDoneExactlyOnce) {
           values[i] = r->rows.at(0).Int(0);
           return core::Ok();
         },
-        [&, i](Status st) {
+        [&, i](const Status& st) {
           if (!st) failures++;
           calls[i]++;
           std::lock_guard lock(mu);
@@ -480,7 +481,7 @@ TEST_P(StoreTest, WriteAsyncQueuedWorkIsDrainedOnClose) {
                      ? core::Ok()
                      : core::Status(core::Err(ErrorCode::kInternal, "失败", "failed"));
         },
-        [&](Status st) {
+        [&](const Status& st) {
           if (st) done++;
         });
   }

@@ -87,10 +87,12 @@ export interface OperationLog {
   at: string
   actor_id: number | string
   actor_name: string
+  actor_username?: string
   unit_id?: number | string | null
   kind: string
   target: string
-  summary: string
+  /** docs/api.md: text; the server sends an object of facts */
+  summary: string | Record<string, unknown>
 }
 
 export type LoginResult = 'ok' | 'bad_password' | 'bad_totp' | 'locked' | 'unknown_user' | 'logout' | 'forced_logout'
