@@ -3,7 +3,9 @@
 //
 // Every benchmark works in a fresh temporary directory (under $TMPDIR, default /tmp; keep it on a
 // real disk: fsync on tmpfs is free and the durable numbers would mean nothing). Run:
-//   build/release/bench/zhifa_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+//   build/release/bench/zhifa_bench --benchmark_repetitions=3
+//   --benchmark_enable_random_interleaving=true
+//       --benchmark_report_aggregates_only=true
 // See bench/README.md.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
@@ -85,15 +87,15 @@ void BM_CommandBus(benchmark::State& state) {
   const bool durable = state.range(2) != 0;
   Env env(durable);
   Check(env.db->Admin([](store::Conn& c) -> core::Status {
-          ZHIFA_TRY(c.ExecScript(
-              "CREATE TABLE bench_counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)"));
-          for (int i = 0; i < kCounterRows; ++i) {
-            auto r = c.Exec("INSERT INTO bench_counter (id, value) VALUES ($1, 0)",
-                            {static_cast<int64_t>(i)});
-            if (!r) return r.error();
-          }
-          return core::Ok();
-        }),
+    ZHIFA_TRY(c.ExecScript(
+        "CREATE TABLE bench_counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)"));
+    for (int i = 0; i < kCounterRows; ++i) {
+      auto r =
+          c.Exec("INSERT INTO bench_counter (id, value) VALUES ($1, 0)", {static_cast<int64_t>(i)});
+      if (!r) return r.error();
+    }
+    return core::Ok();
+  }),
         "setup");
 
   // Batch accounting: the writer thread runs every command of a batch, then every done callback;
@@ -118,8 +120,8 @@ void BM_CommandBus(benchmark::State& state) {
             ++batches;
             after_done = false;
           }
-          auto r = tx.conn().Exec("UPDATE bench_counter SET value = value + 1 WHERE id = $1",
-                                  {row});
+          auto r =
+              tx.conn().Exec("UPDATE bench_counter SET value = value + 1 WHERE id = $1", {row});
           if (!r) return r.error();
           auto seq = tx.Emit(record::Event{"bench.counted", "counter:" + std::to_string(row),
                                            nlohmann::json{{"row", row}}, std::nullopt});
@@ -146,8 +148,8 @@ void BM_CommandBus(benchmark::State& state) {
     total += per_iteration;
   }
   if (failed) state.SkipWithError("some commands failed");
-  state.counters["commands_per_s"] = benchmark::Counter(static_cast<double>(total),
-                                                        benchmark::Counter::kIsRate);
+  state.counters["commands_per_s"] =
+      benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
   double mean_batch = batches ? static_cast<double>(total) / static_cast<double>(batches) : 0;
   state.counters["mean_batch"] = mean_batch;
   if (in_flight >= 64 && durable) g_observed_batch.store(mean_batch);
@@ -174,8 +176,8 @@ void RawSqlite(benchmark::State& state, int batch, int per_iteration, bool durab
     return;
   }
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
-  sqlite3_exec(db, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", nullptr,
-               nullptr, nullptr);
+  sqlite3_exec(db, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", nullptr, nullptr,
+               nullptr);
   sqlite3_exec(db,
                "CREATE TABLE log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor_id INTEGER, "
                "unit_id INTEGER, kind TEXT NOT NULL, target TEXT NOT NULL, payload TEXT NOT NULL)",
@@ -210,8 +212,8 @@ void RawSqlite(benchmark::State& state, int batch, int per_iteration, bool durab
   sqlite3_finalize(ins);
   sqlite3_close(db);
   if (!ok) state.SkipWithError("sqlite error");
-  state.counters["commands_per_s"] = benchmark::Counter(static_cast<double>(total),
-                                                        benchmark::Counter::kIsRate);
+  state.counters["commands_per_s"] =
+      benchmark::Counter(static_cast<double>(total), benchmark::Counter::kIsRate);
   state.counters["batch"] = batch;
 }
 
@@ -254,24 +256,27 @@ void BM_RawSqliteCommandEquivalent(benchmark::State& state) {
     auto m = store::Migrate(**d);
     if (!m) throw std::runtime_error("migrate: " + m.error().message_en);
     Check((*d)->Admin([](store::Conn& c) -> core::Status {
-            return c.ExecScript(
-                "CREATE TABLE bench_counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL);"
-                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 15) "
-                "INSERT INTO bench_counter SELECT i, 0 FROM n");
-          }),
+      return c.ExecScript(
+          "CREATE TABLE bench_counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL);"
+          "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 15) "
+          "INSERT INTO bench_counter SELECT i, 0 FROM n");
+    }),
           "setup");
   }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
-  sqlite3_exec(db, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", nullptr,
-               nullptr, nullptr);
+  sqlite3_exec(db, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", nullptr, nullptr,
+               nullptr);
   sqlite3_exec(db, "PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
   sqlite3_stmt *seq_st = nullptr, *ins = nullptr, *upd = nullptr, *sp = nullptr, *rel = nullptr;
-  sqlite3_prepare_v2(db, "UPDATE counters SET value = value + 1 WHERE name = 'record_seq' "
-                         "RETURNING value", -1, &seq_st, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, "
-                         "payload) VALUES (?1, ?2, NULL, NULL, 'bench.counted', ?3, ?4)",
+  sqlite3_prepare_v2(db,
+                     "UPDATE counters SET value = value + 1 WHERE name = 'record_seq' "
+                     "RETURNING value",
+                     -1, &seq_st, nullptr);
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, "
+                     "payload) VALUES (?1, ?2, NULL, NULL, 'bench.counted', ?3, ?4)",
                      -1, &ins, nullptr);
   sqlite3_prepare_v2(db, "UPDATE bench_counter SET value = value + 1 WHERE id = ?1", -1, &upd,
                      nullptr);
@@ -333,36 +338,38 @@ BENCHMARK(BM_RawSqliteCommandEquivalent)
 // ---- (c) scoped read: OrgService::GetUnit (a unit with its children) ------------------------
 struct ReadEnv {
   Env env;
+  core::FieldCipher cipher = core::FieldCipher::FromKey(std::string(32, 'b')).value();
   std::unique_ptr<org::OrgService> org;
   int64_t root = 0;
   int64_t district = 0;
   ReadEnv() {
-    org = std::make_unique<org::OrgService>(*env.db, *env.bus);
+    org = std::make_unique<org::OrgService>(*env.db, *env.bus, cipher);
     auto seeded = org->SeedIfEmpty(record::Actor{});
     if (!seeded) throw std::runtime_error("seed: " + seeded.error().message_en);
     auto r = org->RootUnitId();
     if (!r) throw std::runtime_error("root: " + r.error().message_en);
     root = *r;
     Check(env.db->Read([&](store::Conn& c) -> core::Status {
-            auto q = c.Query("SELECT id FROM units WHERE kind = 'district' ORDER BY id LIMIT 1");
-            if (!q) return q.error();
-            district = q->rows.empty() ? root : q->rows[0].Int(0);
-            return core::Ok();
-          }),
+      auto q = c.Query("SELECT id FROM units WHERE kind = 'district' ORDER BY id LIMIT 1");
+      if (!q) return q.error();
+      district = q->rows.empty() ? root : q->rows[0].Int(0);
+      return core::Ok();
+    }),
           "find district");
     // The seed has no units under districts: give the district 12 departments, a typical size.
     org::Principal sys;
     sys.scope.all = true;
     for (int i = 1; i <= 12; ++i) {
-      auto u = org->CreateUnit(sys, {district, "压测部门" + std::to_string(i), "department", "", ""});
+      auto u =
+          org->CreateUnit(sys, {district, "压测部门" + std::to_string(i), "department", "", ""});
       if (!u) throw std::runtime_error("create unit: " + u.error().message_en);
     }
   }
 };
 
 ReadEnv& Shared() {
-  static ReadEnv* env = new ReadEnv();  // lives for the process (threads share it)
-  return *env;
+  static ReadEnv env;  // shared by the threads; destroyed (temp dir removed) at exit
+  return env;
 }
 
 // district_scope:0 — city scope (filter.all), the root unit and its 57 children (the seed);
@@ -397,9 +404,16 @@ void BM_GetUnit(benchmark::State& state) {
   }
   state.counters["reads_per_s"] =
       benchmark::Counter(static_cast<double>(reads), benchmark::Counter::kIsRate);
-  state.counters["children"] = benchmark::Counter(static_cast<double>(children), benchmark::Counter::kAvgThreads);
+  state.counters["children"] =
+      benchmark::Counter(static_cast<double>(children), benchmark::Counter::kAvgThreads);
 }
-BENCHMARK(BM_GetUnit)->ArgName("district_scope")->Arg(0)->Arg(1)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_GetUnit)
+    ->ArgName("district_scope")
+    ->Arg(0)
+    ->Arg(1)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
 
 }  // namespace
 

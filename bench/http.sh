@@ -5,18 +5,24 @@
 # ZHIFA_CONFIG) and on (the default). Each cell is the median of REPS runs (default 3).
 #
 #   bench/http.sh [--bin build/release/zhifa] [--reps 3] [--duration 10s] [--conns 64]
+#                 [--phases "off on"] [--zhifa-env VAR=VALUE]...   (environment for zhifa only,
+#                 e.g. GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824 or LD_PRELOAD=…)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/build/release/zhifa
 REPS=3
 DUR=10s
 CONNS=64
+PHASES="off on"
+ZENV=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) BIN=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --duration) DUR=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;;
+    --phases) PHASES=$2; shift 2 ;;
+    --zhifa-env) ZENV+=("$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -67,7 +73,7 @@ NGINX_PID=$!
 start_zhifa() {  # $1 = true|false (access log)
   printf '[server]\naccess_log = %s\n' "$1" >"$T/zhifa-$1.toml"
   ZHIFA_CONFIG="$T/zhifa-$1.toml" ZHIFA_DATA_DIR="$T/data" ZHIFA_LISTEN="127.0.0.1:$ZHIFA_PORT" \
-    ZHIFA_ADMIN_PASSWORD="$ADMIN_PW" "$BIN" serve >>"$T/zhifa-$1.log" 2>&1 &
+    ZHIFA_ADMIN_PASSWORD="$ADMIN_PW" env ${ZENV[@]+"${ZENV[@]}"} "$BIN" serve >>"$T/zhifa-$1.log" 2>&1 &
   ZHIFA_PID=$!
   for _ in $(seq 1 3000); do
     curl -fs -o /dev/null "http://127.0.0.1:$ZHIFA_PORT/healthz" && return 0
@@ -123,17 +129,21 @@ phase() {  # $1 = log state label
     run_wrk "zhifa GET unit, 57 children (log $lg)" "$Z/api/v1/units/$ROOT_ID" "$AUTH"
   done
 }
-phase off
-RSS_AFTER_OFF=$(awk '/VmRSS/ {print $2}' /proc/$ZHIFA_PID/status)
-METRICS=$(curl -s "$Z/metrics" | grep -E '(units/\{id\}|healthz).*(_sum|_count)' | head -20 || true)
+RSS_AFTER_OFF=""; METRICS=""
+first=1
+for lg in $PHASES; do
+  if [[ $first == 0 || $lg == on ]]; then stop_zhifa; start_zhifa "$([[ $lg == on ]] && echo true || echo false)"; fi
+  first=0
+  phase "$lg"
+  if [[ $lg == off ]]; then
+    RSS_AFTER_OFF=$(awk '/VmRSS/ {print $2}' /proc/$ZHIFA_PID/status)
+    METRICS=$(curl -s "$Z/metrics" | grep -E '(units/\{id\}|healthz).*(_sum|_count)' | head -20 || true)
+  fi
+done
 stop_zhifa
-start_zhifa true
-phase on
-stop_zhifa
-
 echo
-echo "wrk -t2 -c$CONNS -d$DUR --latency; median of $REPS runs; $(nproc) cores shared by wrk, nginx and zhifa"
-echo "response sizes: district unit (12 children) $DISTRICT_BYTES B, root unit (57 children) $ROOT_BYTES B; zhifa RSS after the log-off runs: ${RSS_AFTER_OFF} kB"
+echo "wrk -t2 -c$CONNS -d$DUR --latency; median of $REPS runs; $(nproc) cores shared by wrk, nginx and zhifa${ZENV[*]+; zhifa environment: ${ZENV[*]}}"
+echo "response sizes: district unit (12 children) $DISTRICT_BYTES B, root unit (57 children) $ROOT_BYTES B; zhifa RSS after the log-off runs: ${RSS_AFTER_OFF:-n/a} kB"
 python3 - "$RESULTS" <<'EOF'
 import statistics, sys
 rows = {}

@@ -33,11 +33,22 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
                  "ZHIFA_DATA_DIR");
     }
   }
+  if (url == "sqlite::memory:") {  // nothing is stored: an ephemeral key
+    auto key = core::RandomBytes(32);
+    if (!key) return key.error();
+    auto c = core::FieldCipher::FromKey(*key);
+    if (!c) return c.error();
+    app->cipher_ = std::make_unique<core::FieldCipher>(std::move(*c));
+  } else {
+    auto c = core::FieldCipher::LoadOrCreate(config.KeyFile());
+    if (!c) return c.error();
+    app->cipher_ = std::make_unique<core::FieldCipher>(std::move(*c));
+  }
   auto db = store::Open(url, config.store);
   if (!db) return db.error();
   app->db_ = std::move(*db);
   app->bus_ = std::make_unique<record::CommandBus>(*app->db_);
-  app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_);
+  app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
   return app;

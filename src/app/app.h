@@ -37,6 +37,7 @@ class App {
  private:
   explicit App(Config config) : config_(std::move(config)) {}
   Config config_;
+  std::unique_ptr<core::FieldCipher> cipher_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<record::CommandBus> bus_;
   std::unique_ptr<org::OrgService> org_;

@@ -10,6 +10,10 @@ namespace zhifa::app {
 using core::Err;
 using core::ErrorCode;
 
+std::string Config::KeyFile() const {
+  return key_file.empty() ? data_dir + "/keys/field.key" : key_file;
+}
+
 std::string Config::DatabaseUrl() const {
   if (!db_url.empty()) return db_url;
   return "sqlite:" + data_dir + "/zhifa.db";
@@ -63,6 +67,7 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     }
     int64_t max_body = static_cast<int64_t>(c.server.max_body_bytes);
     ZHIFA_TRY(Read(t, "data", "dir", c.data_dir));
+    ZHIFA_TRY(Read(t, "data", "key_file", c.key_file));
     ZHIFA_TRY(Read(t, "database", "url", c.db_url));
     ZHIFA_TRY(Read(t, "database", "pool_size", c.store.read_pool_size));
     ZHIFA_TRY(Read(t, "database", "max_batch", c.store.max_batch));
@@ -110,6 +115,8 @@ const char* ExampleConfig() {
   return R"(# zhifa.toml — every key is optional; these are the defaults.
 [data]
 dir = "./zhifa-data"            # evidence, keys and the SQLite database live here
+# key_file = "./zhifa-data/keys/field.key"  # encrypts phone numbers and TOTP secrets at rest;
+#                                           # every node on one database needs the same file
 
 [database]
 # url = "sqlite:./zhifa-data/zhifa.db"

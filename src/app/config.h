@@ -21,6 +21,9 @@ struct Config {
   store::Options store;
   auth::AuthPolicy auth;
   std::string admin_password;  // from ZHIFA_ADMIN_PASSWORD
+  std::string key_file;        // field encryption key; empty → <data_dir>/keys/field.key
+
+  std::string KeyFile() const;
 
   std::string DatabaseUrl() const;
 };

@@ -9,6 +9,7 @@
 namespace zhifa::auth {
 
 using core::Err;
+using core::Error;
 using core::ErrorCode;
 using core::Result;
 using core::Status;
@@ -17,6 +18,16 @@ using org::Principal;
 using store::Conn;
 
 namespace {
+
+Error LockedError(int64_t until, int64_t now) {
+  int64_t minutes = (until - now + kMicrosPerMinute - 1) / kMicrosPerMinute;
+  return Err(
+      ErrorCode::kLocked,
+      "账号因多次登录失败已锁定，请 " + std::to_string(minutes) + " 分钟后再试或联系安全管理员解锁",
+      "the account is locked after repeated failures; try again in " + std::to_string(minutes) +
+          " minutes or ask the security administrator",
+      "username");
+}
 
 Status BadCredentials() {
   return Err(ErrorCode::kUnauthenticated, "用户名或密码错误", "wrong username or password",
@@ -184,23 +195,30 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
     return core::Ok();
   });
   if (!st) return st.error();
+  int64_t now = core::NowMicros();
   if (!user) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = phantom_.find(req.username);
+      if (it != phantom_.end() && it->second.second > now) {
+        return LockedError(it->second.second, now);
+      }
+    }
     (void)VerifyPassword(DummyHash(), req.password);  // same time as a real check
     ZHIFA_TRY(LogUnknown(req));
+    {
+      std::lock_guard lock(mu_);
+      if (phantom_.size() > 100000) phantom_.clear();
+      auto& entry = phantom_[req.username];
+      if (entry.second != 0 && entry.second <= now) entry = {0, 0};
+      auto until = LockUntilAfterFailure(++entry.first, now, policy_);
+      if (until) entry = {0, *until};
+    }
     return BadCredentials().error();
   }
-  int64_t now = core::NowMicros();
   if (!user->locked_until.empty()) {
     auto until = core::ParseRfc3339(user->locked_until);
-    if (until && *until > now) {
-      int64_t minutes = (*until - now + kMicrosPerMinute - 1) / kMicrosPerMinute;
-      return Err(ErrorCode::kLocked,
-                 "账号因多次登录失败已锁定，请 " + std::to_string(minutes) +
-                     " 分钟后再试或联系安全管理员解锁",
-                 "the account is locked after repeated failures; try again in " +
-                     std::to_string(minutes) + " minutes or ask the security administrator",
-                 "username");
-    }
+    if (until && *until > now) return LockedError(*until, now);
   }
   if (!VerifyPassword(user->password_hash, req.password)) {
     ZHIFA_TRY(LogFailure(user->id, user->username, user->failed + 1, "bad_password", req));
@@ -216,7 +234,8 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
       return Err(ErrorCode::kTotpRequired, "请输入动态口令", "enter your one-time code",
                  "totp_code");
     }
-    auto key = core::Base32Decode(user->totp_secret);
+    auto secret = org_.cipher().Decrypt(user->totp_secret);
+    auto key = secret ? core::Base32Decode(*secret) : core::Result<std::string>(secret.error());
     if (key) {
       step = core::VerifyTotp(*key, *req.totp_code, now / 1000000, 1, user->totp_last_step);
     }
@@ -467,14 +486,16 @@ Result<json> AuthService::TotpSetup(const Principal& p) {
     return Err(ErrorCode::kConflict, "动态口令已启用，如需更换请先停用",
                "TOTP is already enabled; disable it first to replace it");
   }
+  auto stored = org_.cipher().Encrypt(b32);
+  if (!stored) return stored.error();
   st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
-    // The secret itself never enters the record log.
+    // The secret itself never enters the record log; at rest it is encrypted.
     auto seq = tx.Emit(
         {"auth.totp_setup", "user:" + std::to_string(p.user_id), json::object(), p.unit_id});
     if (!seq) return seq.error();
     auto up = tx.conn().Exec(
         "UPDATE users SET totp_secret = $1, totp_enabled = 0, updated_seq = $2 WHERE id = $3",
-        {b32, *seq, p.user_id});
+        {*stored, *seq, p.user_id});
     if (!up) return up.error();
     return core::Ok();
   });
@@ -490,7 +511,9 @@ Status AuthService::TotpEnable(const Principal& p, const std::string& code) {
     if (!*u || (*u)->totp_secret.empty()) {
       return Err(ErrorCode::kConflict, "请先生成动态口令密钥", "run TOTP setup first", "code");
     }
-    auto key = core::Base32Decode((*u)->totp_secret);
+    auto secret = org_.cipher().Decrypt((*u)->totp_secret);
+    if (!secret) return secret.error();
+    auto key = core::Base32Decode(*secret);
     if (!key) return key.error();
     auto step = core::VerifyTotp(*key, code, tx.now() / 1000000, 1, (*u)->totp_last_step);
     if (!step) {
@@ -522,7 +545,9 @@ Status AuthService::TotpDisable(const Principal& p, const std::string& code) {
     if (!*u || !(*u)->totp_enabled) {
       return Err(ErrorCode::kConflict, "动态口令未启用", "TOTP is not enabled", "code");
     }
-    auto key = core::Base32Decode((*u)->totp_secret);
+    auto secret = org_.cipher().Decrypt((*u)->totp_secret);
+    if (!secret) return secret.error();
+    auto key = core::Base32Decode(*secret);
     if (!key) return key.error();
     if (!core::VerifyTotp(*key, code, tx.now() / 1000000, 1, (*u)->totp_last_step)) {
       return Err(ErrorCode::kInvalidArgument, "动态口令错误", "wrong code", "code");

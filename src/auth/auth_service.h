@@ -106,6 +106,9 @@ class AuthService {
   std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;       // session id → principal
   std::unordered_map<std::string, int64_t> last_seen_;  // session id → µs
+  // Failures for usernames that do not exist, so that they lock like real ones and a locked
+  // answer does not tell which usernames exist: username → (failures, locked until µs).
+  std::unordered_map<std::string, std::pair<int, int64_t>> phantom_;
 };
 
 }  // namespace zhifa::auth

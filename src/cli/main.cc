@@ -1,4 +1,5 @@
 // zhifa — one executable: serve, migrate, admin, demo, version.
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -53,6 +54,10 @@ int Serve(const app::Config& cfg) {
 
 int main(int argc, char** argv) {
   using namespace zhifa;
+  // glibc returns heap memory to the kernel after nearly every transaction by default; each
+  // brk() costs ~50 µs on a VM and halved durable command throughput (bench/README.md).
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
   CLI::App cli{"zhifa 执法 — administrative law enforcement and supervision platform"};
   cli.require_subcommand(1);
   std::string config_file;

@@ -65,4 +65,16 @@ size_t Utf8Length(std::string_view s) {
   return n;
 }
 
+bool HasControlChars(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < s.size()) {
+      auto n = static_cast<unsigned char>(s[i + 1]);
+      if (n >= 0x80 && n <= 0x9f) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace zhifa::core

@@ -18,4 +18,8 @@ bool IsValidUtf8(std::string_view s);
 // result counts the bytes that are not continuation bytes (never crashes).
 size_t Utf8Length(std::string_view s);
 
+// True when `s` contains a control character (C0 U+0000–U+001F including tab and newline, DEL
+// U+007F, or C1 U+0080–U+009F): single-line fields such as names refuse them.
+bool HasControlChars(std::string_view s);
+
 }  // namespace zhifa::core

@@ -90,5 +90,15 @@ TEST(Utf8Test, Length) {
   EXPECT_EQ(Utf8Length("\xC2\x80\xF4\x8F\xBF\xBF"), 2u);
 }
 
+TEST(HasControlChars, RejectsC0DelAndC1) {
+  EXPECT_FALSE(HasControlChars("市市场监管局 Market Bureau-1"));
+  EXPECT_TRUE(HasControlChars(std::string("a\0b", 3)));
+  EXPECT_TRUE(HasControlChars("a\tb"));
+  EXPECT_TRUE(HasControlChars("a\nb"));
+  EXPECT_TRUE(HasControlChars("a\x7f"));
+  EXPECT_TRUE(HasControlChars("a\xc2\x85"));  // U+0085 NEL
+  EXPECT_FALSE(HasControlChars("\xc2\xa0"));  // U+00A0 is not a control
+}
+
 }  // namespace
 }  // namespace zhifa::core

@@ -1,5 +1,6 @@
 #include "http/json_body.h"
 
+#include <cctype>
 #include <charconv>
 
 #include "core/utf8.h"
@@ -11,7 +12,14 @@ using core::ErrorCode;
 
 core::Result<nlohmann::json> ParseJsonObject(const Request& req) {
   auto ct = req.Header("content-type");
-  if (ct && ct->find("application/json") == std::string::npos) {
+  std::string media;
+  if (ct) {
+    media = ct->substr(0, ct->find(';'));
+    while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.pop_back();
+    while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.erase(0, 1);
+    for (auto& ch : media) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  if (ct && media != "application/json") {
     return Err(ErrorCode::kUnsupportedMediaType,
                "请求体应为 JSON（Content-Type: application/json）",
                "request body must be JSON (Content-Type: application/json)", "Content-Type");
@@ -27,6 +35,10 @@ core::Result<nlohmann::json> ParseJsonObject(const Request& req) {
     return Err(ErrorCode::kMalformedJson,
                "JSON 格式错误，位置 " + std::to_string(e.byte) + " 字节附近",
                "malformed JSON near byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. a number too large for a double ("number overflow")
+    return Err(ErrorCode::kMalformedJson, std::string("JSON 内容无法解析（数值超出范围等）"),
+               std::string("JSON cannot be read: ") + e.what());
   }
   if (!j.is_object()) {
     return Err(ErrorCode::kWrongType, "请求体应为 JSON 对象", "request body must be a JSON object");

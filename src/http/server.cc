@@ -1,6 +1,8 @@
 #include "http/server.h"
 
 // Boost 1.74 + GCC 12 coroutines: <utility> must precede asio (stack-notes).
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -66,6 +68,8 @@ struct Server::Impl {
   std::atomic<int> connections{0};
   std::atomic<uint64_t> next_id{0};
   std::string id_prefix;
+  // The access log is written by a background thread so a request never waits for stdout.
+  std::shared_ptr<spdlog::logger> access_log;
 
   Impl(Router& r, ServerOptions o)
       : router(r),
@@ -75,6 +79,14 @@ struct Server::Impl {
         acceptor(io),
         signals(io, SIGTERM, SIGINT) {
     id_prefix = core::RandomToken(4).value();
+    access_log = spdlog::get("access");
+    if (!access_log) {
+      spdlog::init_thread_pool(32768, 1);
+      access_log = std::make_shared<spdlog::async_logger>(
+          "access", std::make_shared<spdlog::sinks::stdout_sink_mt>(), spdlog::thread_pool(),
+          spdlog::async_overflow_policy::block);
+      spdlog::register_logger(access_log);
+    }
   }
 
   template <typename F>
@@ -113,7 +125,10 @@ struct Server::Impl {
       boost::system::error_code ec;
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
+      // A declared Content-Length over the limit fails while reading the header: answer 413
+      // (nothing of the body is read or kept) and close.
+      bool too_large = ec == bhttp::error::body_limit;
+      if (ec && !too_large) break;
       stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));
       in_flight.fetch_add(1);
       auto started = std::chrono::steady_clock::now();
@@ -123,7 +138,8 @@ struct Server::Impl {
       Response res;
       const Route* route = nullptr;
       bool close_after = false;
-      if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
+      if (too_large ||
+          (parser.content_length() && *parser.content_length() > options.max_body_bytes)) {
         FillRequest(parser.get(), req);
         res = ErrorResponse(
             req, core::Err(core::ErrorCode::kPayloadTooLarge,
@@ -132,8 +148,10 @@ struct Server::Impl {
                                std::to_string(options.max_body_bytes) + " bytes"));
         close_after = true;
       } else {
-        co_await bhttp::async_read(stream, buffer, parser,
-                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (!parser.is_done()) {  // a request without a body is complete after its header
+          co_await bhttp::async_read(stream, buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+        }
         if (ec == bhttp::error::body_limit) {
           FillRequest(parser.get(), req);
           res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge, "请求体超过上限",
@@ -171,8 +189,8 @@ struct Server::Impl {
                         .count();
       router.Record(route, res.status, static_cast<uint64_t>(micros));
       if (options.access_log) {
-        spdlog::info("{} {} {} {} {}us {}", remote, req.method, req.target, res.status, micros,
-                     req.request_id);
+        access_log->info("{} {} {} {} {}us {}", remote, req.method, req.target, res.status, micros,
+                         req.request_id);
       }
       in_flight.fetch_sub(1);
       if (ec || !keep_alive) break;

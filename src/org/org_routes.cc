@@ -1,5 +1,6 @@
 #include "org/org_routes.h"
 
+#include "core/utf8.h"
 #include "http/json_body.h"
 
 namespace zhifa::org {
@@ -88,23 +89,30 @@ void RegisterOrgRoutes(http::Router& router, OrgService& org,
                return Response::Json(200, u->ToJson());
              });
 
-  router.Add("GET", "/api/v1/users", Opt(Permission::kUsersRead, "Users within scope"),
-             [&org](Ctx& ctx) {
-               auto paging = http::ParsePaging(ctx.req);
-               if (!paging) return http::Fail(ctx.req, paging.error());
-               UserQuery q;
-               q.page = paging->page;
-               q.page_size = paging->page_size;
-               q.q = ctx.req.Query("q").value_or("");
-               if (auto u = ctx.req.Query("unit_id"); u && !u->empty()) {
-                 auto id = http::ParseId(*u, "unit_id");
-                 if (!id) return http::Fail(ctx.req, id.error());
-                 q.unit_id = *id;
-               }
-               auto r = org.ListUsers(ctx.who(), q);
-               if (!r) return http::Fail(ctx.req, r.error());
-               return Response::Json(200, *r);
-             });
+  router.Add(
+      "GET", "/api/v1/users", Opt(Permission::kUsersRead, "Users within scope"), [&org](Ctx& ctx) {
+        auto paging = http::ParsePaging(ctx.req);
+        if (!paging) return http::Fail(ctx.req, paging.error());
+        UserQuery q;
+        q.page = paging->page;
+        q.page_size = paging->page_size;
+        q.q = ctx.req.Query("q").value_or("");
+        if (core::HasControlChars(q.q) || q.q.size() > 100) {
+          return http::Fail(ctx.req, core::Err(core::ErrorCode::kInvalidArgument,
+                                               "搜索词不能包含控制字符，且不超过 100 字节",
+                                               "search text must have no control characters and "
+                                               "at most 100 bytes",
+                                               "q"));
+        }
+        if (auto u = ctx.req.Query("unit_id"); u && !u->empty()) {
+          auto id = http::ParseId(*u, "unit_id");
+          if (!id) return http::Fail(ctx.req, id.error());
+          q.unit_id = *id;
+        }
+        auto r = org.ListUsers(ctx.who(), q);
+        if (!r) return http::Fail(ctx.req, r.error());
+        return Response::Json(200, *r);
+      });
 
   router.Add("POST", "/api/v1/users", Opt(Permission::kUsersWrite, "Create a user"),
              [&org, hash_password](Ctx& ctx) {

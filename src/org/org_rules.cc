@@ -79,6 +79,10 @@ core::Status CheckUnitName(std::string_view name, std::string_view field) {
     return Err(ErrorCode::kInvalidUtf8, "名称不是有效的 UTF-8 文本", "name is not valid UTF-8",
                std::string(field));
   }
+  if (core::HasControlChars(name)) {
+    return Err(ErrorCode::kInvalidArgument, "名称不能包含控制字符（如换行、制表符）",
+               "name must not contain control characters", std::string(field));
+  }
   if (core::Utf8Length(name) > 100) {
     return Err(ErrorCode::kInvalidArgument, "名称不能超过 100 个字符",
                "name must be at most 100 characters", std::string(field));
@@ -264,6 +268,38 @@ bool Allows(const ScopeFilter& filter, const std::vector<int64_t>& unit_chain,
     }
   }
   return false;
+}
+
+core::Status CheckScopeWithin(const ScopeFilter& outer, const ScopeFilter& inner,
+                              const std::map<int64_t, std::vector<int64_t>>& chains) {
+  auto refuse = [] {
+    return Err(ErrorCode::kPermissionDenied, "授予的数据范围不能超出您自己的数据范围",
+               "you cannot grant a data scope wider than your own", "scope");
+  };
+  if (outer.all) return core::Ok();
+  if (inner.all) return refuse();
+  auto chain_of = [&](int64_t id) -> const std::vector<int64_t>* {
+    auto it = chains.find(id);
+    return it == chains.end() ? nullptr : &it->second;
+  };
+  for (int64_t root : inner.subtree_roots) {
+    // A whole subtree is covered only by an outer subtree root at or above it.
+    const auto* chain = chain_of(root);
+    if (!chain) return refuse();
+    bool covered = false;
+    for (int64_t id : *chain) {
+      if (std::find(outer.subtree_roots.begin(), outer.subtree_roots.end(), id) !=
+          outer.subtree_roots.end()) {
+        covered = true;
+      }
+    }
+    if (!covered) return refuse();
+  }
+  for (int64_t unit : inner.exact_units) {
+    const auto* chain = chain_of(unit);
+    if (!chain || !Allows(outer, *chain)) return refuse();
+  }
+  return core::Ok();
 }
 
 }  // namespace zhifa::org

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,5 +115,11 @@ void AddToFilter(ScopeFilter& filter, Scope scope, const std::vector<UnitRef>& c
 // created the row, if the row has one.
 bool Allows(const ScopeFilter& filter, const std::vector<int64_t>& unit_chain,
             std::optional<int64_t> creator = std::nullopt);
+
+// No escalation by delegation: what a grantor hands out (`inner`) must lie within the grantor's
+// own scope (`outer`). `chains` gives, for every unit in inner's subtree_roots and exact_units,
+// its chain of ids (the unit first, the root last). Error field "scope".
+core::Status CheckScopeWithin(const ScopeFilter& outer, const ScopeFilter& inner,
+                              const std::map<int64_t, std::vector<int64_t>>& chains);
 
 }  // namespace zhifa::org

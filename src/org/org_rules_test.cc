@@ -63,6 +63,8 @@ TEST(UnitName, Limits) {
   for (int i = 0; i < 101; ++i) long_name += "局";
   EXPECT_FALSE(CheckUnitName(long_name));
   EXPECT_EQ(CheckUnitName("\xff\xfe").error().code, core::ErrorCode::kInvalidUtf8);
+  EXPECT_EQ(CheckUnitName(std::string("a\0b", 3)).error().field, "name");
+  EXPECT_FALSE(CheckUnitName("市场\n监管"));
 }
 
 TEST(Roles, ThreeAdministratorsHoldOnlyTheirOwnDuties) {
@@ -177,6 +179,51 @@ TEST(Scope, UnionOfAssignmentsAndEmpty) {
     EXPECT_EQ(ScopeName(*ParseScope(s)), std::string(s));
   }
   EXPECT_FALSE(ParseScope("all"));
+}
+
+TEST(Scope, NoEscalationByDelegation) {
+  // 1 city > 2 district > 3 department > 4 unit; 1 > 5 department.
+  const std::map<int64_t, std::vector<int64_t>> chains = {
+      {1, {1}}, {2, {2, 1}}, {3, {3, 2, 1}}, {4, {4, 3, 2, 1}}, {5, {5, 1}}};
+  ScopeFilter city;
+  city.all = true;
+  ScopeFilter dept_tree3;
+  dept_tree3.subtree_roots = {3};
+  ScopeFilter dept3;
+  dept3.exact_units = {3};
+
+  ScopeFilter want;
+  want.all = true;
+  EXPECT_TRUE(CheckScopeWithin(city, want, chains));
+  auto st = CheckScopeWithin(dept_tree3, want, chains);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "scope");
+  EXPECT_EQ(st.error().code, core::ErrorCode::kPermissionDenied);
+
+  want = {};
+  want.subtree_roots = {4};
+  EXPECT_TRUE(CheckScopeWithin(dept_tree3, want, chains));
+  want.subtree_roots = {3};
+  EXPECT_TRUE(CheckScopeWithin(dept_tree3, want, chains));
+  want.subtree_roots = {2};  // the district above: wider
+  EXPECT_FALSE(CheckScopeWithin(dept_tree3, want, chains));
+  want.subtree_roots = {5};
+  EXPECT_FALSE(CheckScopeWithin(dept_tree3, want, chains));
+  want.subtree_roots = {3};  // a subtree is not within a single unit
+  EXPECT_FALSE(CheckScopeWithin(dept3, want, chains));
+
+  want = {};
+  want.exact_units = {3};
+  EXPECT_TRUE(CheckScopeWithin(dept3, want, chains));
+  want.exact_units = {4};
+  EXPECT_TRUE(CheckScopeWithin(dept_tree3, want, chains));
+  EXPECT_FALSE(CheckScopeWithin(dept3, want, chains));
+  want.exact_units = {99};  // unknown unit
+  EXPECT_FALSE(CheckScopeWithin(dept_tree3, want, chains));
+
+  want = {};
+  want.own_user = 7;  // own records: always within
+  EXPECT_TRUE(CheckScopeWithin(dept3, want, chains));
 }
 
 }  // namespace

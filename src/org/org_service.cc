@@ -44,6 +44,10 @@ Status CheckShortText(const std::string& v, size_t max_chars, const char* field,
     return Err(ErrorCode::kInvalidUtf8, std::string(label_zh) + "不是有效的 UTF-8 文本",
                std::string(field) + " is not valid UTF-8", field);
   }
+  if (core::HasControlChars(v)) {
+    return Err(ErrorCode::kInvalidArgument, std::string(label_zh) + "不能包含控制字符",
+               std::string(field) + " must not contain control characters", field);
+  }
   if (core::Utf8Length(v) > max_chars) {
     return Err(ErrorCode::kInvalidArgument,
                std::string(label_zh) + "不能超过 " + std::to_string(max_chars) + " 个字符",
@@ -476,7 +480,9 @@ Result<User> OrgService::LoadUser(Conn& c, int64_t id) {
   u.display_name = row.Text(2);
   u.unit_id = row.Int(3);
   u.unit_name = row.Text(4);
-  u.phone = row.Text(5);
+  auto phone = cipher_.Decrypt(row.Text(5));
+  if (!phone) return phone.error();
+  u.phone = std::move(*phone);
   u.status = row.Text(6);
   u.created_at = row.Text(7);
   u.version = row.Int(8);
@@ -597,11 +603,13 @@ Result<int64_t> OrgService::InsertUser(record::CommandTx& tx, const NewUser& in)
                       in.unit_id});
   if (!seq) return seq.error();
   std::string now = core::FormatRfc3339Micros(tx.now());
+  auto phone = cipher_.Encrypt(in.phone);
+  if (!phone) return phone.error();
   auto ins = c.Exec(
       "INSERT INTO users (id, username, display_name, unit_id, phone, password_hash, "
       "password_changed_at, must_change_password, created_at, created_by, version, created_seq, "
       "updated_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9, 1, $10, $10)",
-      {*id, in.username, in.display_name, in.unit_id, in.phone, in.password_hash, now,
+      {*id, in.username, in.display_name, in.unit_id, *phone, in.password_hash, now,
        static_cast<int64_t>(in.must_change_password ? 1 : 0),
        tx.actor().user_id ? store::Value(*tx.actor().user_id) : store::Value(store::Null{}), *seq});
   if (!ins) return ins.error();
@@ -697,10 +705,12 @@ Result<User> OrgService::UpdateUser(const Principal& p, int64_t id, const UserPa
     }
     auto seq = tx.Emit({"user.updated", "user:" + std::to_string(id), changes, cur->unit_id});
     if (!seq) return seq.error();
+    auto phone = cipher_.Encrypt(cur->phone);
+    if (!phone) return phone.error();
     auto up = c.Exec(
         "UPDATE users SET display_name = $1, phone = $2, unit_id = $3, version = version + 1, "
         "updated_seq = $4 WHERE id = $5 AND version = $6",
-        {cur->display_name, cur->phone, cur->unit_id, *seq, id, patch.version});
+        {cur->display_name, *phone, cur->unit_id, *seq, id, patch.version});
     if (!up) return up.error();
     if (*up != 1) return Stale();
     return core::Ok();
@@ -810,6 +820,25 @@ Result<Assignment> OrgService::Grant(const Principal& p, int64_t user_id, const 
     ZHIFA_TRY(CheckUserVisible(c, p, user_id));
     ZHIFA_TRY(CheckUnitVisible(c, p, a.unit_id, "unit_id"));
     for (int64_t cu : a.custom_unit_ids) ZHIFA_TRY(CheckUnitVisible(c, p, cu, "custom_unit_ids"));
+    if (!p.scope.all) {
+      // What the assignment would grant must lie within the grantor's own scope.
+      auto scope = ParseScope(a.scope);
+      auto chain = Chain(c, a.unit_id);
+      if (!chain) return chain.error();
+      if (scope) {
+        ScopeFilter inner;
+        AddToFilter(inner, *scope, *chain, a.custom_unit_ids, user_id);
+        std::map<int64_t, std::vector<int64_t>> chains;
+        for (const auto& ids : {inner.subtree_roots, inner.exact_units}) {
+          for (int64_t id : ids) {
+            auto ch = Chain(c, id);
+            if (!ch) return ch.error();
+            for (const auto& u : *ch) chains[id].push_back(u.id);
+          }
+        }
+        ZHIFA_TRY(CheckScopeWithin(p.scope, inner, chains));
+      }
+    }
     auto made = InsertAssignment(tx, user_id, a);
     if (!made) return made.error();
     out = std::move(*made);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/field_cipher.h"
 #include "core/result.h"
 #include "org/principal.h"
 #include "record/command_bus.h"
@@ -109,7 +110,10 @@ core::Status CheckUsername(std::string_view username);
 
 class OrgService {
  public:
-  OrgService(store::Database& db, record::CommandBus& bus) : db_(db), bus_(bus) {}
+  // `cipher` encrypts personal fields (phone) at rest; it must outlive the service.
+  OrgService(store::Database& db, record::CommandBus& bus, const core::FieldCipher& cipher)
+      : db_(db), bus_(bus), cipher_(cipher) {}
+  const core::FieldCipher& cipher() const { return cipher_; }
 
   // Seeds the city tree (data/org-seed.json) when there are no units. Returns whether it did.
   core::Result<bool> SeedIfEmpty(const record::Actor& actor);
@@ -151,6 +155,7 @@ class OrgService {
 
   store::Database& db_;
   record::CommandBus& bus_;
+  const core::FieldCipher& cipher_;
 };
 
 }  // namespace zhifa::org

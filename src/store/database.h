@@ -85,7 +85,10 @@ class Database {
   // Runs fn in a read-only snapshot. Returns fn's status, or kUnavailable if the database is down.
   virtual core::Status Read(const TxFn& fn) = 0;
   // Runs fn in a read-write transaction; returns ok once it is durably committed. If fn fails,
-  // nothing it did is kept and its error is returned.
+  // nothing it did is kept and its error is returned. fn may run more than once (SQLite group
+  // commit re-runs a batch when one of its jobs fails), so it must have no effect outside the
+  // transaction. After a statement error, return it (PostgreSQL aborts the transaction); use
+  // ON CONFLICT rather than catch-and-continue.
   virtual core::Status Write(TxFn fn) = 0;
   // As Write, but returns at once; done(status) runs on a storage thread after the commit.
   virtual void WriteAsync(TxFn fn, std::function<void(core::Status)> done) = 0;

@@ -333,6 +333,10 @@ class SqliteDatabase final : public Database {
     }
   }
 
+  // Runs a batch in one transaction with one durable commit. Optimistic pass first: every job
+  // straight in the transaction (savepoints cost ~2× here). If a job fails, the transaction is
+  // rolled back and the batch re-run with a savepoint around each job, so a failing job leaves
+  // its neighbours intact. Jobs may therefore run twice; they touch nothing but the database.
   void RunBatch(std::vector<Job>& batch, std::vector<Status>& results) {
     results.assign(batch.size(), core::Ok());
     Status begin = writer_->Simple("BEGIN IMMEDIATE");
@@ -340,13 +344,20 @@ class SqliteDatabase final : public Database {
       for (auto& r : results) r = begin;
       return;
     }
-    if (batch.size() == 1) {
-      results[0] = batch[0].fn(*writer_);
-      if (!results[0]) {
-        (void)writer_->Simple("ROLLBACK");
+    bool all_ok = true;
+    for (size_t i = 0; i < batch.size() && all_ok; ++i) {
+      results[i] = batch[i].fn(*writer_);
+      all_ok = results[i].ok();
+    }
+    if (!all_ok) {
+      (void)writer_->Simple("ROLLBACK");
+      if (batch.size() == 1) return;
+      results.assign(batch.size(), core::Ok());
+      begin = writer_->Simple("BEGIN IMMEDIATE");
+      if (!begin) {
+        for (auto& r : results) r = begin;
         return;
       }
-    } else {
       for (size_t i = 0; i < batch.size(); ++i) {
         Status sp = writer_->Simple("SAVEPOINT job");
         if (!sp) {

@@ -90,7 +90,22 @@ export async function startServer(options = {}) {
     pg = createPgSchema()
     env.ZHIFA_DB = pg.url
   }
-  const proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The binary may be in the middle of a relink (EACCES/ETXTBSY/ENOENT): retry for a while.
+  let proc
+  for (let attempt = 0; ; attempt++) {
+    proc = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const err = await new Promise((res) => {
+      proc.once('spawn', () => res(null))
+      proc.once('error', res)
+    })
+    if (!err) break
+    if (attempt >= 30 || !['EACCES', 'ETXTBSY', 'ENOENT'].includes(err.code)) {
+      rmSync(dataDir, { recursive: true, force: true })
+      if (pg) dropPgSchema(pg.schema)
+      throw new Error(`cannot start ${BIN}: ${err.message}`)
+    }
+    await sleep(1000)
+  }
   let output = ''
   const keep = (d) => {
     output += d.toString()
