@@ -34,16 +34,13 @@ suite() {
   fi
 }
 
-suite "unit, storage conformance and SQL golden (SQLite + PostgreSQL)" \
+suite "unit, storage conformance, SQL golden (SQLite + PostgreSQL), kill -9 durability" \
   ctest --test-dir "$BUILD" --output-on-failure -j2
 if [ -d test/http ]; then
   suite "HTTP functional (real binary)" node --test --test-concurrency=1 test/http/*.test.mjs
 fi
 if [ -d test/e2e ]; then
   suite "browser e2e (Playwright + Chromium)" node --test --test-concurrency=1 test/e2e/*.test.mjs
-fi
-if [ -x bench/killtest.sh ]; then
-  suite "kill -9 durability (3 rounds)" bench/killtest.sh --rounds 3 --bin "$ZHIFA_BIN"
 fi
 
 echo
