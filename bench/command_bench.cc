@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/allocator.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
 #include "store/database.h"
@@ -417,4 +418,11 @@ BENCHMARK(BM_GetUnit)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  zhifa::core::TuneAllocator();  // as the zhifa executable does
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -11,7 +11,8 @@ using http::Response;
 using http::RouteOptions;
 using nlohmann::json;
 
-core::Result<org::Principal> SessionAuthenticator::Authenticate(const http::Request& req) {
+core::Result<std::shared_ptr<const org::Principal>> SessionAuthenticator::Authenticate(
+    const http::Request& req) {
   auto token = req.Cookie(kSessionCookie);
   if (!token) {
     return core::Err(core::ErrorCode::kUnauthenticated, "未登录，请先登录", "not signed in");
@@ -84,7 +85,7 @@ void RegisterAuthRoutes(http::Router& router, AuthService& auth) {
     if (!r) return http::Fail(ctx.req, r.error());
     auto p = auth.Authenticate(r->token);
     if (!p) return http::Fail(ctx.req, p.error());
-    auto me = auth.Me(*p);
+    auto me = auth.Me(**p);
     if (!me) return http::Fail(ctx.req, me.error());
     Response res = Response::Json(200, *me);
     res.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + r->token +

@@ -9,7 +9,8 @@ namespace zhifa::auth {
 class SessionAuthenticator final : public http::Authenticator {
  public:
   explicit SessionAuthenticator(AuthService& auth) : auth_(auth) {}
-  core::Result<org::Principal> Authenticate(const http::Request& req) override;
+  core::Result<std::shared_ptr<const org::Principal>> Authenticate(
+      const http::Request& req) override;
 
  private:
   AuthService& auth_;

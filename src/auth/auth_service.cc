@@ -294,7 +294,8 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
   return LoginResult{*token, *csrf, user->id};
 }
 
-Result<Principal> AuthService::LoadPrincipal(const std::string& session_id) {
+Result<std::shared_ptr<const Principal>> AuthService::LoadPrincipal(
+    const std::string& session_id) {
   Principal p;
   int64_t created = 0;
   auto st = db_.Read([&](Conn& c) -> Status {
@@ -327,11 +328,12 @@ Result<Principal> AuthService::LoadPrincipal(const std::string& session_id) {
   });
   if (!st) return st.error();
   std::lock_guard lock(mu_);
-  cache_[session_id] = Cached{p, created, std::chrono::steady_clock::now()};
-  return p;
+  auto shared = std::make_shared<const Principal>(std::move(p));
+  cache_[session_id] = Cached{shared, created, std::chrono::steady_clock::now()};
+  return shared;
 }
 
-Result<Principal> AuthService::Authenticate(const std::string& token) {
+Result<std::shared_ptr<const Principal>> AuthService::Authenticate(const std::string& token) {
   if (token.empty() || token.size() > 128) return NoSession().error();
   std::string session_id = core::Sha256Hex(token);
   int64_t now = core::NowMicros();
@@ -368,7 +370,7 @@ Result<Principal> AuthService::Authenticate(const std::string& token) {
 void AuthService::InvalidateUser(int64_t user_id) {
   std::lock_guard lock(mu_);
   for (auto it = cache_.begin(); it != cache_.end();) {
-    if (it->second.principal.user_id == user_id) {
+    if (it->second.principal->user_id == user_id) {
       it = cache_.erase(it);
     } else {
       ++it;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -61,7 +62,8 @@ class AuthService {
   core::Result<LoginResult> Login(const LoginRequest& req);
   core::Status Logout(const org::Principal& p, const std::string& ip);
   // Resolves a session token (cookie). Errors: kUnauthenticated.
-  core::Result<org::Principal> Authenticate(const std::string& token);
+  // The principal is shared with the per-node cache; it is never modified after creation.
+  core::Result<std::shared_ptr<const org::Principal>> Authenticate(const std::string& token);
 
   core::Result<nlohmann::json> Me(const org::Principal& p);
   core::Status ChangePassword(const org::Principal& p, const std::string& old_password,
@@ -90,7 +92,7 @@ class AuthService {
   core::Status LogFailure(int64_t user_id, const std::string& username, int failed_after,
                           const std::string& result, const LoginRequest& req);
   core::Status LogUnknown(const LoginRequest& req);
-  core::Result<org::Principal> LoadPrincipal(const std::string& session_id);
+  core::Result<std::shared_ptr<const org::Principal>> LoadPrincipal(const std::string& session_id);
 
   store::Database& db_;
   record::CommandBus& bus_;
@@ -99,7 +101,7 @@ class AuthService {
   AttemptLimiter limiter_;
 
   struct Cached {
-    org::Principal principal;
+    std::shared_ptr<const org::Principal> principal;
     int64_t created = 0;
     std::chrono::steady_clock::time_point fetched;
   };

@@ -1,5 +1,4 @@
 // zhifa — one executable: serve, migrate, admin, demo, version.
-#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -10,6 +9,7 @@
 #include "app/app.h"
 #include "auth/password_hash.h"
 #include "cli/commands.h"
+#include "core/allocator.h"
 #include "core/password_policy.h"
 #include "http/server.h"
 #include "store/migrate.h"
@@ -54,10 +54,7 @@ int Serve(const app::Config& cfg) {
 
 int main(int argc, char** argv) {
   using namespace zhifa;
-  // glibc returns heap memory to the kernel after nearly every transaction by default; each
-  // brk() costs ~50 µs on a VM and halved durable command throughput (bench/README.md).
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  mallopt(M_TOP_PAD, 64 << 20);
+  core::TuneAllocator();
   CLI::App cli{"zhifa 执法 — administrative law enforcement and supervision platform"};
   cli.require_subcommand(1);
   std::string config_file;

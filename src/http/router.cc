@@ -44,26 +44,43 @@ void Router::Add(std::string method, std::string pattern, RouteOptions options, 
 
 Router::Match Router::Find(const std::string& method, const std::string& path,
                            std::map<std::string, std::string>* params) const {
+  // Split without allocating strings; parameters are copied only for the matching route.
+  std::string_view segs[16];
+  size_t n = 0;
+  std::string_view rest(path);
+  while (!rest.empty()) {
+    if (rest.front() == '/') {
+      rest.remove_prefix(1);
+      continue;
+    }
+    size_t end = rest.find('/');
+    if (n == 16) return {};
+    segs[n++] = rest.substr(0, end);
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end);
+  }
+  auto is_param = [](const std::string& s) {
+    return s.size() > 2 && s.front() == '{' && s.back() == '}';
+  };
   Match m;
-  auto segs = Split(path);
   for (const auto& r : routes_) {
-    if (r->segments.size() != segs.size()) continue;
-    std::map<std::string, std::string> found;
+    if (r->segments.size() != n) continue;
     bool ok = true;
-    for (size_t i = 0; i < segs.size() && ok; ++i) {
+    for (size_t i = 0; i < n && ok; ++i) {
       const auto& s = r->segments[i];
-      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
-        found[s.substr(1, s.size() - 2)] = segs[i];
-      } else if (s != segs[i]) {
-        ok = false;
-      }
+      if (!is_param(s) && s != segs[i]) ok = false;
     }
     if (!ok) continue;
     if (r->method != method && !(method == "HEAD" && r->method == "GET")) {
       m.method_mismatch = true;
       continue;
     }
-    if (params) *params = std::move(found);
+    if (params) {
+      for (size_t i = 0; i < n; ++i) {
+        const auto& s = r->segments[i];
+        if (is_param(s)) (*params)[s.substr(1, s.size() - 2)] = std::string(segs[i]);
+      }
+    }
     m.route = r.get();
     m.method_mismatch = false;
     return m;
@@ -86,7 +103,7 @@ Response Router::Dispatch(Request& req, const Match& m) const {
   }
   const Route& r = *m.route;
   try {
-    std::optional<Principal> principal;
+    std::shared_ptr<const Principal> principal;
     if (r.options.auth) {
       if (!auth_) return ErrorResponse(req, Err(ErrorCode::kInternal, "认证未配置", "no auth"));
       auto p = auth_->Authenticate(req);
@@ -117,7 +134,7 @@ Response Router::Dispatch(Request& req, const Match& m) const {
                                           org::PermissionName(*r.options.permission)));
       }
     }
-    Ctx ctx{req, principal ? &*principal : nullptr};
+    Ctx ctx{req, principal.get()};
     return r.handler(ctx);
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());

@@ -25,7 +25,7 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   // Resolves the caller. Errors: kUnauthenticated when there is no valid session.
-  virtual core::Result<Principal> Authenticate(const Request& req) = 0;
+  virtual core::Result<std::shared_ptr<const Principal>> Authenticate(const Request& req) = 0;
 };
 
 struct Ctx {

@@ -321,8 +321,13 @@ Result<json> OrgService::Tree(const Principal& p) {
 Result<json> OrgService::GetUnit(const Principal& p, int64_t id) {
   json out;
   auto st = db_.Read([&](Conn& c) -> Status {
-    ZHIFA_TRY(CheckUnitVisible(c, p, id, "id"));
-    auto r = c.Query(std::string("SELECT ") + kUnitCols + " FROM units WHERE id = $1", {id});
+    // One query finds the unit only when it is visible (in scope, or the caller's own unit).
+    Params visible{id};
+    std::string vpred = ScopePredicate(p.scope, "id", "", visible);
+    visible.emplace_back(p.unit_id);
+    auto r = c.Query(std::string("SELECT ") + kUnitCols + " FROM units WHERE id = $1 AND (" +
+                         vpred + " OR id = $" + std::to_string(visible.size()) + ")",
+                     visible);
     if (!r) return r.error();
     if (r->rows.empty()) return NotFound("单位", "unit", "id");
     out = UnitFromRow(r->rows[0]).ToJson();

@@ -136,7 +136,7 @@ class SqliteConn final : public Conn {
 
  private:
   core::Result<sqlite3_stmt*> Prepare(std::string_view sql) {
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second;
     std::string text = RewritePlaceholders(sql);
     sqlite3_stmt* st = nullptr;
@@ -171,7 +171,12 @@ class SqliteConn final : public Conn {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Prepared statements by SQL text; looked up without copying the text.
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
