@@ -294,8 +294,7 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
   return LoginResult{*token, *csrf, user->id};
 }
 
-Result<std::shared_ptr<const Principal>> AuthService::LoadPrincipal(
-    const std::string& session_id) {
+Result<std::shared_ptr<const Principal>> AuthService::LoadPrincipal(const std::string& session_id) {
   Principal p;
   int64_t created = 0;
   auto st = db_.Read([&](Conn& c) -> Status {
@@ -722,36 +721,15 @@ Status AuthService::RevokeSession(const Principal& p, const std::string& public_
   return core::Ok();
 }
 
-namespace {
-void AddPaging(const LogQuery& q, store::Params& params, std::string& sql) {
-  params.emplace_back(static_cast<int64_t>(q.page_size));
-  sql += " LIMIT $" + std::to_string(params.size());
-  params.emplace_back(static_cast<int64_t>((q.page - 1) * q.page_size));
-  sql += " OFFSET $" + std::to_string(params.size());
-}
-}  // namespace
-
 Result<json> AuthService::OperationLog(const Principal& p, const LogQuery& q) {
   json out;
   auto st = db_.Read([&](Conn& c) -> Status {
     store::Params params;
     std::string where = org::ScopePredicate(p.scope, "l.unit_id", "l.actor_id", params);
-    if (!q.actor.empty()) {
-      params.emplace_back(q.actor);
-      where += " AND u.username = $" + std::to_string(params.size());
-    }
-    if (!q.kind.empty()) {
-      params.emplace_back(q.kind + "%");
-      where += " AND l.kind LIKE $" + std::to_string(params.size());
-    }
-    if (!q.from.empty()) {
-      params.emplace_back(q.from);
-      where += " AND l.at >= $" + std::to_string(params.size());
-    }
-    if (!q.to.empty()) {
-      params.emplace_back(q.to);
-      where += " AND l.at <= $" + std::to_string(params.size());
-    }
+    store::AndIf(where, params, q.actor, "u.username =");
+    store::AndIf(where, params, q.kind.empty() ? q.kind : q.kind + "%", "l.kind LIKE");
+    store::AndIf(where, params, q.from, "l.at >=");
+    store::AndIf(where, params, q.to, "l.at <=");
     std::string from = " FROM record_log l LEFT JOIN users u ON u.id = l.actor_id WHERE " + where;
     auto total = c.Query("SELECT count(*)" + from, params);
     if (!total) return total.error();
@@ -759,7 +737,7 @@ Result<json> AuthService::OperationLog(const Principal& p, const LogQuery& q) {
         "SELECT l.seq, l.at, l.actor_id, u.username, u.display_name, l.unit_id, l.kind, "
         "l.target, l.payload" +
         from + " ORDER BY l.seq DESC";
-    AddPaging(q, params, sql);
+    store::AddPage(sql, params, q.page, q.page_size);
     auto r = c.Query(sql, params);
     if (!r) return r.error();
     json items = json::array();
@@ -775,10 +753,7 @@ Result<json> AuthService::OperationLog(const Principal& p, const LogQuery& q) {
                        {"target", row.Text(7)},
                        {"summary", json::parse(payload, nullptr, false)}});
     }
-    out = {{"items", items},
-           {"total", total->rows[0].Int(0)},
-           {"page", q.page},
-           {"page_size", q.page_size}};
+    out = org::PageJson(std::move(items), total->rows[0].Int(0), q.page, q.page_size);
     return core::Ok();
   });
   if (!st) return st.error();
@@ -794,29 +769,17 @@ Result<json> AuthService::LoginLog(const Principal& p, const LogQuery& q) {
         p.scope.all ? std::string("1 = 1")
                     : "l.user_id IN (SELECT id FROM users WHERE " +
                           org::ScopePredicate(p.scope, "unit_id", "created_by", params) + ")";
-    if (!q.actor.empty()) {
-      params.emplace_back(q.actor);
-      where += " AND l.username = $" + std::to_string(params.size());
-    }
-    if (!q.result.empty()) {
-      params.emplace_back(q.result);
-      where += " AND l.result = $" + std::to_string(params.size());
-    }
-    if (!q.from.empty()) {
-      params.emplace_back(q.from);
-      where += " AND l.at >= $" + std::to_string(params.size());
-    }
-    if (!q.to.empty()) {
-      params.emplace_back(q.to);
-      where += " AND l.at <= $" + std::to_string(params.size());
-    }
+    store::AndIf(where, params, q.actor, "l.username =");
+    store::AndIf(where, params, q.result, "l.result =");
+    store::AndIf(where, params, q.from, "l.at >=");
+    store::AndIf(where, params, q.to, "l.at <=");
     auto total = c.Query("SELECT count(*) FROM login_log l WHERE " + where, params);
     if (!total) return total.error();
     std::string sql =
         "SELECT l.id, l.at, l.username, l.user_id, l.result, l.ip, l.user_agent, l.seq FROM "
         "login_log l WHERE " +
         where + " ORDER BY l.id DESC";
-    AddPaging(q, params, sql);
+    store::AddPage(sql, params, q.page, q.page_size);
     auto r = c.Query(sql, params);
     if (!r) return r.error();
     json items = json::array();
@@ -830,10 +793,7 @@ Result<json> AuthService::LoginLog(const Principal& p, const LogQuery& q) {
                        {"user_agent", row.Text(6)},
                        {"seq", row.Int(7)}});
     }
-    out = {{"items", items},
-           {"total", total->rows[0].Int(0)},
-           {"page", q.page},
-           {"page_size", q.page_size}};
+    out = org::PageJson(std::move(items), total->rows[0].Int(0), q.page, q.page_size);
     return core::Ok();
   });
   if (!st) return st.error();

@@ -110,6 +110,10 @@ json User::ToJson() const {
           {"roles", r}};
 }
 
+json PageJson(json items, int64_t total, int page, int page_size) {
+  return {{"items", std::move(items)}, {"total", total}, {"page", page}, {"page_size", page_size}};
+}
+
 std::string ScopePredicate(const ScopeFilter& filter, const std::string& unit_col,
                            const std::string& creator_col, Params& params) {
   if (filter.all) return "1 = 1";
@@ -549,13 +553,9 @@ Result<json> OrgService::ListUsers(const Principal& p, const UserQuery& q) {
     }
     auto total = c.Query("SELECT count(*) FROM users u WHERE " + where, params);
     if (!total) return total.error();
-    Params page_params = params;
-    page_params.emplace_back(static_cast<int64_t>(q.page_size));
-    page_params.emplace_back(static_cast<int64_t>((q.page - 1) * q.page_size));
-    auto ids = c.Query("SELECT u.id FROM users u WHERE " + where + " ORDER BY u.id LIMIT $" +
-                           std::to_string(page_params.size() - 1) + " OFFSET $" +
-                           std::to_string(page_params.size()),
-                       page_params);
+    std::string sql = "SELECT u.id FROM users u WHERE " + where + " ORDER BY u.id";
+    store::AddPage(sql, params, q.page, q.page_size);
+    auto ids = c.Query(sql, params);
     if (!ids) return ids.error();
     json items = json::array();
     for (const auto& row : ids->rows) {
@@ -563,10 +563,7 @@ Result<json> OrgService::ListUsers(const Principal& p, const UserQuery& q) {
       if (!u) return u.error();
       items.push_back(u->ToJson());
     }
-    out = {{"items", items},
-           {"total", total->rows[0].Int(0)},
-           {"page", q.page},
-           {"page_size", q.page_size}};
+    out = PageJson(std::move(items), total->rows[0].Int(0), q.page, q.page_size);
     return core::Ok();
   });
   if (!st) return st.error();

@@ -105,6 +105,9 @@ struct UserQuery {
 std::string ScopePredicate(const ScopeFilter& filter, const std::string& unit_col,
                            const std::string& creator_col, store::Params& params);
 
+// The list envelope {items, total, page, page_size} every paged endpoint answers.
+nlohmann::json PageJson(nlohmann::json items, int64_t total, int page, int page_size);
+
 // Username: 3–32 of [a-z0-9_.-], starting with a letter; field "username".
 core::Status CheckUsername(std::string_view username);
 

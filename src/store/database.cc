@@ -49,6 +49,21 @@ std::optional<std::string> Row::OptText(size_t i) const {
   return Text(i);
 }
 
+void AndIf(std::string& where, Params& params, const std::string& value, std::string_view lhs) {
+  if (value.empty()) return;
+  params.emplace_back(value);
+  where += " AND ";
+  where += lhs;
+  where += " $" + std::to_string(params.size());
+}
+
+void AddPage(std::string& sql, Params& params, int page, int page_size) {
+  params.emplace_back(static_cast<int64_t>(page_size));
+  sql += " LIMIT $" + std::to_string(params.size());
+  params.emplace_back(static_cast<int64_t>(page - 1) * page_size);
+  sql += " OFFSET $" + std::to_string(params.size());
+}
+
 std::string Placeholders(Params& params, const std::vector<int64_t>& values) {
   std::string out;
   for (int64_t v : values) {

@@ -107,6 +107,13 @@ core::Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path, cons
 core::Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
                                                      const Options& options);
 
+// Appends " AND <lhs> $n" to `where` and binds `value`, when `value` is not empty
+// (optional list filters). `lhs` is trusted SQL such as "l.at >=".
+void AndIf(std::string& where, Params& params, const std::string& value, std::string_view lhs);
+
+// Appends " LIMIT $n OFFSET $m" for a 1-based page.
+void AddPage(std::string& sql, Params& params, int page, int page_size);
+
 // Builds "$1, $2, …" placeholder lists for IN (…) from `first`; appends values to params.
 std::string Placeholders(Params& params, const std::vector<int64_t>& values);
 

@@ -1,37 +1,8 @@
-// RFC 6238 TOTP (HMAC-SHA1, 30 s step, 6 digits) with a base32 (RFC 4648) secret.
-import { createHmac } from 'node:crypto'
+// RFC 6238 TOTP for the e2e test: the implementation is shared with the HTTP suite
+// (test/http/lib/totp.mjs); this file adds the helpers the browser flow uses.
+import { totp } from '../http/lib/totp.mjs'
 
-export function base32Decode(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-  const clean = String(s).toUpperCase().replace(/[\s=-]/g, '')
-  let bits = 0
-  let value = 0
-  const out = []
-  for (const ch of clean) {
-    const idx = alphabet.indexOf(ch)
-    if (idx < 0) throw new Error(`invalid base32 character ${JSON.stringify(ch)}`)
-    value = (value << 5) | idx
-    bits += 5
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff)
-      bits -= 8
-    }
-  }
-  return Buffer.from(out)
-}
-
-export function hotp(key, counter, digits = 6) {
-  const msg = Buffer.alloc(8)
-  msg.writeBigUInt64BE(BigInt(counter))
-  const mac = createHmac('sha1', key).update(msg).digest()
-  const off = mac[mac.length - 1] & 0x0f
-  const bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3]
-  return String(bin % 10 ** digits).padStart(digits, '0')
-}
-
-export function totp(secretBase32, timeMs = Date.now(), step = 30, digits = 6) {
-  return hotp(base32Decode(secretBase32), Math.floor(timeMs / 1000 / step), digits)
-}
+export { base32Decode, hotp, totp } from '../http/lib/totp.mjs'
 
 /** Seconds left in the current step. */
 export function secondsLeft(timeMs = Date.now(), step = 30) {
