@@ -48,7 +48,7 @@ void RegisterOrgRoutes(http::Router& router, OrgService& org,
                if (!id) return http::Fail(ctx.req, id.error());
                auto u = org.GetUnit(ctx.who(), *id);
                if (!u) return http::Fail(ctx.req, u.error());
-               return Response::Json(200, *u);
+               return Response::Text(200, u->ToJsonText(), "application/json; charset=utf-8");
              });
 
   router.Add("POST", "/api/v1/units", Opt(Permission::kUnitsWrite, "Create a unit"),

@@ -81,11 +81,45 @@ constexpr const char* kUnitCols = "id, parent_id, name, short_name, kind, code, 
 
 }  // namespace
 
+void Unit::Write(core::JsonWriter& w) const {
+  w.BeginObject()
+      .Key("id")
+      .Int(id)
+      .Key("parent_id")
+      .OptInt(parent_id)
+      .Key("name")
+      .String(name)
+      .Key("short_name")
+      .String(short_name)
+      .Key("kind")
+      .String(kind)
+      .Key("code")
+      .String(code)
+      .Key("version")
+      .Int(version)
+      .EndObject();
+}
+
 json Unit::ToJson() const {
-  return {{"id", id},          {"parent_id", parent_id ? json(*parent_id) : json(nullptr)},
-          {"name", name},      {"short_name", short_name},
-          {"kind", kind},      {"code", code},
-          {"version", version}};
+  core::JsonWriter w;
+  Write(w);
+  return json::parse(w.Take());
+}
+
+std::string UnitWithChildren::ToJsonText() const {
+  // The unit's fields followed by "children", written directly (the hot read path).
+  core::JsonWriter w;
+  unit.Write(w);
+  std::string text = w.Take();
+  text.pop_back();  // reopen the object
+  core::JsonWriter kids;
+  kids.BeginArray();
+  for (const auto& c : children) c.Write(kids);
+  kids.EndArray();
+  text += ",\"children\":";
+  text += kids.str();
+  text += '}';
+  return text;
 }
 
 json Assignment::ToJson() const {
@@ -322,8 +356,8 @@ Result<json> OrgService::Tree(const Principal& p) {
   return roots;
 }
 
-Result<json> OrgService::GetUnit(const Principal& p, int64_t id) {
-  json out;
+Result<UnitWithChildren> OrgService::GetUnit(const Principal& p, int64_t id) {
+  UnitWithChildren out;
   auto st = db_.Read([&](Conn& c) -> Status {
     // One query finds the unit only when it is visible (in scope, or the caller's own unit).
     Params visible{id};
@@ -334,15 +368,15 @@ Result<json> OrgService::GetUnit(const Principal& p, int64_t id) {
                      visible);
     if (!r) return r.error();
     if (r->rows.empty()) return NotFound("单位", "unit", "id");
-    out = UnitFromRow(r->rows[0]).ToJson();
+    out.unit = UnitFromRow(r->rows[0]);
     Params params{id};
     std::string pred = ScopePredicate(p.scope, "id", "", params);
     auto ch = c.Query(std::string("SELECT ") + kUnitCols + " FROM units WHERE parent_id = $1 AND " +
                           pred + " ORDER BY sort_order, id",
                       params);
     if (!ch) return ch.error();
-    out["children"] = json::array();
-    for (const auto& row : ch->rows) out["children"].push_back(UnitFromRow(row).ToJson());
+    out.children.reserve(ch->rows.size());
+    for (const auto& row : ch->rows) out.children.push_back(UnitFromRow(row));
     return core::Ok();
   });
   if (!st) return st.error();

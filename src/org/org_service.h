@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/field_cipher.h"
+#include "core/json_writer.h"
 #include "core/result.h"
 #include "org/principal.h"
 #include "record/command_bus.h"
@@ -27,7 +28,16 @@ struct Unit {
   std::string kind;
   std::string code;
   int64_t version = 0;
+  // The unit's JSON fields (id, parent_id, name, short_name, kind, code, version).
+  void Write(core::JsonWriter& w) const;
   nlohmann::json ToJson() const;
+};
+
+// A unit with its direct children (GET /units/{id}).
+struct UnitWithChildren {
+  Unit unit;
+  std::vector<Unit> children;
+  std::string ToJsonText() const;
 };
 
 struct NewUnit {
@@ -127,7 +137,7 @@ class OrgService {
   core::Result<std::vector<UnitRef>> Chain(store::Conn& c, int64_t unit_id);
 
   core::Result<nlohmann::json> Tree(const Principal& p);
-  core::Result<nlohmann::json> GetUnit(const Principal& p, int64_t id);
+  core::Result<UnitWithChildren> GetUnit(const Principal& p, int64_t id);
   core::Result<Unit> CreateUnit(const Principal& p, const NewUnit& u);
   core::Result<Unit> UpdateUnit(const Principal& p, int64_t id, const UnitPatch& patch);
 
