@@ -68,7 +68,9 @@ std::string HexEncode(std::string_view bytes) {
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  const int ok = EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  // Fetched once: an implicit fetch per call costs a provider lookup under a lock (OpenSSL 3).
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  const int ok = EVP_Digest(data.data(), data.size(), digest, &len, kSha256, nullptr);
   assert(ok == 1 && len == 32);  // SHA-256 in the default provider cannot fail on valid input
   (void)ok;
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));

@@ -1,8 +1,6 @@
 #include "http/server.h"
 
 // Boost 1.74 + GCC 12 coroutines: <utility> must precede asio (stack-notes).
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -13,6 +11,7 @@
 #include <utility>
 
 #include "core/random.h"
+#include "http/access_log.h"
 
 namespace zhifa::http {
 
@@ -68,8 +67,7 @@ struct Server::Impl {
   std::atomic<int> connections{0};
   std::atomic<uint64_t> next_id{0};
   std::string id_prefix;
-  // The access log is written by a background thread so a request never waits for stdout.
-  std::shared_ptr<spdlog::logger> access_log;
+  std::unique_ptr<AccessLog> access_log;  // null when server.access_log = false
 
   Impl(Router& r, ServerOptions o)
       : router(r),
@@ -79,14 +77,7 @@ struct Server::Impl {
         acceptor(io),
         signals(io, SIGTERM, SIGINT) {
     id_prefix = core::RandomToken(4).value();
-    access_log = spdlog::get("access");
-    if (!access_log) {
-      spdlog::init_thread_pool(32768, 1);
-      access_log = std::make_shared<spdlog::async_logger>(
-          "access", std::make_shared<spdlog::sinks::stdout_sink_mt>(), spdlog::thread_pool(),
-          spdlog::async_overflow_policy::block);
-      spdlog::register_logger(access_log);
-    }
+    if (options.access_log) access_log = std::make_unique<AccessLog>();
   }
 
   template <typename F>
@@ -188,9 +179,8 @@ struct Server::Impl {
                         std::chrono::steady_clock::now() - started)
                         .count();
       router.Record(route, res.status, static_cast<uint64_t>(micros));
-      if (options.access_log) {
-        access_log->info("{} {} {} {} {}us {}", remote, req.method, req.target, res.status, micros,
-                         req.request_id);
+      if (access_log) {
+        access_log->Record(remote, req.method, req.target, res.status, micros, req.request_id);
       }
       in_flight.fetch_sub(1);
       if (ec || !keep_alive) break;

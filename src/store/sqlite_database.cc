@@ -238,11 +238,13 @@ class SqliteDatabase final : public Database {
       conn = std::move(readers_.back());
       readers_.pop_back();
     }
-    Status st = conn->Simple("BEGIN");
+    // BEGIN/COMMIT go through the statement cache (parsed once per connection).
+    auto begin = conn->Exec("BEGIN", {});
+    Status st = begin ? core::Ok() : Status(begin.error());
     if (st) {
       st = fn(*conn);
-      Status end = conn->Simple(st ? "COMMIT" : "ROLLBACK");
-      if (st && !end) st = end;
+      auto end = conn->Exec(st ? "COMMIT" : "ROLLBACK", {});
+      if (st && !end) st = end.error();
     }
     {
       std::lock_guard lock(read_mu_);
