@@ -53,6 +53,45 @@ void FillRequest(const bhttp::request<bhttp::string_body>& in, Request& out) {
   }
 }
 
+// The whole response — status line, headers, body — in one buffer and one write. (Beast's
+// serializer walks a chain of buffer views per response; this path is ~2× cheaper per request,
+// bench/README.md.) Header values are the server's own: no request text reaches them.
+std::string Serialize(const Response& res, bool head, unsigned version, bool keep_alive,
+                      const std::string& request_id) {
+  std::string wire;
+  wire.reserve(256 + res.body.size());
+  wire += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  wire += std::to_string(res.status);
+  wire += ' ';
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+  wire.append(reason.data(), reason.size());
+  wire += "\r\nServer: zhifa\r\n";
+  if (!res.content_type.empty()) {
+    wire += "Content-Type: ";
+    wire += res.content_type;
+    wire += "\r\n";
+  }
+  wire += "X-Request-Id: ";
+  wire += request_id;
+  wire += "\r\nX-Content-Type-Options: nosniff\r\n";
+  for (const auto& [k, v] : res.headers) {
+    wire += k;
+    wire += ": ";
+    wire += v;
+    wire += "\r\n";
+  }
+  if (res.status >= 200 && res.status != 204 && res.status != 304) {
+    wire += "Content-Length: ";
+    wire += std::to_string(res.body.size());
+    wire += "\r\n";
+  }
+  if (version >= 11 && !keep_alive) wire += "Connection: close\r\n";
+  if (version == 10 && keep_alive) wire += "Connection: keep-alive\r\n";
+  wire += "\r\n";
+  if (!head) wire += res.body;
+  return wire;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -168,17 +207,10 @@ struct Server::Impl {
         }
       }
       bool keep_alive = parser.get().keep_alive() && !close_after && !stopping.load();
-      bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status),
-                                              parser.get().version()};
-      out.set(bhttp::field::server, "zhifa");
-      if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-      out.set("X-Request-Id", req.request_id);
-      out.set("X-Content-Type-Options", "nosniff");
-      for (const auto& [k, v] : res.headers) out.insert(k, v);
-      if (req.method != "HEAD") out.body() = std::move(res.body);
-      out.keep_alive(keep_alive);
-      out.prepare_payload();
-      co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+      std::string wire = Serialize(res, req.method == "HEAD", parser.get().version(),
+                                   keep_alive, req.request_id);
+      co_await asio::async_write(stream, asio::buffer(wire),
+                                 asio::redirect_error(asio::use_awaitable, ec));
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
