@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
@@ -129,7 +130,7 @@ void BM_CommandBus(benchmark::State& state) {
           if (!seq) return seq.error();
           return core::Ok();
         },
-        [&](core::Status st) {
+        [&](const core::Status& st) {
           after_done = true;
           std::lock_guard lock(mu);
           ++completed;
@@ -234,7 +235,7 @@ BENCHMARK(BM_RawSqliteInsert)
 // like with like. Falls back to 64 (what 64 in flight gives) when run alone or interleaved.
 void BM_RawSqliteInsertMatched(benchmark::State& state) {
   double observed = g_observed_batch.load();
-  int batch = observed >= 1 ? static_cast<int>(observed + 0.5) : 64;
+  int batch = observed >= 1 ? static_cast<int>(std::lround(observed)) : 64;
   RawSqlite(state, batch, 4096, true);
 }
 BENCHMARK(BM_RawSqliteInsertMatched)->Unit(benchmark::kMillisecond)->UseRealTime();

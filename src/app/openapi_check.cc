@@ -17,7 +17,9 @@ std::vector<std::string> CheckOpenApi(const http::Router& router, std::string_vi
     for (const auto& [method, op] : ops.items()) {
       std::string m = method;
       std::transform(m.begin(), m.end(), m.begin(), ::toupper);
-      documented.insert(m + " " + path);
+      m += ' ';
+      m += path;
+      documented.insert(m);
     }
   }
   std::set<std::string> routed;

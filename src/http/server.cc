@@ -207,8 +207,8 @@ struct Server::Impl {
         }
       }
       bool keep_alive = parser.get().keep_alive() && !close_after && !stopping.load();
-      std::string wire = Serialize(res, req.method == "HEAD", parser.get().version(),
-                                   keep_alive, req.request_id);
+      std::string wire =
+          Serialize(res, req.method == "HEAD", parser.get().version(), keep_alive, req.request_id);
       co_await asio::async_write(stream, asio::buffer(wire),
                                  asio::redirect_error(asio::use_awaitable, ec));
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
