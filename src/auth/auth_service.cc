@@ -88,6 +88,23 @@ Status CheckTotpCode(const std::string& code) {
   return core::Ok();
 }
 
+// Appends one row to the login log in the command's transaction (login, failures, logout,
+// forced logout). `user_id` is empty for unknown usernames; the user agent is cut to 300 bytes.
+Status InsertLoginLog(record::CommandTx& tx, int64_t seq, const std::string& username,
+                      std::optional<int64_t> user_id, const std::string& result,
+                      const std::string& ip, const std::string& user_agent) {
+  auto id = tx.NewId();
+  if (!id) return id.error();
+  auto ins = tx.conn().Exec(
+      "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
+      "($1, $2, $3, $4, $5, $6, $7, $8)",
+      {*id, core::FormatRfc3339Micros(tx.now()), username,
+       user_id ? store::Value(*user_id) : store::Value(store::Null{}), result, ip,
+       user_agent.substr(0, 300), seq});
+  if (!ins) return ins.error();
+  return core::Ok();
+}
+
 }  // namespace
 
 Result<bool> AuthService::EnsureAdministrators(const std::string& password) {
@@ -133,14 +150,8 @@ Status AuthService::LogUnknown(const LoginRequest& req) {
                      {{"username", req.username}, {"result", "unknown_user"}, {"ip", req.ip}},
                      std::nullopt});
         if (!seq) return seq.error();
-        auto id = tx.NewId();
-        if (!id) return id.error();
-        auto ins = tx.conn().Exec(
-            "INSERT INTO login_log (id, at, username, user_id, result, ip, "
-            "user_agent, seq) VALUES ($1, $2, $3, NULL, 'unknown_user', $4, $5, $6)",
-            {*id, core::FormatRfc3339Micros(tx.now()), req.username, req.ip, req.user_agent, *seq});
-        if (!ins) return ins.error();
-        return core::Ok();
+        return InsertLoginLog(tx, *seq, req.username, std::nullopt, "unknown_user", req.ip,
+                              req.user_agent);
       });
 }
 
@@ -164,14 +175,7 @@ Status AuthService::LogFailure(int64_t user_id, const std::string& username, int
             {static_cast<int64_t>(lock ? 0 : failed_after),
              lock ? core::FormatRfc3339Micros(*lock) : std::string(), *seq, user_id});
         if (!up) return up.error();
-        auto id = tx.NewId();
-        if (!id) return id.error();
-        auto ins = tx.conn().Exec(
-            "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
-            "($1, $2, $3, $4, $5, $6, $7, $8)",
-            {*id, core::FormatRfc3339Micros(tx.now()), username, user_id, outcome, req.ip,
-             req.user_agent, *seq});
-        if (!ins) return ins.error();
+        ZHIFA_TRY(InsertLoginLog(tx, *seq, username, user_id, outcome, req.ip, req.user_agent));
         return core::Ok();
       });
 }
@@ -276,14 +280,7 @@ Result<LoginResult> AuthService::Login(const LoginRequest& req) {
             "= $2 WHERE id = $3",
             {step ? *step : user->totp_last_step, *seq, user->id});
         if (!up) return up.error();
-        auto id = tx.NewId();
-        if (!id) return id.error();
-        auto log = tx.conn().Exec(
-            "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
-            "($1, $2, $3, $4, 'ok', $5, $6, $7)",
-            {*id, core::FormatRfc3339Micros(tx.now()), user->username, user->id, req.ip,
-             req.user_agent.substr(0, 300), *seq});
-        if (!log) return log.error();
+        ZHIFA_TRY(InsertLoginLog(tx, *seq, user->username, user->id, "ok", req.ip, req.user_agent));
         return core::Ok();
       });
   if (!st) return st.error();
@@ -386,14 +383,7 @@ Status AuthService::Logout(const Principal& p, const std::string& ip) {
     if (!seq) return seq.error();
     auto up = tx.conn().Exec("UPDATE sessions SET revoked = 1 WHERE id = $1", {p.session_id});
     if (!up) return up.error();
-    auto id = tx.NewId();
-    if (!id) return id.error();
-    auto log = tx.conn().Exec(
-        "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
-        "($1, $2, $3, $4, 'logout', $5, '', $6)",
-        {*id, core::FormatRfc3339Micros(tx.now()), p.username, p.user_id, ip, *seq});
-    if (!log) return log.error();
-    return core::Ok();
+    return InsertLoginLog(tx, *seq, p.username, p.user_id, "logout", ip, "");
   });
   std::lock_guard lock(mu_);
   cache_.erase(p.session_id);
@@ -704,14 +694,8 @@ Status AuthService::RevokeSession(const Principal& p, const std::string& public_
     if (!seq) return seq.error();
     auto up = tx.conn().Exec("UPDATE sessions SET revoked = 1 WHERE id = $1", {session_id});
     if (!up) return up.error();
-    auto id = tx.NewId();
-    if (!id) return id.error();
-    auto log = tx.conn().Exec(
-        "INSERT INTO login_log (id, at, username, user_id, result, ip, user_agent, seq) VALUES "
-        "($1, $2, $3, $4, 'forced_logout', $5, '', $6)",
-        {*id, core::FormatRfc3339Micros(tx.now()), r->rows[0].Text(2), user_id, tx.actor().ip,
-         *seq});
-    if (!log) return log.error();
+    ZHIFA_TRY(
+        InsertLoginLog(tx, *seq, r->rows[0].Text(2), user_id, "forced_logout", tx.actor().ip, ""));
     return core::Ok();
   });
   if (!st) return st;
