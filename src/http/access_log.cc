@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 
 #include "core/time.h"
@@ -9,11 +10,14 @@
 namespace zhifa::http {
 
 namespace {
-constexpr size_t kFlushBytes = 64 * 1024;
 constexpr auto kFlushEvery = std::chrono::milliseconds(200);
 }  // namespace
 
-AccessLog::AccessLog(int fd) : fd_(fd), thread_([this] { Loop(); }) {}
+namespace {
+std::atomic<uint64_t> g_next_log_id{1};
+}  // namespace
+
+AccessLog::AccessLog(int fd) : fd_(fd), id_(g_next_log_id++), thread_([this] { Loop(); }) {}
 
 AccessLog::~AccessLog() {
   {
@@ -52,21 +56,38 @@ void AccessLog::Record(std::string_view remote, std::string_view method, std::st
   line += "us ";
   line += request_id;
   line += '\n';
-  bool wake = false;
-  {
+  Shard& shard = MyShard();
+  std::lock_guard lock(shard.mu);
+  shard.buffer += line;
+}
+
+AccessLog::Shard& AccessLog::MyShard() {
+  // One shard per (thread, log); a thread keeps its shard for the log's lifetime.
+  // Keyed by a process-unique id, not the address: a later log may reuse this one's address.
+  thread_local uint64_t owner = 0;
+  thread_local Shard* shard = nullptr;
+  if (owner != id_) {
+    auto made = std::make_unique<Shard>();
+    shard = made.get();
+    owner = id_;
     std::lock_guard lock(mu_);
-    buffer_ += line;
-    wake = buffer_.size() >= kFlushBytes;
+    shards_.push_back(std::move(made));
   }
-  if (wake) cv_.notify_one();
+  return *shard;
+}
+
+void AccessLog::Collect(std::string& out) {
+  std::lock_guard lock(mu_);
+  for (auto& s : shards_) {
+    std::lock_guard shard_lock(s->mu);
+    out += s->buffer;
+    s->buffer.clear();  // keeps its capacity
+  }
 }
 
 void AccessLog::Flush() {
   std::string out;
-  {
-    std::lock_guard lock(mu_);
-    out.swap(buffer_);
-  }
+  Collect(out);
   WriteOut(out);
 }
 
@@ -85,10 +106,10 @@ void AccessLog::Loop() {
     bool stopping;
     {
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, kFlushEvery, [&] { return stop_ || buffer_.size() >= kFlushBytes; });
-      out.swap(buffer_);
+      cv_.wait_for(lock, kFlushEvery, [&] { return stop_; });
       stopping = stop_;
     }
+    Collect(out);
     WriteOut(out);
     out.clear();
     if (stopping) return;
