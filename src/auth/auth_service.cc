@@ -334,18 +334,27 @@ Result<std::shared_ptr<const Principal>> AuthService::Authenticate(const std::st
   std::string session_id = core::Sha256Hex(token);
   int64_t now = core::NowMicros();
   {
-    std::lock_guard lock(mu_);
+    // The hot path takes the lock shared; the last-seen time is written (exclusively) at most
+    // once a second per session, so concurrent requests of one session do not serialise.
+    std::shared_lock lock(mu_);
     auto it = cache_.find(session_id);
     if (it != cache_.end() &&
         std::chrono::steady_clock::now() - it->second.fetched < std::chrono::seconds(2)) {
       auto seen = last_seen_.find(session_id);
       int64_t last = seen == last_seen_.end() ? it->second.created : seen->second;
-      if (!SessionValid(it->second.created, last, now, policy_)) {
-        cache_.erase(it);
+      auto principal = it->second.principal;
+      int64_t created = it->second.created;
+      lock.unlock();
+      if (!SessionValid(created, last, now, policy_)) {
+        std::lock_guard exclusive(mu_);
+        cache_.erase(session_id);
         return NoSession().error();
       }
-      last_seen_[session_id] = now;
-      return it->second.principal;
+      if (now - last >= 1000000) {
+        std::lock_guard exclusive(mu_);
+        last_seen_[session_id] = now;
+      }
+      return principal;
     }
   }
   auto p = LoadPrincipal(session_id);

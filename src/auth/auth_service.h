@@ -9,6 +9,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -105,7 +106,7 @@ class AuthService {
     int64_t created = 0;
     std::chrono::steady_clock::time_point fetched;
   };
-  std::mutex mu_;
+  std::shared_mutex mu_;                                // guards cache_, last_seen_, phantom_
   std::unordered_map<std::string, Cached> cache_;       // session id → principal
   std::unordered_map<std::string, int64_t> last_seen_;  // session id → µs
   // Failures for usernames that do not exist, so that they lock like real ones and a locked
