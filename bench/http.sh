@@ -27,6 +27,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 API="python3 $ROOT/bench/zhifa_api.py"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 T=$(mktemp -d /tmp/zhifa-http-XXXXXX)
 NGINX_PID=""; ZHIFA_PID=""
 cleanup() {
@@ -75,12 +77,7 @@ start_zhifa() {  # $1 = true|false (access log)
   ZHIFA_CONFIG="$T/zhifa-$1.toml" ZHIFA_DATA_DIR="$T/data" ZHIFA_LISTEN="127.0.0.1:$ZHIFA_PORT" \
     ZHIFA_ADMIN_PASSWORD="$ADMIN_PW" env ${ZENV[@]+"${ZENV[@]}"} "$BIN" serve >>"$T/zhifa-$1.log" 2>&1 &
   ZHIFA_PID=$!
-  for _ in $(seq 1 3000); do
-    curl -fs -o /dev/null "http://127.0.0.1:$ZHIFA_PORT/healthz" && return 0
-    kill -0 "$ZHIFA_PID" 2>/dev/null || { echo "zhifa exited:" >&2; tail -5 "$T/zhifa-$1.log" >&2; exit 1; }
-    sleep 0.02
-  done
-  echo "zhifa did not answer /healthz" >&2; exit 1
+  zhifa_wait_healthy "http://127.0.0.1:$ZHIFA_PORT" "$ZHIFA_PID" "$T/zhifa-$1.log" 3000
 }
 stop_zhifa() {
   kill -TERM "$ZHIFA_PID"; wait "$ZHIFA_PID" 2>/dev/null || true; ZHIFA_PID=""

@@ -34,6 +34,8 @@ command -v sqlite3 >/dev/null || { echo "killtest: the sqlite3 CLI is required" 
 [[ -x $BIN ]] || { echo "killtest: no server binary at $BIN" >&2; exit 2; }
 
 API="python3 $ROOT/bench/zhifa_api.py"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 T=$(mktemp -d /tmp/zhifa-kill-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT
@@ -52,12 +54,7 @@ start() {
   ZHIFA_DATA_DIR="$T/data" ZHIFA_LISTEN="127.0.0.1:$PORT" ZHIFA_ADMIN_PASSWORD="$ADMIN_PW" \
     "$BIN" serve >>"$T/server.log" 2>&1 &
   ZHIFA_PID=$!
-  for _ in $(seq 1 1500); do
-    curl -fs -o /dev/null "$BASE/healthz" && return 0
-    kill -0 "$ZHIFA_PID" 2>/dev/null || { echo "killtest: server exited on start" >&2; tail -20 "$T/server.log" >&2; exit 1; }
-    sleep 0.02
-  done
-  echo "killtest: server did not come up" >&2; exit 1
+  zhifa_wait_healthy "$BASE" "$ZHIFA_PID" "$T/server.log" 1500
 }
 
 start

@@ -12,7 +12,12 @@
 
 namespace zhifa::auth {
 
-// All limits are configuration ([auth] in zhifa.toml); defaults follow common 等保 practice.
+// All limits are configuration ([auth] in zhifa.toml). The standard requires the mechanisms but
+// sets no numbers; the defaults are common practice and documented as choices (user guide 二):
+//   GB/T 22239-2019 (等保2.0) 8.1.4.1 身份鉴别 a) unique identities, password complexity and
+//   periodic change; b) login-failure handling — limit attempts, end the session, log out on
+//   idle; d) level 3: two or more authentication techniques, one cryptographic (TOTP here, for
+//   administrators).
 struct AuthPolicy {
   int max_failed_logins = 5;      // consecutive failures before the account locks
   int lockout_minutes = 15;       // how long a lock lasts

@@ -1,5 +1,7 @@
 #include "http/http_types.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "core/utf8.h"
@@ -115,8 +117,11 @@ Response ErrorResponse(const Request& req, const core::Error& e) {
                         {"message", e.Message(req.PrefersEnglish())}};
   if (!e.field.empty()) err["field"] = e.field;
   if (e.code == core::ErrorCode::kInternal) {
+    // A 500 is a bug: every one, from a service's error or an escaping exception, is logged here
+    // with its detail and request id; the client sees only the id.
+    spdlog::error("request {} {} {} answered 500: {}", req.request_id, req.method, req.path,
+                  e.message_en);
     err["request_id"] = req.request_id;
-    // The details of a bug are logged, not shown.
     err["message"] = req.PrefersEnglish()
                          ? "internal error; reported with request id " + req.request_id
                          : "服务器内部错误，已记录，请求编号 " + req.request_id;

@@ -1,7 +1,5 @@
 #include "http/router.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <sstream>
 
@@ -137,7 +135,6 @@ Response Router::Dispatch(Request& req, const Match& m) const {
     Ctx ctx{req, principal.get()};
     return r.handler(ctx);
   } catch (const std::exception& e) {
-    spdlog::error("request {} {} {} failed: {}", req.request_id, req.method, req.path, e.what());
     return ErrorResponse(req, Err(ErrorCode::kInternal, e.what(), e.what()));
   }
 }

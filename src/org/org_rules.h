@@ -68,11 +68,14 @@ enum class Permission {
 
 const char* PermissionName(Permission p);
 
-// Whether role r grants permission p (三员分立: each administrator duty holds only its own).
+// Whether role r grants permission p (三员分立: each administrator duty holds only its own; no role
+// may alter or delete the logs — GB/T 22239-2019 8.1.4.3 安全审计 c; the logs are kept, never
+// deleted, at least six months — 网络安全法 第二十一条(三)).
 bool Grants(Role r, Permission p);
 
-// 三员分立: a user may hold at most one of the three administrator roles. Checks adding
-// `adding` to a user who holds `held`. Error field "role".
+// 三员分立 (GB/T 22239-2019 8.1.4.2 访问控制 d: least privilege and separation of the
+// administrators' privileges): a user may hold at most one of the three administrator roles. Checks
+// adding `adding` to a user who holds `held`. Error field "role".
 core::Status CheckRoleCombination(const std::vector<Role>& held, Role adding);
 
 // A security administrator may not change their own role assignments (no self-escalation).
