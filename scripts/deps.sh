@@ -14,7 +14,8 @@ APT_PACKAGES=(
   g++ cmake ninja-build pkg-config make git ca-certificates
   libboost-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libssl-dev libsodium-dev
   libspdlog-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql-15 postgresql-client-15 sqlite3 chromium python3 procps curl
+  libzip-dev libpugixml-dev ccache
+  postgresql-15 postgresql-client-15 sqlite3 chromium python3 python3-openpyxl procps curl
   clang-format clang-tidy wrk nginx-light hyperfine
 )
 

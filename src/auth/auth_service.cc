@@ -423,10 +423,7 @@ Result<json> AuthService::Me(const Principal& p) {
   out["password_expires_at"] =
       expiry.expires ? json(core::FormatRfc3339Micros(expiry.expires_at)) : json(nullptr);
   json perms = json::array();
-  for (auto perm :
-       {org::Permission::kUnitsRead, org::Permission::kUnitsWrite, org::Permission::kUsersRead,
-        org::Permission::kUsersWrite, org::Permission::kRolesAssign, org::Permission::kCredentials,
-        org::Permission::kSessionsManage, org::Permission::kLogsRead}) {
+  for (auto perm : org::AllPermissions()) {
     if (p.Has(perm)) perms.push_back(org::PermissionName(perm));
   }
   out["permissions"] = perms;

@@ -136,26 +136,46 @@ const char* PermissionName(Permission p) {
       return "sessions.manage";
     case Permission::kLogsRead:
       return "logs.read";
+    case Permission::kCalendarManage:
+      return "calendar.manage";
+    case Permission::kCatalogueWrite:
+      return "catalogue.write";
+    case Permission::kListsWrite:
+      return "lists.write";
   }
   return "";
+}
+
+const std::vector<Permission>& AllPermissions() {
+  static const std::vector<Permission> kAll = {
+      Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
+      Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
+      Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
+      Permission::kCatalogueWrite, Permission::kListsWrite};
+  return kAll;
 }
 
 bool Grants(Role r, Permission p) {
   switch (r) {
     case Role::kSysAdmin:
       return p == Permission::kUnitsRead || p == Permission::kUnitsWrite ||
-             p == Permission::kUsersRead || p == Permission::kUsersWrite;
+             p == Permission::kUsersRead || p == Permission::kUsersWrite ||
+             p == Permission::kCalendarManage;
     case Role::kSecAdmin:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kRolesAssign || p == Permission::kCredentials ||
              p == Permission::kSessionsManage;
     case Role::kAuditAdmin:
       return p == Permission::kLogsRead;
-    case Role::kDeptHead:
     case Role::kSupervisor:
+      return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
+             p == Permission::kCatalogueWrite || p == Permission::kListsWrite;
+    case Role::kDeptHead:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead;
-    case Role::kOfficer:
     case Role::kLegalReviewer:
+      return p == Permission::kUnitsRead || p == Permission::kCatalogueWrite ||
+             p == Permission::kListsWrite;
+    case Role::kOfficer:
     case Role::kSocialSupervisor:
       return p == Permission::kUnitsRead;
   }

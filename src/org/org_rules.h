@@ -64,9 +64,15 @@ enum class Permission {
   kCredentials,     // reset passwords, unlock accounts — security administrator
   kSessionsManage,  // list online sessions, forced logout — security administrator
   kLogsRead,        // operation and login logs — audit administrator
+  kCalendarManage,  // load a year's holiday arrangement — system administrator
+  kCatalogueWrite,  // edit enforcement matters and discretion benchmarks — legal reviewer,
+                    // supervisor (within data scope)
+  kListsWrite,  // edit the penalty lists (不予/减轻/从轻/从重) — legal reviewer, supervisor
 };
 
 const char* PermissionName(Permission p);
+// Every permission, in declaration order.
+const std::vector<Permission>& AllPermissions();
 
 // Whether role r grants permission p (三员分立: each administrator duty holds only its own; no role
 // may alter or delete the logs — GB/T 22239-2019 8.1.4.3 安全审计 c; the logs are kept, never

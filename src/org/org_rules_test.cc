@@ -96,6 +96,26 @@ TEST(Roles, ThreeAdministratorsHoldOnlyTheirOwnDuties) {
   }
 }
 
+TEST(Roles, RulesPermissions) {
+  // Loading a year's holiday arrangement is system administration; catalogue, benchmarks and the
+  // penalty lists are edited by legal reviewers (法制机构) and the judicial bureau's supervisors.
+  EXPECT_TRUE(Grants(Role::kSysAdmin, Permission::kCalendarManage));
+  EXPECT_FALSE(Grants(Role::kSecAdmin, Permission::kCalendarManage));
+  EXPECT_FALSE(Grants(Role::kAuditAdmin, Permission::kCalendarManage));
+  for (auto r : {Role::kLegalReviewer, Role::kSupervisor}) {
+    EXPECT_TRUE(Grants(r, Permission::kCatalogueWrite));
+    EXPECT_TRUE(Grants(r, Permission::kListsWrite));
+    EXPECT_FALSE(Grants(r, Permission::kCalendarManage));
+  }
+  for (auto r : {Role::kOfficer, Role::kDeptHead, Role::kSocialSupervisor, Role::kSysAdmin,
+                 Role::kSecAdmin, Role::kAuditAdmin}) {
+    EXPECT_FALSE(Grants(r, Permission::kCatalogueWrite)) << Info(r).id;
+    EXPECT_FALSE(Grants(r, Permission::kListsWrite)) << Info(r).id;
+  }
+  EXPECT_EQ(AllPermissions().size(), 11u);
+  for (auto p : AllPermissions()) EXPECT_STRNE(PermissionName(p), "");
+}
+
 TEST(Roles, NoUserHoldsTwoAdministratorDuties) {
   EXPECT_TRUE(CheckRoleCombination({}, Role::kSysAdmin));
   EXPECT_TRUE(CheckRoleCombination({Role::kOfficer}, Role::kLegalReviewer));
