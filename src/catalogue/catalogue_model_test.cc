@@ -1,8 +1,8 @@
-#include "rules/model.h"
+#include "catalogue/catalogue_model.h"
 
 #include <gtest/gtest.h>
 
-namespace zhifa::rules {
+namespace zhifa::catalogue {
 namespace {
 
 TEST(Model, MatterTypesRoundTripByIdAndChineseName) {
@@ -38,4 +38,4 @@ TEST(Model, BandsOrderFromLenientToSevere) {
 }
 
 }  // namespace
-}  // namespace zhifa::rules
+}  // namespace zhifa::catalogue

@@ -1,7 +1,7 @@
-// zhifa::rules — shared value types of the legal rules core (issue 3): enforcement matters
+// zhifa::catalogue — shared value types of the legal rules core (issue 3): enforcement matters
 // (执法事项), their statutory penalty range, discretion benchmark tiers (裁量基准) and the
-// penalty lists (不予/减轻/从轻/从重处罚清单). The catalogue (catalogue_*.{h,cc}) stores and
-// versions them; the discretion engine (discretion.{h,cc}) applies them. Pure values, no I/O.
+// penalty lists (不予/减轻/从轻/从重处罚清单). The catalogue (src/catalogue) stores and
+// versions them; the discretion engine (src/discretion) applies them. Pure values, no I/O.
 //
 // Money is integer 分 (fen, 0.01 元) everywhere: no floating point in amounts.
 // Multiples ("违法所得2倍以上5倍以下") are integer per-mille (2× = 2000).
@@ -15,7 +15,7 @@
 
 #include "core/time.h"
 
-namespace zhifa::rules {
+namespace zhifa::catalogue {
 
 using Fen = int64_t;  // 0.01 元
 
@@ -122,4 +122,4 @@ const char* BandId(Band b);  // "no_penalty", "reduced", "lighter", "general", "
 std::optional<Band> ParseBand(std::string_view id);
 const char* BandZh(Band b);
 
-}  // namespace zhifa::rules
+}  // namespace zhifa::catalogue

@@ -1,8 +1,8 @@
-#include "rules/model.h"
+#include "catalogue/catalogue_model.h"
 
 #include <array>
 
-namespace zhifa::rules {
+namespace zhifa::catalogue {
 
 namespace {
 
@@ -70,4 +70,4 @@ const char* BandId(Band b) { return kBands.at(static_cast<size_t>(b)).id; }
 const char* BandZh(Band b) { return kBands.at(static_cast<size_t>(b)).zh; }
 std::optional<Band> ParseBand(std::string_view id) { return ParseName<Band>(kBands, id); }
 
-}  // namespace zhifa::rules
+}  // namespace zhifa::catalogue
