@@ -109,8 +109,8 @@ TEST(TreeHasher, DomainSeparation) {
     TreeHasher h(alg);
     EXPECT_EQ(h.LeafHash("x"), h.Digest(std::string("\0x", 2)));
     const Hash a = h.Digest("a"), b = h.Digest("b");
-    EXPECT_EQ(h.NodeHash(a, b),
-              h.Digest(std::string("\x01") + std::string(HashBytes(a)) + std::string(HashBytes(b))));
+    EXPECT_EQ(h.NodeHash(a, b), h.Digest(std::string("\x01") + std::string(HashBytes(a)) +
+                                         std::string(HashBytes(b))));
     EXPECT_NE(h.NodeHash(a, b), h.NodeHash(b, a));
   }
 }
@@ -151,16 +151,19 @@ TEST(Merkle, Rfc6962ProofVectors) {
   };
   const PathCase paths[] = {
       {0, 1, {}},
-      {0, 8,
+      {0,
+       8,
        {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
         "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {5, 8,
+      {5,
+       8,
        {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
         "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
         "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
       {2, 3, {"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"}},
-      {1, 5,
+      {1,
+       5,
        {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
@@ -176,15 +179,18 @@ TEST(Merkle, Rfc6962ProofVectors) {
   };
   const ConsistencyCase proofs[] = {
       {1, 1, {}},
-      {1, 8,
+      {1,
+       8,
        {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
         "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"}},
-      {6, 8,
+      {6,
+       8,
        {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
         "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
         "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"}},
-      {2, 5,
+      {2,
+       5,
        {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
         "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"}},
   };
@@ -227,8 +233,8 @@ TEST_P(MerkleAll, StoreRangeAndReferenceAgree) {
   EXPECT_EQ(completed.size(), 127u);  // 64 + 32 + … + 1
   for (const auto& node : completed) {
     EXPECT_EQ(store.SubtreeHash(node.level, node.index).value(), node.hash);
-    EXPECT_EQ(node.hash, RefMth(h, leaves, node.index << node.level,
-                                (node.index + 1) << node.level));
+    EXPECT_EQ(node.hash,
+              RefMth(h, leaves, node.index << node.level, (node.index + 1) << node.level));
   }
   // Roots of earlier sizes stay answerable from the grown store.
   for (uint64_t n = 0; n <= 64; ++n) {
@@ -344,7 +350,9 @@ TEST_P(MerkleAll, EveryConsistencyProofVerifiesAndEveryBitFlipFails) {
 
 INSTANTIATE_TEST_SUITE_P(Hashes, MerkleAll,
                          ::testing::Values(HashAlgorithm::kSm3, HashAlgorithm::kSha256),
-                         [](const auto& info) { return std::string(HashAlgorithmName(info.param)); });
+                         [](const auto& info) {
+                           return std::string(HashAlgorithmName(info.param));
+                         });
 
 TEST(MemoryHashStore, OverheadIsBelowTwoHashesPerLeaf) {
   MemoryHashStore store(HashAlgorithm::kSm3);
