@@ -38,6 +38,17 @@ TEST(EntryCodec, WorkedExampleOfTheFormatDocument) {
   EXPECT_EQ(got.substr(0, expect_prefix.size()), expect_prefix);
   EXPECT_EQ(got.substr(expect_prefix.size()), HashHex(f.payload_hash));
   EXPECT_EQ(DecodeEntry(bytes).value(), f);
+  // The payload hash and leaf hash printed in the document (computed there with Python hashlib).
+  TreeHasher sm3(HashAlgorithm::kSm3);
+  EXPECT_EQ(HashHex(f.payload_hash),
+            "f2938ee997e32f138d6b18193914bd26f14177bb4f5a31ebe1016e68ddeaccfe");
+  EXPECT_EQ(HashHex(sm3.LeafHash(bytes)),
+            "d1d0883b3604f5fc7fe0000367abc36facb485543f79f82720eff1778bebeaf1");
+  TreeHasher sha(HashAlgorithm::kSha256);
+  EntryFields g = f;
+  g.payload_hash = sha.Digest(R"({"name":"市场监管局"})");
+  EXPECT_EQ(HashHex(sha.LeafHash(EncodeEntry(g).value())),
+            "36f2429e328eb86410d8b12ecd1cb1a46a84bb07fe0594e146119c77489d7718");
 }
 
 TEST(EntryCodec, RoundTripOfOptionalAndExtremeValues) {
