@@ -22,11 +22,11 @@ namespace zhifa::record {
 using core::Err;
 using core::ErrorCode;
 
-struct PublicKeyHolder {
-  explicit PublicKeyHolder(EVP_PKEY* k) : pkey(k) {}
-  ~PublicKeyHolder() { EVP_PKEY_free(pkey); }
-  PublicKeyHolder(const PublicKeyHolder&) = delete;
-  PublicKeyHolder& operator=(const PublicKeyHolder&) = delete;
+struct PkeyHolder {
+  explicit PkeyHolder(EVP_PKEY* k) : pkey(k) {}
+  ~PkeyHolder() { EVP_PKEY_free(pkey); }
+  PkeyHolder(const PkeyHolder&) = delete;
+  PkeyHolder& operator=(const PkeyHolder&) = delete;
   EVP_PKEY* pkey;
 };
 
@@ -98,12 +98,13 @@ bool IsValidKeyName(std::string_view name) {
   return true;
 }
 
-// signed-note "Format": valid UTF-8 and no control characters other than newline.
+// signed-note "Format": valid UTF-8 and no ASCII control characters (below U+0020) other than
+// newline.
 bool IsValidNoteBytes(std::string_view s) {
   if (!core::IsValidUtf8(s)) return false;
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && u != '\n') || u == 0x7F) return false;
+    if (u < 0x20 && u != '\n') return false;
   }
   return true;
 }
@@ -366,8 +367,8 @@ std::string FormatSignedNote(const SignedNote& note) {
 
 // ---- NoteVerifier ---------------------------------------------------------------------------
 
-core::Result<NoteVerifier> NoteVerifier::Make(std::shared_ptr<PublicKeyHolder> key,
-                                              std::string key_name, const char* field) {
+core::Result<NoteVerifier> NoteVerifier::Make(std::shared_ptr<PkeyHolder> key, std::string key_name,
+                                              const char* field) {
   if (!IsValidKeyName(key_name)) {
     return Bad("密钥名不能为空，不能含空白、“+”或控制字符",
                "the key name must be non-empty without spaces, '+' or control characters",
@@ -392,7 +393,7 @@ core::Result<NoteVerifier> NoteVerifier::FromPublicKeyPem(std::string_view pem,
   if (pkey == nullptr) {
     return Bad("不是 PEM 格式的公钥", "not a PEM public key (SubjectPublicKeyInfo)", "public_key");
   }
-  return Make(std::make_shared<PublicKeyHolder>(pkey), std::move(key_name), "public_key");
+  return Make(std::make_shared<PkeyHolder>(pkey), std::move(key_name), "public_key");
 }
 
 std::string NoteVerifier::PublicKeyPem() const {
@@ -439,7 +440,7 @@ core::Result<NoteSigner> NoteSigner::Generate(SignatureAlgorithm algorithm, std:
   EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr,
                                      algorithm == SignatureAlgorithm::kSm2 ? "SM2" : "ED25519");
   if (pkey == nullptr) return Err(ErrorCode::kInternal, "密钥生成失败", "key generation failed");
-  auto holder = std::make_shared<PublicKeyHolder>(pkey);
+  auto holder = std::make_shared<PkeyHolder>(pkey);
   auto verifier = NoteVerifier::Make(holder, std::move(key_name), "private_key");
   if (!verifier) return verifier.error();
   NoteSigner s;
@@ -454,7 +455,7 @@ core::Result<NoteSigner> NoteSigner::FromPrivateKeyPem(std::string_view pem, std
   if (pkey == nullptr) {
     return Bad("不是 PEM 格式的私钥", "not a PEM private key (PKCS#8)", "private_key");
   }
-  auto holder = std::make_shared<PublicKeyHolder>(pkey);
+  auto holder = std::make_shared<PkeyHolder>(pkey);
   auto verifier = NoteVerifier::Make(holder, std::move(key_name), "private_key");
   if (!verifier) return verifier.error();
   NoteSigner s;
@@ -492,9 +493,11 @@ core::Status NoteSigner::SavePrivateKeyPem(const std::string& path) const {
   const std::string pem = PrivateKeyPem();
   if (pem.empty())
     return Err(ErrorCode::kInternal, "私钥编码失败", "cannot encode the private key");
-  const std::string tmp = path + ".tmp";
-  // Created 0600 from the start (O_EXCL: never through an existing file or symlink).
-  ::unlink(tmp.c_str());
+  // A name of our own (two processes may create the key at once), created 0600 from the start
+  // (O_EXCL: never through an existing file or symlink).
+  auto suffix = core::RandomToken(6);
+  if (!suffix) return suffix.error();
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + *suffix;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return io_error(std::strerror(errno));
   size_t done = 0;
@@ -545,10 +548,13 @@ core::Result<NoteSigner> NoteSigner::LoadOrCreate(const std::string& path,
       return Err(ErrorCode::kUnavailable, "无法读取签名密钥文件 " + path,
                  "cannot read signing key file " + path, "key_file");
     }
-    auto created = Generate(algorithm, std::move(key_name));
+    auto created = Generate(algorithm, key_name);
     if (!created) return created.error();
-    ZHIFA_TRY(created->SavePrivateKeyPem(path));
-    return created;
+    core::Status saved = created->SavePrivateKeyPem(path);
+    if (saved) return created;
+    // Another process created the key first: use that one.
+    if (saved.error().code != ErrorCode::kConflict) return saved.error();
+    if (::stat(path.c_str(), &st) != 0) return saved.error();
   }
   if ((st.st_mode & 077) != 0) {
     return Err(

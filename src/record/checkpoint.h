@@ -81,7 +81,7 @@ core::Result<SignedNote> ParseSignedNote(std::string_view note);
 // text + "\n" + one line per signature.
 std::string FormatSignedNote(const SignedNote& note);
 
-struct PublicKeyHolder;  // the EVP_PKEY, shared between copies
+struct PkeyHolder;  // owns an EVP_PKEY (public or private), shared between copies
 
 // Checks signatures of one key (name, algorithm, public key).
 class NoteVerifier {
@@ -107,9 +107,9 @@ class NoteVerifier {
  private:
   friend class NoteSigner;
   // Takes ownership of the key; checks the name and the key type, computes the key ID.
-  static core::Result<NoteVerifier> Make(std::shared_ptr<PublicKeyHolder> key, std::string key_name,
+  static core::Result<NoteVerifier> Make(std::shared_ptr<PkeyHolder> key, std::string key_name,
                                          const char* field);
-  std::shared_ptr<PublicKeyHolder> key_;
+  std::shared_ptr<PkeyHolder> key_;
   std::string key_name_;
   uint32_t key_id_ = 0;
   SignatureAlgorithm algorithm_ = SignatureAlgorithm::kSm2;
@@ -124,15 +124,16 @@ class NoteSigner {
   // kInvalidArgument (field "private_key" / "key_name").
   static core::Result<NoteSigner> FromPrivateKeyPem(std::string_view pem, std::string key_name);
   // Loads the key in `path`, or — when the file does not exist — generates one of `algorithm`
-  // and saves it (SavePrivateKeyPem). An existing key of another algorithm is an error
+  // and saves it (SavePrivateKeyPem); when another process created the file meanwhile, loads
+  // that one. An existing key of another algorithm is an error
   // (kInvalidArgument, field "signature"), as is a key file readable or writable by group or
   // others (kPermissionDenied, field "key_file"). Errors kUnavailable for I/O failures.
   static core::Result<NoteSigner> LoadOrCreate(const std::string& path,
                                                SignatureAlgorithm algorithm, std::string key_name);
 
   // Writes the private key as PKCS#8 PEM to a new file created with mode 0600 (parent directory
-  // created 0700), written to "<path>.tmp", fsync'd and renamed. An existing file is never
-  // overwritten (kConflict). Errors kUnavailable for I/O failures.
+  // created 0700), written to a temporary file beside it, fsync'd and hard-linked into place. An
+  // existing file is never overwritten (kConflict). Errors kUnavailable for I/O failures.
   core::Status SavePrivateKeyPem(const std::string& path) const;
   std::string PrivateKeyPem() const;
   std::string PublicKeyPem() const { return verifier_.PublicKeyPem(); }
@@ -149,7 +150,7 @@ class NoteSigner {
   core::Result<std::string> SignCheckpoint(const Checkpoint& checkpoint) const;
 
  private:
-  std::shared_ptr<PublicKeyHolder> private_key_;
+  std::shared_ptr<PkeyHolder> private_key_;
   NoteVerifier verifier_;
 };
 

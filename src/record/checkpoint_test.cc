@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 namespace zhifa::record {
 namespace {
@@ -139,7 +141,7 @@ TEST_P(Signing, PemRoundTripAndKeyFile) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   ASSERT_EQ(::stat((dir / "data").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
-  EXPECT_FALSE(fs::exists(path + ".tmp"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir / "data"), fs::directory_iterator()), 1);
   auto loaded = NoteSigner::LoadOrCreate(path, GetParam(), "log.example/a").value();
   EXPECT_EQ(loaded.PublicKeyPem(), created.PublicKeyPem());
   // Never overwritten.
@@ -154,6 +156,28 @@ TEST_P(Signing, PemRoundTripAndKeyFile) {
   ::chmod(path.c_str(), 0644);
   EXPECT_EQ(NoteSigner::LoadOrCreate(path, GetParam(), "log.example/a").error().code,
             core::ErrorCode::kPermissionDenied);
+  fs::remove_all(dir);
+}
+
+TEST_P(Signing, ConcurrentFirstStartsAgreeOnOneKey) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("zhifa_ckpt_race_" + std::to_string(::getpid()) + "_" + SignatureAlgorithmName(GetParam()));
+  fs::remove_all(dir);
+  const std::string path = (dir / "key.pem").string();
+  std::vector<std::string> pems(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < pems.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto s = NoteSigner::LoadOrCreate(path, GetParam(), "log.example/a");
+      pems[i] = s ? s->PublicKeyPem() : "error: " + s.error().message_en;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& pem : pems) EXPECT_EQ(pem, pems[0]);
+  EXPECT_EQ(pems[0].rfind("-----BEGIN PUBLIC KEY-----", 0), 0u) << pems[0];
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
   fs::remove_all(dir);
 }
 

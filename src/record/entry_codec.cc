@@ -93,7 +93,7 @@ class Reader {
     return s;
   }
 
-  static core::Error Bad(std::string zh, std::string en) {
+  static core::Error Bad(const std::string& zh, const std::string& en) {
     return Err(ErrorCode::kInvalidArgument, "记录条目编码错误：" + zh,
                "malformed record entry: " + en, "entry");
   }
