@@ -10,6 +10,7 @@
 #include "core/password_policy.h"
 #include "core/random.h"
 #include "org/org_routes.h"
+#include "record/record_routes.h"
 #include "store/migrate.h"
 
 namespace zhifa::app {
@@ -54,7 +55,22 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   return app;
 }
 
-core::Result<int> App::Migrate() { return store::Migrate(*db_); }
+core::Result<int> App::Migrate() {
+  auto applied = store::Migrate(*db_);
+  if (!applied) return applied;
+  if (!record_) {
+    bool memory = config_.DatabaseUrl() == "sqlite::memory:";
+    auto person = memory ? record::PersonKey::Ephemeral()
+                         : record::PersonKey::LoadOrCreate(config_.PersonKeyFile());
+    if (!person) return person.error();
+    auto svc = record::RecordService::Open(*db_, *bus_, config_.record,
+                                           memory ? std::string() : config_.RecordKeyFile(),
+                                           std::move(*person));
+    if (!svc) return svc.error();
+    record_ = std::move(*svc);
+  }
+  return applied;
+}
 
 core::Result<std::string> App::Bootstrap() {
   auto seeded = org_->SeedIfEmpty(record::Actor{});
@@ -178,6 +194,7 @@ void App::BuildRoutes() {
             core::CheckPasswordComplexity(password, username, config_.auth.password, "password"));
         return auth::HashPassword(password);
       });
+  record::RegisterRecordRoutes(router_, [this] { return record_.get(); });
   RegisterStatic(router_);
 }
 

@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
+#include "record/record_service.h"
 #include "store/database.h"
 
 namespace zhifa::app {
@@ -19,7 +20,8 @@ class App {
   // Opens the database and builds the services. Does not migrate.
   static core::Result<std::unique_ptr<App>> Open(const Config& config);
 
-  // Applies migrations; returns how many ran.
+  // Applies migrations and opens the record log (fixes or checks its hash, builds the tree of
+  // older entries, loads the checkpoint key); returns how many migrations ran.
   core::Result<int> Migrate();
   // First start: seeds the org tree and creates the three administrators. Prints a generated
   // password once when ZHIFA_ADMIN_PASSWORD is unset. Returns the password it set, if any.
@@ -32,6 +34,8 @@ class App {
   record::CommandBus& bus() { return *bus_; }
   org::OrgService& org() { return *org_; }
   auth::AuthService& auth() { return *auth_; }
+  // Null before Migrate().
+  record::RecordService* record() { return record_.get(); }
   http::Router& router() { return router_; }
 
  private:
@@ -43,6 +47,7 @@ class App {
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<auth::SessionAuthenticator> authenticator_;
+  std::unique_ptr<record::RecordService> record_;
   http::Router router_;
 };
 

@@ -87,9 +87,15 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     ZHIFA_TRY(Read(t, "auth", "attempts_per_minute_per_ip", c.auth.attempts_per_minute_per_ip));
     ZHIFA_TRY(Read(t, "auth", "require_admin_totp", c.auth.require_admin_totp));
     ZHIFA_TRY(Read(t, "auth", "secure_cookies", c.auth.secure_cookies));
+    ZHIFA_TRY(Read(t, "record", "hash", c.record.hash));
+    ZHIFA_TRY(Read(t, "record", "signature", c.record.signature));
+    ZHIFA_TRY(Read(t, "record", "origin", c.record.origin));
+    ZHIFA_TRY(Read(t, "record", "checkpoint_every", c.record.checkpoint_every));
+    ZHIFA_TRY(Read(t, "record", "checkpoint_seconds", c.record.checkpoint_seconds));
     for (const auto& [k, v] : t) {
       std::string section(k.str());
-      if (section != "data" && section != "database" && section != "server" && section != "auth") {
+      if (section != "data" && section != "database" && section != "server" && section != "auth" &&
+          section != "record") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
       }
@@ -104,6 +110,15 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
   if (const char* v = std::getenv("ZHIFA_DB"); v && *v) c.db_url = v;
   if (const char* v = std::getenv("ZHIFA_LISTEN"); v && *v) c.server.listen = v;
   if (const char* v = std::getenv("ZHIFA_ADMIN_PASSWORD"); v && *v) c.admin_password = v;
+  if (const char* v = std::getenv("ZHIFA_RECORD_HASH"); v && *v) c.record.hash = v;
+  if (const char* v = std::getenv("ZHIFA_RECORD_SIGNATURE"); v && *v) c.record.signature = v;
+  if (const char* v = std::getenv("ZHIFA_CHECKPOINT_EVERY"); v && *v) {
+    c.record.checkpoint_every = std::atoll(v);
+  }
+  if (const char* v = std::getenv("ZHIFA_CHECKPOINT_SECONDS"); v && *v) {
+    c.record.checkpoint_seconds = std::atoll(v);
+  }
+  ZHIFA_TRY(record::CheckRecordOptions(c.record));
   if (c.server.io_threads < 1 || c.server.worker_threads < 1) {
     return Err(ErrorCode::kInvalidArgument, "线程数必须至少为 1", "thread counts must be ≥ 1",
                "server.io_threads");
@@ -143,6 +158,13 @@ password_max_age_days = 90      # 0: never expire
 attempts_per_minute_per_ip = 20
 require_admin_totp = true       # 等保2.0 三级: administrators use a second factor
 secure_cookies = false          # true when served over HTTPS (also automatic with X-Forwarded-Proto)
+
+[record]
+hash = "sm3"                    # sm3 | sha256 — fixed when the log is created, never changed
+signature = "sm2"               # sm2 | ed25519 — algorithm of the checkpoint key created at first start
+origin = "zhifa/record"         # checkpoint origin (fixed with the log), e.g. "zhifa.jinan.gov.cn/record"
+checkpoint_every = 1000         # sign a checkpoint when this many entries are new …
+checkpoint_seconds = 60         # … or after this many seconds when any entry is new
 )";
 }
 

@@ -10,6 +10,7 @@
 #include "auth/auth_rules.h"
 #include "core/result.h"
 #include "http/server.h"
+#include "record/record_service.h"
 #include "store/database.h"
 
 namespace zhifa::app {
@@ -24,6 +25,10 @@ struct Config {
   std::string key_file;        // field encryption key; empty → <data_dir>/keys/field.key
 
   std::string KeyFile() const;
+  record::RecordOptions record;  // [record]: hash, signature, origin, checkpoint cadence
+  // The checkpoint signing key and the key of the ID-number hash (data_dir/keys/…).
+  std::string RecordKeyFile() const { return data_dir + "/keys/record-sign.pem"; }
+  std::string PersonKeyFile() const { return data_dir + "/keys/person-id.key"; }
 
   std::string DatabaseUrl() const;
 };

@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "auth/password_hash.h"
 #include "cli/commands.h"
+#include "cli/record.h"
 #include "core/allocator.h"
 #include "core/password_policy.h"
 #include "http/server.h"
@@ -35,6 +36,7 @@ int Serve(const app::Config& cfg) {
   auto boot = (*app)->Bootstrap();
   if (!boot) return Fail(boot.error());
   (*app)->BuildRoutes();
+  (*app)->record()->Start();  // the checkpoint timer
   http::ServerOptions so = cfg.server;
   so.inline_reads = (*app)->db().dialect() == store::Dialect::kSqlite;
   http::Server server((*app)->router(), so);
@@ -92,7 +94,21 @@ int main(int argc, char** argv) {
   routes->add_flag("--check-openapi", check_openapi,
                    "Exit 1 unless openapi.json documents exactly the routes");
 
+  auto* record = cli.add_subcommand("record", "The verifiable record log (全过程记录)");
+  record->require_subcommand(1);
+  auto* record_pubkey = record->add_subcommand("pubkey", "Print the PEM key that signs checkpoints");
+  auto* record_checkpoint =
+      record->add_subcommand("checkpoint", "Sign a checkpoint now and print it");
+  auto* verify = cli.add_subcommand(
+      "verify", "Check the whole record log: entries, tree, checkpoints (exit 1 on a fault)");
+  cli::VerifyArgs va;
+  verify->add_flag("--from-checkpoint", va.from_checkpoint,
+                   "Check only the entries after the latest checkpoint");
+  bool no_record = false;
+  verify->add_flag("--no-record", no_record, "Do not write the result as a record entry");
+
   CLI11_PARSE(cli, argc, argv);
+  va.record = !no_record;
 
   if (version->parsed()) {
     std::cout << "zhifa " << ZHIFA_VERSION << " (schema " << store::LatestVersion() << ")\n";
@@ -108,6 +124,9 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
   if (demo->parsed()) return cli::RunDemo(*cfg, da);
+  if (record_pubkey->parsed()) return cli::RunRecordPubkey(*cfg);
+  if (record_checkpoint->parsed()) return cli::RunRecordCheckpoint(*cfg);
+  if (verify->parsed()) return cli::RunVerify(*cfg, va);
   if (admin->parsed()) {
     if (create->parsed()) return cli::RunCreateUser(*cfg, cu);
     if (reset->parsed()) return cli::RunResetPassword(*cfg, reset_user, reset_password);

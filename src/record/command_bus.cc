@@ -26,12 +26,30 @@ core::Result<int64_t> CommandTx::Emit(Event event) {
   }
   int64_t seq = r->rows[0].Int(0);
   auto unit = event.unit_id ? event.unit_id : actor_.unit_id;
+  std::string payload = event.payload.is_null() ? std::string("{}") : event.payload.dump();
+  // The stored text has microsecond precision: the leaf commits to exactly what is stored.
+  std::string at = core::FormatRfc3339Micros(now_);
   auto ins = conn_.Exec(
       "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      {seq, core::FormatRfc3339Micros(now_), Opt(actor_.user_id), Opt(unit), event.kind,
-       event.target, event.payload.is_null() ? std::string("{}") : event.payload.dump()});
+      {seq, at, Opt(actor_.user_id), Opt(unit), event.kind, event.target, payload});
   if (!ins) return ins.error();
+  if (tree_) {
+    EntryFields fields;
+    fields.seq = static_cast<uint64_t>(seq);
+    fields.at_micros = now_;
+    fields.actor_id = actor_.user_id;
+    fields.unit_id = unit;
+    fields.kind = event.kind;
+    fields.target = event.target;
+    ZHIFA_TRY(tree_->Append(conn_, fields, payload));
+  }
+  for (const auto& subject : event.subjects) {
+    auto s = conn_.Exec(
+        "INSERT INTO record_subjects (subject, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        {subject, seq});
+    if (!s) return s.error();
+  }
   ++emitted_;
   last_seq_ = seq;
   return seq;
@@ -45,8 +63,8 @@ core::Result<int64_t> CommandTx::NewId() {
 }
 
 store::TxFn CommandBus::Wrap(std::shared_ptr<Actor> actor, CommandFn fn) {
-  return [actor = std::move(actor), fn = std::move(fn)](store::Conn& conn) -> core::Status {
-    CommandTx tx(conn, *actor, core::NowMicros());
+  return [this, actor = std::move(actor), fn = std::move(fn)](store::Conn& conn) -> core::Status {
+    CommandTx tx(conn, *actor, core::NowMicros(), &tree_);
     ZHIFA_TRY(fn(tx));
     if (tx.no_change()) return Err(ErrorCode::kConflict, "", "", kNoChangeMarker);
     if (tx.emitted() == 0) {

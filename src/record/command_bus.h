@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "record/record_tree.h"
 #include "store/database.h"
 
 namespace zhifa::record {
@@ -34,16 +35,20 @@ struct Event {
   std::string target;              // "unit:1001", "user:1002", "session:ab12…"
   nlohmann::json payload;          // what changed; keys sorted in the stored text
   std::optional<int64_t> unit_id;  // unit the event belongs to (data scope of the log)
+  // Enforcement targets the event concerns besides `target` ("enterprise:<统一社会信用代码>",
+  // "person:<keyed hash>", see record_service.h), indexed for the per-target timeline.
+  std::vector<std::string> subjects;
 };
 
 class CommandTx {
  public:
-  CommandTx(store::Conn& conn, const Actor& actor, int64_t now_micros)
-      : conn_(conn), actor_(actor), now_(now_micros) {}
+  CommandTx(store::Conn& conn, const Actor& actor, int64_t now_micros, RecordTree* tree = nullptr)
+      : conn_(conn), actor_(actor), now_(now_micros), tree_(tree) {}
   store::Conn& conn() { return conn_; }
   const Actor& actor() const { return actor_; }
   int64_t now() const { return now_; }
-  // Appends an event to the record log; returns its sequence number.
+  // Appends an event to the record log and its leaf to the Merkle tree (record_tree, same
+  // transaction); returns its sequence number.
   core::Result<int64_t> Emit(Event event);
   // Allocates a new object id (from counters 'id').
   core::Result<int64_t> NewId();
@@ -58,6 +63,7 @@ class CommandTx {
   store::Conn& conn_;
   const Actor& actor_;
   int64_t now_;
+  RecordTree* tree_;
   int emitted_ = 0;
   int64_t last_seq_ = 0;
   bool no_change_ = false;
@@ -74,11 +80,14 @@ class CommandBus {
   // As Run, returning at once; done(status) is called after the commit on a storage thread.
   void RunAsync(Actor actor, CommandFn fn, std::function<void(core::Status)> done);
   store::Database& db() { return db_; }
+  // The Merkle tree every Emit appends to (Open it at start to fix the hash).
+  RecordTree& tree() { return tree_; }
 
  private:
-  static store::TxFn Wrap(std::shared_ptr<Actor> actor, CommandFn fn);
+  store::TxFn Wrap(std::shared_ptr<Actor> actor, CommandFn fn);
   static core::Status Unwrap(core::Status st);
   store::Database& db_;
+  RecordTree tree_;
 };
 
 // Reads one page of the record log, newest first (the operation log).

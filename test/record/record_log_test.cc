@@ -1,0 +1,406 @@
+// The verifiable record log on a real database (SQLite always; PostgreSQL when
+// ZHIFA_TEST_PG_URL is set): every entry becomes a leaf in its own transaction, checkpoints are
+// consistent, proofs from the database-backed tree verify, two nodes appending at once keep one
+// gapless log, an old database gets its tree at first start, a changed hash is refused, and the
+// tamper suite: each kind of alteration made directly in the database is caught by VerifyLog,
+// which names the first bad entry.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "record/command_bus.h"
+#include "record/record_service.h"
+#include "record/verify.h"
+#include "store/migrate.h"
+#include "test_database.h"
+
+namespace zhifa::record {
+namespace {
+
+using store::Dialect;
+using store::testing::PgUrlOrNull;
+using store::testing::RequirePg;
+using store::testing::WithSchema;
+
+std::string Describe(const core::Error& e) {
+  return std::string(core::ErrorCodeName(e.code)) + ": " + e.message_en + " [" + e.field + "]";
+}
+
+// One database that several "nodes" (Database objects with their own connections) can open.
+class SharedDb {
+ public:
+  static std::unique_ptr<SharedDb> Create(Dialect d) {
+    auto s = std::make_unique<SharedDb>();
+    if (d == Dialect::kSqlite) {
+      std::string tmpl = (std::filesystem::temp_directory_path() / "zhifa-log-XXXXXX").string();
+      if (!mkdtemp(tmpl.data())) return nullptr;
+      s->dir_ = tmpl;
+      s->url_ = "sqlite:" + tmpl + "/t.db";
+      return s;
+    }
+    static std::atomic<int> counter{0};
+    std::random_device rd;
+    s->schema_ = "zl_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
+                 std::to_string(rd() % 1000000);
+    auto admin = store::Open(PgUrlOrNull(), store::Options{.read_pool_size = 1});
+    if (!admin) return nullptr;
+    s->admin_ = std::move(*admin);
+    std::string sql = "CREATE SCHEMA " + s->schema_;
+    if (!s->admin_->Admin([&](store::Conn& c) { return c.ExecScript(sql); })) return nullptr;
+    s->url_ = WithSchema(PgUrlOrNull(), s->schema_);
+    return s;
+  }
+  ~SharedDb() {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (admin_) {
+      std::string sql = "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE";
+      (void)admin_->Admin([&](store::Conn& c) { return c.ExecScript(sql); });
+    }
+  }
+  std::unique_ptr<store::Database> Open() {
+    auto db = store::Open(url_, store::Options{.read_pool_size = 2});
+    return db ? std::move(*db) : nullptr;
+  }
+
+ private:
+  std::string url_, dir_, schema_;
+  std::unique_ptr<store::Database> admin_;
+};
+
+struct Node {
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<CommandBus> bus;
+  std::unique_ptr<RecordService> service;
+};
+
+class RecordLogTest : public ::testing::TestWithParam<Dialect> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Dialect::kPostgres && !PgUrlOrNull()) {
+      if (RequirePg()) GTEST_FAIL() << "ZHIFA_REQUIRE_PG=1 but ZHIFA_TEST_PG_URL is not set";
+      GTEST_SKIP() << "ZHIFA_TEST_PG_URL is not set";
+    }
+    shared_ = SharedDb::Create(GetParam());
+    ASSERT_TRUE(shared_);
+    node_ = MakeNode();
+    ASSERT_TRUE(node_.service);
+  }
+
+  Node MakeNode(const std::string& hash = "sm3") {
+    Node n;
+    n.db = shared_->Open();
+    EXPECT_TRUE(n.db);
+    if (!n.db) return n;
+    auto m = store::Migrate(*n.db);
+    EXPECT_TRUE(m) << Describe(m.error());
+    n.bus = std::make_unique<CommandBus>(*n.db);
+    RecordOptions o;
+    o.hash = hash;
+    auto pk = PersonKey::Ephemeral();
+    auto s = RecordService::Open(*n.db, *n.bus, o, key_file(), std::move(*pk));
+    open_error_ = s ? std::nullopt : std::optional<core::Error>(s.error());
+    if (s) n.service = std::move(*s);
+    return n;
+  }
+  std::string key_file() {
+    return (std::filesystem::temp_directory_path() /
+            ("zhifa-log-key-" + std::to_string(getpid()) + ".pem"))
+        .string();
+  }
+
+  void Append(Node& n, int count, const std::string& prefix = "e") {
+    for (int i = 0; i < count; ++i) {
+      auto st = n.bus->Run(Actor{.user_id = 1001, .unit_id = 2002}, [&](CommandTx& tx) {
+        nlohmann::json payload = {{"i", i}, {"text", prefix + "：执法记录"}};
+        auto seq = tx.Emit({"test.appended", "enterprise:91370100MA3C2X1234", payload,
+                            std::nullopt, {"person:abc"}});
+        if (!seq) return core::Status(seq.error());
+        return core::Ok();
+      });
+      ASSERT_TRUE(st) << Describe(st.error());
+    }
+  }
+
+  void Exec(const std::string& sql, const store::Params& params = {}) {
+    auto st = node_.db->Admin([&](store::Conn& c) -> core::Status {
+      auto r = c.Exec(sql, params);
+      if (!r) return r.error();
+      return core::Ok();
+    });
+    ASSERT_TRUE(st) << Describe(st.error()) << " — " << sql;
+  }
+
+  VerifyReport Verify(bool from_checkpoint = false) {
+    VerifyOptions o;
+    o.from_checkpoint = from_checkpoint;
+    o.verifier = node_.service->signer().verifier();
+    o.batch = 16;  // several batches
+    auto r = VerifyLog(*node_.db, o);
+    EXPECT_TRUE(r) << Describe(r.error());
+    return r ? *r : VerifyReport{.ok = false};
+  }
+
+  // 45 entries, checkpoints at 20 and 40 (the last 5 are not checkpointed yet).
+  void Build() {
+    Append(node_, 20);
+    ASSERT_TRUE(node_.service->Checkpoint());
+    Append(node_, 20);
+    ASSERT_TRUE(node_.service->Checkpoint());
+    Append(node_, 5);
+    auto r = Verify();
+    ASSERT_TRUE(r.ok) << r.problem_en;
+    ASSERT_EQ(r.entries, 45u);
+    ASSERT_EQ(r.checkpoints, 2u);
+  }
+
+  void ExpectBad(std::optional<uint64_t> seq, const std::string& words) {
+    auto r = Verify();
+    EXPECT_FALSE(r.ok);
+    EXPECT_EQ(r.bad_seq, seq) << r.problem_en;
+    EXPECT_NE(r.problem_en.find(words), std::string::npos) << r.problem_en;
+    EXPECT_FALSE(r.problem_zh.empty());
+  }
+
+  std::unique_ptr<SharedDb> shared_;
+  Node node_;
+  std::optional<core::Error> open_error_;
+};
+
+TEST_P(RecordLogTest, EveryEntryIsALeafAndTheTreeRowsAreComplete) {
+  Build();
+  int64_t rows = -1;
+  ASSERT_TRUE(node_.db->Read([&](store::Conn& c) -> core::Status {
+    auto r = c.Query("SELECT COUNT(*) FROM record_tree");
+    if (!r) return r.error();
+    rows = r->rows[0].Int(0);
+    return core::Ok();
+  }));
+  EXPECT_EQ(rows, 45 + 22 + 11 + 5 + 2 + 1);  // Σ ⌊45/2^k⌋
+}
+
+TEST_P(RecordLogTest, ProofsFromTheDatabaseVerifyAgainstSignedCheckpoints) {
+  Build();
+  auto latest = node_.service->Latest();
+  ASSERT_TRUE(latest && *latest);
+  auto cp = node_.service->signer().verifier().VerifyCheckpoint((*latest)->note);
+  ASSERT_TRUE(cp);
+  EXPECT_EQ(cp->size, 40u);
+  TreeHasher hasher(HashAlgorithm::kSm3);
+  for (uint64_t i : {0ull, 1ull, 19ull, 20ull, 39ull}) {
+    auto p = node_.service->InclusionProof(i, 0);
+    ASSERT_TRUE(p) << Describe(p.error());
+    auto leaves = node_.service->Leaves(i + 1, i + 1);
+    ASSERT_TRUE(leaves);
+    auto leaf = HashFromHex((*leaves)["items"][0]["leaf_hash"].get<std::string>());
+    std::vector<Hash> proof;
+    for (const auto& h : (*p)["proof"]) proof.push_back(*HashFromHex(h.get<std::string>()));
+    EXPECT_TRUE(VerifyInclusion(hasher, i, cp->size, *leaf, proof, cp->root)) << i;
+  }
+  auto c = node_.service->ConsistencyProof(20, 40);
+  ASSERT_TRUE(c);
+  auto list = node_.service->ListCheckpoints(1, 10);
+  ASSERT_TRUE(list);
+  auto old = node_.service->signer().verifier().VerifyCheckpoint(
+      (*list)["items"][1]["note"].get<std::string>());
+  ASSERT_TRUE(old);
+  std::vector<Hash> proof;
+  for (const auto& h : (*c)["proof"]) proof.push_back(*HashFromHex(h.get<std::string>()));
+  EXPECT_TRUE(VerifyConsistency(hasher, 20, 40, old->root, cp->root, proof));
+  // Bad arguments name the field.
+  auto bad = node_.service->InclusionProof(40, 40);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "index");
+  auto beyond = node_.service->ConsistencyProof(1, 46);
+  ASSERT_FALSE(beyond);
+  EXPECT_EQ(beyond.error().field, "new");
+}
+
+TEST_P(RecordLogTest, FromCheckpointChecksOnlyWhatIsNew) {
+  Build();
+  auto r = Verify(true);
+  EXPECT_TRUE(r.ok) << r.problem_en;
+  EXPECT_EQ(r.from_size, 40u);
+  EXPECT_EQ(r.entries, 5u);
+  // A change after the checkpoint is found; one before it is the full check's business.
+  Exec("UPDATE record_log SET payload = '{}' WHERE seq = 43");
+  auto bad = Verify(true);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.bad_seq, 43u);
+}
+
+TEST_P(RecordLogTest, TwoNodesAppendingAtOnceKeepOneGaplessVerifiableLog) {
+  Node other = MakeNode();
+  ASSERT_TRUE(other.service);
+  Append(node_, 3);  // the second node's frontier is stale from here on
+  std::thread a([&] { Append(node_, 60, "a"); });
+  std::thread b([&] { Append(other, 60, "b"); });
+  a.join();
+  b.join();
+  ASSERT_TRUE(other.service->Checkpoint());
+  Append(node_, 2);
+  ASSERT_TRUE(node_.service->Checkpoint());
+  auto r = Verify();
+  EXPECT_TRUE(r.ok) << r.problem_en;
+  EXPECT_EQ(r.entries, 125u);
+  EXPECT_EQ(r.checkpoints, 2u);
+}
+
+TEST_P(RecordLogTest, AnOldDatabaseGetsItsTreeAtFirstStart) {
+  // Entries written before migration 0005 (no metadata, no tree rows).
+  Exec("DELETE FROM record_tree");
+  Exec("DELETE FROM record_meta");
+  Exec("DELETE FROM record_checkpoints");
+  for (int i = 1; i <= 30; ++i) {
+    Exec("INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
+         "($1, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{\"a\":1}')",
+         {int64_t{i}});
+  }
+  Exec("UPDATE counters SET value = 30 WHERE name = 'record_seq'");
+  Node fresh = MakeNode("sha256");
+  ASSERT_TRUE(fresh.service) << Describe(*open_error_);
+  EXPECT_EQ(fresh.service->hash(), HashAlgorithm::kSha256);
+  node_ = std::move(fresh);
+  Append(node_, 3);
+  ASSERT_TRUE(node_.service->Checkpoint());
+  auto r = Verify();
+  EXPECT_TRUE(r.ok) << r.problem_en;
+  EXPECT_EQ(r.entries, 33u);
+}
+
+TEST_P(RecordLogTest, AChangedHashIsRefused) {
+  Append(node_, 2);
+  Node other = MakeNode("sha256");
+  EXPECT_FALSE(other.service);
+  ASSERT_TRUE(open_error_);
+  EXPECT_EQ(open_error_->field, "record.hash");
+}
+
+// ---- tamper suite ---------------------------------------------------------------------------
+
+TEST_P(RecordLogTest, TamperChangedPayload) {
+  Build();
+  Exec("UPDATE record_log SET payload = '{\"i\":6,\"text\":\"改\"}' WHERE seq = 7");
+  ExpectBad(7, "entry 7 was altered");
+}
+
+TEST_P(RecordLogTest, TamperChangedKindAfterLastCheckpoint) {
+  Build();
+  Exec("UPDATE record_log SET kind = 'test.other' WHERE seq = 44");
+  ExpectBad(44, "entry 44 was altered");
+}
+
+TEST_P(RecordLogTest, TamperChangedTime) {
+  Build();
+  Exec("UPDATE record_log SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = 30");
+  ExpectBad(30, "entry 30 was altered");
+}
+
+TEST_P(RecordLogTest, TamperDeletedEntry) {
+  Build();
+  Exec("DELETE FROM record_log WHERE seq = 12");
+  ExpectBad(12, "entry 12 is missing");
+}
+
+TEST_P(RecordLogTest, TamperDeletedLastEntries) {
+  Build();
+  Exec("DELETE FROM record_log WHERE seq >= 44");
+  ExpectBad(44, "deleted at the end");
+}
+
+TEST_P(RecordLogTest, TamperTruncatedLogTreeAndCounter) {
+  Build();
+  Exec("DELETE FROM record_log WHERE seq > 30");
+  Exec("DELETE FROM record_tree WHERE level = 0 AND idx >= 30");
+  Exec("UPDATE counters SET value = 30 WHERE name = 'record_seq'");
+  ExpectBad(31, "checkpoint (size 40) is beyond the log");
+}
+
+TEST_P(RecordLogTest, TamperInsertedEntryAtTheEnd) {
+  Build();
+  Exec("INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
+       "(46, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
+  ExpectBad(46, "tree row (0, 45) is missing");
+}
+
+TEST_P(RecordLogTest, TamperInsertedEntryInTheMiddle) {
+  Build();
+  // Make room after seq 9 by renumbering 10…45 (descending, so the key never collides).
+  for (int s = 45; s >= 10; --s) {
+    Exec("UPDATE record_log SET seq = seq + 1 WHERE seq = $1", {int64_t{s}});
+  }
+  Exec("INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
+       "(10, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
+  Exec("UPDATE counters SET value = 46 WHERE name = 'record_seq'");
+  ExpectBad(10, "entry 10 was altered");
+}
+
+TEST_P(RecordLogTest, TamperReorderedEntries) {
+  Build();
+  Exec("UPDATE record_log SET seq = -5 WHERE seq = 5");
+  Exec("UPDATE record_log SET seq = 5 WHERE seq = 6");
+  Exec("UPDATE record_log SET seq = 6 WHERE seq = -5");
+  ExpectBad(5, "entry 5 was altered");
+}
+
+TEST_P(RecordLogTest, TamperEntryAndItsLeafRowRewritten) {
+  Build();
+  Exec("UPDATE record_log SET payload = '{}' WHERE seq = 8");
+  // The attacker recomputes the leaf row; the level-1 row still holds the old pair.
+  auto leaves = node_.service->Leaves(8, 8);
+  ASSERT_TRUE(leaves);
+  Exec("UPDATE record_tree SET hash = $1 WHERE level = 0 AND idx = 7",
+       {(*leaves)["items"][0]["leaf_hash"].get<std::string>()});
+  ExpectBad(8, "tree row (1, 3) was altered");
+}
+
+TEST_P(RecordLogTest, TamperWholeTreeRewrittenIsCaughtByTheSignedCheckpoint) {
+  Build();
+  Exec("UPDATE record_log SET payload = '{}' WHERE seq = 25");
+  // Rewrite every tree row from the altered entries (what an attacker with database access but
+  // without the signing key can do): only the signed checkpoints remain to catch it.
+  Exec("DELETE FROM record_tree");
+  Exec("DELETE FROM record_meta WHERE name = 'hash'");
+  Node rebuilt = MakeNode();
+  ASSERT_TRUE(rebuilt.service) << Describe(*open_error_);
+  auto r = Verify();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.problem_en.find("does not match the signed checkpoint (size 40)"),
+            std::string::npos)
+      << r.problem_en;
+  EXPECT_NE(r.problem_en.find("21–40"), std::string::npos) << r.problem_en;
+}
+
+TEST_P(RecordLogTest, TamperChangedCheckpointRow) {
+  Build();
+  Exec("UPDATE record_checkpoints SET root = $1 WHERE size = 20", {std::string(64, 'a')});
+  ExpectBad(std::nullopt, "checkpoint (size 20) row differs from its signed text");
+}
+
+TEST_P(RecordLogTest, TamperChangedCheckpointNote) {
+  Build();
+  Exec("UPDATE record_checkpoints SET note = REPLACE(note, '\n40\n', '\n41\n') WHERE size = 40");
+  ExpectBad(std::nullopt, "checkpoint (size 40) has no valid signature");
+}
+
+TEST_P(RecordLogTest, TamperDeletedTreeRow) {
+  Build();
+  Exec("DELETE FROM record_tree WHERE level = 2 AND idx = 3");
+  ExpectBad(16, "tree row (2, 3) is missing");
+}
+
+TEST_P(RecordLogTest, TamperExtraTreeRow) {
+  Build();
+  Exec("INSERT INTO record_tree (level, idx, hash) VALUES (9, 9, $1)", {std::string(64, 'b')});
+  ExpectBad(std::nullopt, "record_tree has");
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, RecordLogTest,
+                         ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
+                         [](const auto& info) { return store::DialectName(info.param); });
+
+}  // namespace
+}  // namespace zhifa::record
