@@ -279,6 +279,43 @@ TEST_P(RecordLogTest, AChangedHashIsRefused) {
   EXPECT_EQ(open_error_->field, "record.hash");
 }
 
+TEST_P(RecordLogTest, TargetTimelineAndEntryCheckWithinDataScope) {
+  Build();
+  org::Principal all;
+  all.scope.all = true;
+  auto e = node_.service->TargetEntries(all, "enterprise:91370100MA3C2X1234", 1, 100);
+  ASSERT_TRUE(e) << Describe(e.error());
+  EXPECT_EQ((*e)["total"], 45);
+  EXPECT_EQ((*e)["items"][0]["seq"], 1);
+  auto person = node_.service->TargetEntries(all, "person:abc", 2, 20);  // via record_subjects
+  ASSERT_TRUE(person);
+  EXPECT_EQ((*person)["total"], 45);
+  EXPECT_EQ((*person)["items"][0]["seq"], 21);
+  org::Principal unit;
+  unit.scope.exact_units = {2002};
+  EXPECT_TRUE(node_.service->TargetEntries(unit, "person:abc", 1, 20));
+  org::Principal other;
+  other.scope.exact_units = {9};
+  auto none = node_.service->TargetEntries(other, "person:abc", 1, 20);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, core::ErrorCode::kNotFound);
+  auto v = node_.service->VerifyEntry(all, 3);
+  ASSERT_TRUE(v);
+  EXPECT_EQ((*v)["included"], true);
+  EXPECT_EQ((*v)["checkpoint_size"], 40);
+  auto fresh = node_.service->VerifyEntry(all, 44);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ((*fresh)["included"], false);
+  EXPECT_EQ((*fresh)["reason"], "not_yet_checkpointed");
+  EXPECT_FALSE(node_.service->VerifyEntry(other, 3));
+  // The keyed hash of an ID number: stable per key, never the number.
+  auto k = PersonKey::Ephemeral();
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->Target("11010519491231002X"), k->Target("11010519491231002X"));
+  EXPECT_EQ(k->Target("11010519491231002X").find("1101"), std::string::npos);
+  EXPECT_EQ(k->Target("x").size(), 7u + 64u);
+}
+
 // ---- tamper suite ---------------------------------------------------------------------------
 
 TEST_P(RecordLogTest, TamperChangedPayload) {
