@@ -32,6 +32,7 @@
 #include "record/checkpoint.h"
 #include "record/command_bus.h"
 #include "record/merkle.h"
+#include "record/record_tree.h"
 #include "store/database.h"
 
 namespace zhifa::record {
@@ -143,6 +144,7 @@ class RecordService {
   PersonKey person_key_;
   HashAlgorithm hash_;
   TreeHasher hasher_;
+  SubtreeCache cache_;  // upper tree levels for the proof API (read transactions only)
   std::mutex checkpoint_mu_;  // one checkpoint at a time per node
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;

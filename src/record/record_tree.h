@@ -18,7 +18,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <mutex>
+#include <shared_mutex>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -51,6 +55,23 @@ class DbHashStore final : public HashStore {
   store::Conn& conn_;
   uint64_t size_;
 };
+
+// Runs `fn` (a proof or root computation over a HashStore) against record_tree, reading each
+// row once: a first pass records which (level, idx) rows `fn` asks for (the RFC 9162 algorithms
+// choose their subtrees from the indices alone, never from hash values), primary-key probes fetch
+// the ones not cached, a second pass computes the answer. Rows of
+// level ≥ kCachedLevel are kept in `cache` (perfect-subtree hashes of an append-only
+// log never change; `zhifa verify` reads the table itself, never this cache). Use it in read
+// transactions only (a write transaction may still be rolled back).
+inline constexpr int kCachedLevel = 10;
+struct SubtreeCache {
+  std::shared_mutex mu;
+  std::map<std::pair<int, uint64_t>, Hash> rows;  // (level, idx) → hash, level ≥ kCachedLevel
+};
+core::Result<std::vector<Hash>> BatchedLookup(
+    store::Conn& conn, uint64_t size,
+    const std::function<core::Result<std::vector<Hash>>(const HashStore&)>& fn,
+    SubtreeCache* cache = nullptr);
 
 // The number of leaves stored in record_tree (rows of level 0).
 core::Result<uint64_t> StoredTreeSize(store::Conn& conn);

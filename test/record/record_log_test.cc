@@ -114,7 +114,7 @@ class RecordLogTest : public ::testing::TestWithParam<Dialect> {
 
   void Append(Node& n, int count, const std::string& prefix = "e") {
     for (int i = 0; i < count; ++i) {
-      auto st = n.bus->Run(Actor{.user_id = 1001, .unit_id = 2002}, [&](CommandTx& tx) {
+      auto st = n.bus->Run(Actor{.user_id = 1001, .unit_id = 2002, .ip = {}}, [&](CommandTx& tx) {
         nlohmann::json payload = {{"i", i}, {"text", prefix + "：执法记录"}};
         auto seq = tx.Emit({"test.appended", "enterprise:91370100MA3C2X1234", payload,
                             std::nullopt, {"person:abc"}});
