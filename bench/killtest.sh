@@ -7,7 +7,8 @@
 #      counters row 'record_seq' equals max(seq) (read with the sqlite3 CLI, read-only, after a
 #      clean stop);
 #   3. every acknowledged unit is in the units table and has a unit.created record entry;
-#   4. PRAGMA integrity_check is ok.
+#   4. PRAGMA integrity_check is ok;
+#   5. `zhifa verify` passes after every restart and at the end (record log, tree, checkpoints).
 # Exit status 0 only if all hold. No timing assertions.
 #
 #   bench/killtest.sh [--rounds 10] [--clients 8] [--bin build/release/zhifa] [--keep]
@@ -72,6 +73,12 @@ for r in $(seq 1 "$ROUNDS"); do
   wait "$ZHIFA_PID" 2>/dev/null || true
   echo "round $r/$ROUNDS: killed after ${ms} ms ($before acknowledged so far)" >&2
   start
+  # The record log verifies after every restart (entries, Merkle tree, signed checkpoints), while
+  # the load goes on (verify checks the log as of its first snapshot).
+  if ! ZHIFA_DATA_DIR="$T/data" "$BIN" verify --no-record >>"$T/verify.log" 2>&1; then
+    echo "killtest: FAIL — zhifa verify after restart $r:" >&2; tail -5 "$T/verify.log" >&2
+    VERIFY_FAIL=1
+  fi
 done
 sleep 0.5
 touch "$T/stop"
@@ -79,7 +86,11 @@ wait "$LOAD_PID" || true
 LOAD_PID=""
 cat "$T/load.log" >&2
 
-fail=0
+fail=${VERIFY_FAIL:-0}
+if ! ZHIFA_DATA_DIR="$T/data" "$BIN" verify --no-record >>"$T/verify.log" 2>&1; then
+  echo "killtest: FAIL — zhifa verify at the end:" >&2; tail -5 "$T/verify.log" >&2; fail=1
+fi
+tail -1 "$T/verify.log" >&2
 ACKED=$(sort -u "$T/acked" | wc -l)
 if [[ $ACKED -eq 0 ]]; then echo "killtest: FAIL — no write was acknowledged" >&2; fail=1; fi
 $API verify "$BASE" "$COOKIE" "$T/acked" || fail=1

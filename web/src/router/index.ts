@@ -52,6 +52,18 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.security', roles: ['sec_admin'] },
       },
       {
+        path: 'record/checkpoints',
+        name: 'record-admin',
+        component: () => import('../views/record/RecordAdminView.vue'),
+        meta: { title: 'record.menuAdmin', roles: ['audit_admin', 'supervisor'] },
+      },
+      {
+        path: 'record/timeline',
+        name: 'record-timeline',
+        component: () => import('../views/record/RecordTimelineView.vue'),
+        meta: { title: 'record.menuTimeline', roles: 'read' },
+      },
+      {
         path: 'logs/operations',
         name: 'op-logs',
         component: () => import('../views/logs/OperationLogsView.vue'),
