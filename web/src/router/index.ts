@@ -61,7 +61,7 @@ const routes: RouteRecordRaw[] = [
         path: 'record/timeline',
         name: 'record-timeline',
         component: () => import('../views/record/RecordTimelineView.vue'),
-        meta: { title: 'record.menuTimeline', roles: 'read' },
+        meta: { title: 'record.menuTimeline', roles: ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'audit_admin'] },
       },
       {
         path: 'logs/operations',
