@@ -576,6 +576,27 @@ Result<CalendarAnswer<Date>> WorkingCalendar::AddWorkingDays(const Date& d, int6
   return CalendarAnswer<Date>{CivilFromDays(due), AnyUncovered(day, due)};
 }
 
+Result<CalendarAnswer<Date>> WorkingCalendar::SubtractWorkingDays(const Date& d, int64_t n,
+                                                                  std::string_view field) const {
+  ZHIFA_TRY(CheckSpan(d, field));
+  if (n < 0) {
+    return Err(ErrorCode::kInvalidArgument, "工作日数不能为负数：" + std::to_string(n),
+               "the number of working days must not be negative: " + std::to_string(n), "n");
+  }
+  int64_t day = DaysFromCivil(d);
+  if (n == 0) return CalendarAnswer<Date>{d, AnyUncovered(day, day)};
+  int64_t before = Index(day) == 0 ? 0 : cum_[Index(day) - 1];  // working days before d
+  if (before - n < 0) {
+    return Err(ErrorCode::kInvalidArgument,
+               "结果早于日历范围（" + std::to_string(kFirstYear) + " 年以前）",
+               "the result lies before the calendar span (before " + std::to_string(kFirstYear) +
+                   ")",
+               "n");
+  }
+  int64_t at = first_day_ + work_index_[before - n];
+  return CalendarAnswer<Date>{CivilFromDays(at), AnyUncovered(at, day)};
+}
+
 Result<CalendarAnswer<int64_t>> WorkingCalendar::CountWorkingDays(const Date& a,
                                                                   const Date& b) const {
   ZHIFA_TRY(CheckSpan(a, "from"));

@@ -104,6 +104,11 @@ class WorkingCalendar {
   Result<CalendarAnswer<Date>> AddWorkingDays(const Date& d, int64_t n,
                                               std::string_view field = "date") const;
 
+  // The n-th working day strictly before `d` (for "notify N working days before" rules); n = 0
+  // answers `d`. Errors as AddWorkingDays.
+  Result<CalendarAnswer<Date>> SubtractWorkingDays(const Date& d, int64_t n,
+                                                   std::string_view field = "date") const;
+
   // The number of working days in (a, b]. Error when b < a (field "to") or either date is
   // outside the span.
   Result<CalendarAnswer<int64_t>> CountWorkingDays(const Date& a, const Date& b) const;
