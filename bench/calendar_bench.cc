@@ -19,8 +19,8 @@ namespace {
 using zhifa::core::WorkingCalendar;
 
 std::shared_ptr<const WorkingCalendar> Cal() {
-  static auto cal = WorkingCalendar::Build(
-      zhifa::core::ParseEmbeddedHolidays(zhifa::embed::data()).value());
+  static auto cal =
+      WorkingCalendar::Build(zhifa::core::ParseEmbeddedHolidays(zhifa::embed::data()).value());
   return cal;
 }
 

@@ -41,8 +41,7 @@ core::Result<Date> DateParam(const http::Request& req, const char* name) {
   return *d;
 }
 
-core::Result<int64_t> IntParam(const http::Request& req, const char* name, int64_t lo,
-                               int64_t hi) {
+core::Result<int64_t> IntParam(const http::Request& req, const char* name, int64_t lo, int64_t hi) {
   auto v = RequiredQuery(req, name);
   if (!v) return v.error();
   bool digits = !v->empty() && v->size() <= 18 &&
@@ -64,7 +63,7 @@ json YearsJson(CalendarService& svc, const std::vector<YearInfo>& years) {
   auto cal = svc.Current();
   json items = json::array();
   for (const auto& y : years) {
-    json j = {{"year", y.year},         {"source", y.source},   {"days", y.days},
+    json j = {{"year", y.year},         {"source", y.source},           {"days", y.days},
               {"off_days", y.off_days}, {"makeup_days", y.makeup_days}, {"sha256", y.sha256},
               {"papers", y.papers}};
     if (!y.loaded_at.empty()) j["loaded_at"] = y.loaded_at;
@@ -74,8 +73,9 @@ json YearsJson(CalendarService& svc, const std::vector<YearInfo>& years) {
   return {{"items", items},
           {"last_loaded_year", last},
           {"provisional_after", last ? core::FormatDate(Date{last, 12, 31}) : ""},
-          {"span", {{"first_year", core::WorkingCalendar::kFirstYear},
-                    {"last_year", core::WorkingCalendar::kLastYear}}},
+          {"span",
+           {{"first_year", core::WorkingCalendar::kFirstYear},
+            {"last_year", core::WorkingCalendar::kLastYear}}},
           {"calendar_version", svc.version()}};
 }
 
@@ -121,7 +121,8 @@ core::Result<std::vector<DateInterval>> DateIntervals(const json& body, const ch
     std::string s = arr[i].get<std::string>();
     auto slash = s.find('/');
     if (slash == std::string::npos) {
-      return Err(ErrorCode::kInvalidArgument, "区间应写作 起始日期/结束日期，如 2025-09-10/2025-09-19",
+      return Err(ErrorCode::kInvalidArgument,
+                 "区间应写作 起始日期/结束日期，如 2025-09-10/2025-09-19",
                  "an interval is written from/to, e.g. 2025-09-10/2025-09-19", f);
     }
     auto a = core::ParseDate(s.substr(0, slash), f);
@@ -167,23 +168,23 @@ void RegisterCalendarRoutes(http::Router& router, CalendarService& svc) {
                return Response::Json(200, YearsJson(svc, *years));
              });
 
-  router.Add("POST", "/api/v1/calendar/years",
-             Opt(org::Permission::kCalendarManage, "Load a year's holiday arrangement", true),
-             [&svc](Ctx& ctx) {
-               auto body = http::ParseBody(ctx.req, {{"content", FieldType::kString, true},
-                                                     {"replace", FieldType::kBool, false}});
-               if (!body) return http::Fail(ctx.req, body.error());
-               bool replace = body->contains("replace") && (*body)["replace"].is_boolean() &&
-                              (*body)["replace"].get<bool>();
-               auto r = svc.LoadYear(ActorOf(ctx.who()), (*body)["content"].get<std::string>(),
-                                     replace);
-               if (!r) return http::Fail(ctx.req, r.error());
-               return Response::Json(201, {{"year", r->year},
-                                           {"sha256", r->sha256},
-                                           {"days", r->days},
-                                           {"replaced", r->replaced},
-                                           {"calendar_version", svc.version()}});
-             });
+  router.Add(
+      "POST", "/api/v1/calendar/years",
+      Opt(org::Permission::kCalendarManage, "Load a year's holiday arrangement", true),
+      [&svc](Ctx& ctx) {
+        auto body = http::ParseBody(
+            ctx.req, {{"content", FieldType::kString, true}, {"replace", FieldType::kBool, false}});
+        if (!body) return http::Fail(ctx.req, body.error());
+        bool replace = body->contains("replace") && (*body)["replace"].is_boolean() &&
+                       (*body)["replace"].get<bool>();
+        auto r = svc.LoadYear(ActorOf(ctx.who()), (*body)["content"].get<std::string>(), replace);
+        if (!r) return http::Fail(ctx.req, r.error());
+        return Response::Json(201, {{"year", r->year},
+                                    {"sha256", r->sha256},
+                                    {"days", r->days},
+                                    {"replaced", r->replaced},
+                                    {"calendar_version", svc.version()}});
+      });
 
   router.Add("GET", "/api/v1/calendar/is-working-day",
              Opt(std::nullopt, "Whether a date is a working day"), [&svc](Ctx& ctx) {
@@ -261,66 +262,65 @@ void RegisterCalendarRoutes(http::Router& router, CalendarService& svc) {
                return Response::Json(200, {{"items", items}});
              });
 
-  router.Add(
-      "POST", "/api/v1/time-limits/compute", Opt(std::nullopt, "Compute a deadline"),
-      [&svc](Ctx& ctx) {
-        auto body = http::ParseBody(ctx.req, {{"rule_id", FieldType::kString, true},
-                                              {"start", FieldType::kString, true},
-                                              {"unit_id", FieldType::kInt, false},
-                                              {"extension", FieldType::kInt, false},
-                                              {"paused", FieldType::kStringArray, false},
-                                              {"roll", FieldType::kBool, false}});
-        if (!body) return http::Fail(ctx.req, body.error());
-        auto rule = FindRule((*body)["rule_id"].get<std::string>(), "rule_id");
-        if (!rule) {
-          auto e = rule.error();
-          e.code = ErrorCode::kInvalidArgument;
-          return http::Fail(ctx.req, e);
-        }
-        DeadlineInput in;
-        in.rule = *rule;
-        std::string start = (*body)["start"].get<std::string>();
-        if ((*rule)->unit == PeriodUnit::kHour) {
-          auto t = core::ParseRfc3339(start, "start");
-          if (!t) return http::Fail(ctx.req, t.error());
-          in.start_micros = *t;
-          auto p = InstantIntervals(*body, "paused");
-          if (!p) return http::Fail(ctx.req, p.error());
-          in.paused_instants = std::move(*p);
-        } else {
-          auto d = core::ParseDate(start, "start");
-          if (!d) return http::Fail(ctx.req, d.error());
-          in.start_date = *d;
-          auto p = DateIntervals(*body, "paused");
-          if (!p) return http::Fail(ctx.req, p.error());
-          in.paused_days = std::move(*p);
-        }
-        in.extension = http::OptInt(*body, "extension").value_or(0);
-        if (body->contains("roll") && (*body)["roll"].is_boolean()) {
-          in.roll = (*body)["roll"].get<bool>();
-        }
-        std::optional<int64_t> unit = http::OptInt(*body, "unit_id");
-        if (unit) {
-          auto o = svc.FindOverride((*rule)->id, *unit);
-          if (!o) return http::Fail(ctx.req, o.error());
-          in.override_ = *o;
-        }
-        auto d = ComputeDeadline(in, *svc.Current());
-        if (!d) return http::Fail(ctx.req, d.error());
-        json out = {{"rule_id", (*rule)->id},
-                    {"day_type", DayTypeName(d->day_type)},
-                    {"unit", PeriodUnitName((*rule)->unit)},
-                    {"amount", d->amount},
-                    {"due_date", core::FormatDate(d->due_date)},
-                    {"rolled", d->rolled},
-                    {"provisional", d->provisional},
-                    {"paused_days", d->paused_days},
-                    {"on_expiry", ExpiryActionName(d->on_expiry)},
-                    {"override_applied", in.override_.has_value()},
-                    {"citation", Citation(**rule)}};
-        if (d->due_micros) out["due_at"] = core::FormatRfc3339Micros(*d->due_micros);
-        return Response::Json(200, out);
-      });
+  router.Add("POST", "/api/v1/time-limits/compute", Opt(std::nullopt, "Compute a deadline"),
+             [&svc](Ctx& ctx) {
+               auto body = http::ParseBody(ctx.req, {{"rule_id", FieldType::kString, true},
+                                                     {"start", FieldType::kString, true},
+                                                     {"unit_id", FieldType::kInt, false},
+                                                     {"extension", FieldType::kInt, false},
+                                                     {"paused", FieldType::kStringArray, false},
+                                                     {"roll", FieldType::kBool, false}});
+               if (!body) return http::Fail(ctx.req, body.error());
+               auto rule = FindRule((*body)["rule_id"].get<std::string>(), "rule_id");
+               if (!rule) {
+                 auto e = rule.error();
+                 e.code = ErrorCode::kInvalidArgument;
+                 return http::Fail(ctx.req, e);
+               }
+               DeadlineInput in;
+               in.rule = *rule;
+               std::string start = (*body)["start"].get<std::string>();
+               if ((*rule)->unit == PeriodUnit::kHour) {
+                 auto t = core::ParseRfc3339(start, "start");
+                 if (!t) return http::Fail(ctx.req, t.error());
+                 in.start_micros = *t;
+                 auto p = InstantIntervals(*body, "paused");
+                 if (!p) return http::Fail(ctx.req, p.error());
+                 in.paused_instants = std::move(*p);
+               } else {
+                 auto d = core::ParseDate(start, "start");
+                 if (!d) return http::Fail(ctx.req, d.error());
+                 in.start_date = *d;
+                 auto p = DateIntervals(*body, "paused");
+                 if (!p) return http::Fail(ctx.req, p.error());
+                 in.paused_days = std::move(*p);
+               }
+               in.extension = http::OptInt(*body, "extension").value_or(0);
+               if (body->contains("roll") && (*body)["roll"].is_boolean()) {
+                 in.roll = (*body)["roll"].get<bool>();
+               }
+               std::optional<int64_t> unit = http::OptInt(*body, "unit_id");
+               if (unit) {
+                 auto o = svc.FindOverride((*rule)->id, *unit);
+                 if (!o) return http::Fail(ctx.req, o.error());
+                 in.override_ = *o;
+               }
+               auto d = ComputeDeadline(in, *svc.Current());
+               if (!d) return http::Fail(ctx.req, d.error());
+               json out = {{"rule_id", (*rule)->id},
+                           {"day_type", DayTypeName(d->day_type)},
+                           {"unit", PeriodUnitName((*rule)->unit)},
+                           {"amount", d->amount},
+                           {"due_date", core::FormatDate(d->due_date)},
+                           {"rolled", d->rolled},
+                           {"provisional", d->provisional},
+                           {"paused_days", d->paused_days},
+                           {"on_expiry", ExpiryActionName(d->on_expiry)},
+                           {"override_applied", in.override_.has_value()},
+                           {"citation", Citation(**rule)}};
+               if (d->due_micros) out["due_at"] = core::FormatRfc3339Micros(*d->due_micros);
+               return Response::Json(200, out);
+             });
 
   router.Add("POST", "/api/v1/time-limits/surcharge",
              Opt(std::nullopt, "Late-payment surcharge (行政处罚法 第72、73条)"), [](Ctx& ctx) {
@@ -359,30 +359,30 @@ void RegisterCalendarRoutes(http::Router& router, CalendarService& svc) {
                return Response::Json(200, {{"items", items}});
              });
 
-  router.Add("PUT", "/api/v1/time-limits/overrides",
-             Opt(org::Permission::kTimeLimitsWrite, "Set a department's override of a time limit",
-                 true),
-             [&svc](Ctx& ctx) {
-               auto body = http::ParseBody(ctx.req, {{"rule_id", FieldType::kString, true},
-                                                     {"unit_id", FieldType::kInt, true},
-                                                     {"kind", FieldType::kString, true},
-                                                     {"amount", FieldType::kInt, false},
-                                                     {"day_type", FieldType::kString, false},
-                                                     {"reason", FieldType::kString, true},
-                                                     {"basis", FieldType::kString, true}});
-               if (!body) return http::Fail(ctx.req, body.error());
-               NewOverride in;
-               in.rule_id = (*body)["rule_id"].get<std::string>();
-               in.unit_id = (*body)["unit_id"].get<int64_t>();
-               in.kind = (*body)["kind"].get<std::string>();
-               in.amount = http::OptInt(*body, "amount").value_or(0);
-               in.day_type = http::OptString(*body, "day_type").value_or("");
-               in.reason = (*body)["reason"].get<std::string>();
-               in.basis = (*body)["basis"].get<std::string>();
-               auto o = svc.SetOverride(ActorOf(ctx.who()), in);
-               if (!o) return http::Fail(ctx.req, o.error());
-               return Response::Json(200, o->ToJson());
-             });
+  router.Add(
+      "PUT", "/api/v1/time-limits/overrides",
+      Opt(org::Permission::kTimeLimitsWrite, "Set a department's override of a time limit", true),
+      [&svc](Ctx& ctx) {
+        auto body = http::ParseBody(ctx.req, {{"rule_id", FieldType::kString, true},
+                                              {"unit_id", FieldType::kInt, true},
+                                              {"kind", FieldType::kString, true},
+                                              {"amount", FieldType::kInt, false},
+                                              {"day_type", FieldType::kString, false},
+                                              {"reason", FieldType::kString, true},
+                                              {"basis", FieldType::kString, true}});
+        if (!body) return http::Fail(ctx.req, body.error());
+        NewOverride in;
+        in.rule_id = (*body)["rule_id"].get<std::string>();
+        in.unit_id = (*body)["unit_id"].get<int64_t>();
+        in.kind = (*body)["kind"].get<std::string>();
+        in.amount = http::OptInt(*body, "amount").value_or(0);
+        in.day_type = http::OptString(*body, "day_type").value_or("");
+        in.reason = (*body)["reason"].get<std::string>();
+        in.basis = (*body)["basis"].get<std::string>();
+        auto o = svc.SetOverride(ActorOf(ctx.who()), in);
+        if (!o) return http::Fail(ctx.req, o.error());
+        return Response::Json(200, o->ToJson());
+      });
 
   router.Add("DELETE", "/api/v1/time-limits/overrides/{id}",
              Opt(org::Permission::kTimeLimitsWrite, "Remove a department's override", true),

@@ -35,10 +35,13 @@ Status NoDatabase() {
 }  // namespace
 
 json StoredOverride::ToJson() const {
-  json j = {{"id", id},          {"rule_id", rule_id},
-            {"unit_id", unit_id}, {"unit_name", unit_name},
+  json j = {{"id", id},
+            {"rule_id", rule_id},
+            {"unit_id", unit_id},
+            {"unit_name", unit_name},
             {"kind", OverrideKindName(value.kind)},
-            {"reason", reason},  {"basis", basis},
+            {"reason", reason},
+            {"basis", basis},
             {"version", version}};
   if (value.kind == OverrideKind::kPeriod) j["amount"] = value.amount;
   if (value.kind == OverrideKind::kDayType) j["day_type"] = DayTypeName(value.day_type);
@@ -55,8 +58,7 @@ Result<std::unique_ptr<CalendarService>> CalendarService::Open(
     }
     auto y = core::ParseHolidayFile(f.data, /*shipped=*/true);
     if (!y) {
-      return Err(ErrorCode::kInternal,
-                 std::string(f.path) + ": " + y.error().message_zh,
+      return Err(ErrorCode::kInternal, std::string(f.path) + ": " + y.error().message_zh,
                  std::string(f.path) + ": " + y.error().message_en);
     }
     if (y->days.empty()) continue;  // holiday-cn placeholder (e.g. 2027.json): not loaded
@@ -164,16 +166,15 @@ Result<LoadResult> CalendarService::LoadYear(const record::Actor& actor, std::st
     auto bump = tx.conn().Query(
         "UPDATE counters SET value = value + 1 WHERE name = 'calendar_version' RETURNING value");
     if (!bump) return bump.error();
-    auto seq = tx.Emit(record::Event{
-        "calendar.year_loaded",
-        "calendar_year:" + std::to_string(year),
-        json{{"year", year},
-             {"sha256", sha},
-             {"days", days},
-             {"replaced", out.replaced},
-             {"replaced_source", in_db ? "database" : (shipped ? "embedded" : "")},
-             {"calendar_version", bump->rows.empty() ? 0 : bump->rows[0].Int(0)}},
-        std::nullopt});
+    auto seq = tx.Emit(
+        record::Event{"calendar.year_loaded", "calendar_year:" + std::to_string(year),
+                      json{{"year", year},
+                           {"sha256", sha},
+                           {"days", days},
+                           {"replaced", out.replaced},
+                           {"replaced_source", in_db ? "database" : (shipped ? "embedded" : "")},
+                           {"calendar_version", bump->rows.empty() ? 0 : bump->rows[0].Int(0)}},
+                      std::nullopt});
     if (!seq) return seq.error();
     auto ins = tx.conn().Exec(
         "INSERT INTO calendar_years (year, content, sha256, days, loaded_by, loaded_at, "
@@ -325,8 +326,8 @@ Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
                "the kind must be period or day_type", "kind");
   }
   ZHIFA_TRY(CheckOverride(**rule, o));
-  for (auto [name, value] : {std::pair<const char*, const std::string*>{"reason", &in.reason},
-                             {"basis", &in.basis}}) {
+  for (auto [name, value] :
+       {std::pair<const char*, const std::string*>{"reason", &in.reason}, {"basis", &in.basis}}) {
     bool blank = value->find_first_not_of(" \t\r\n") == std::string::npos;
     if (blank || value->size() > 1000 || !core::IsValidUtf8(*value) ||
         core::HasControlChars(*value)) {
@@ -346,9 +347,9 @@ Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
       return Err(ErrorCode::kInvalidArgument, "单位不存在：" + std::to_string(in.unit_id),
                  "no such unit: " + std::to_string(in.unit_id), "unit_id");
     }
-    auto cur = c.Query(
-        "SELECT id, version FROM time_limit_overrides WHERE rule_id = $1 AND unit_id = $2",
-        {in.rule_id, in.unit_id});
+    auto cur =
+        c.Query("SELECT id, version FROM time_limit_overrides WHERE rule_id = $1 AND unit_id = $2",
+                {in.rule_id, in.unit_id});
     if (!cur) return cur.error();
     int64_t id = 0;
     int64_t version = 1;
@@ -361,17 +362,17 @@ Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
       version = cur->rows[0].Int(1) + 1;
     }
     std::string day_type = o.kind == OverrideKind::kDayType ? DayTypeName(o.day_type) : "";
-    auto seq = tx.Emit(record::Event{
-        "time_limit.override_set", "time_limit_override:" + std::to_string(id),
-        json{{"rule_id", in.rule_id},
-             {"unit_id", in.unit_id},
-             {"kind", OverrideKindName(o.kind)},
-             {"amount", o.amount},
-             {"day_type", day_type},
-             {"reason", in.reason},
-             {"basis", in.basis},
-             {"version", version}},
-        in.unit_id});
+    auto seq = tx.Emit(record::Event{"time_limit.override_set",
+                                     "time_limit_override:" + std::to_string(id),
+                                     json{{"rule_id", in.rule_id},
+                                          {"unit_id", in.unit_id},
+                                          {"kind", OverrideKindName(o.kind)},
+                                          {"amount", o.amount},
+                                          {"day_type", day_type},
+                                          {"reason", in.reason},
+                                          {"basis", in.basis},
+                                          {"version", version}},
+                                     in.unit_id});
     if (!seq) return seq.error();
     if (cur->rows.empty()) {
       auto ins = c.Exec(
@@ -389,8 +390,8 @@ Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
            in.reason, in.basis, version, *seq});
       if (!up) return up.error();
     }
-    out = StoredOverride{id,      in.rule_id, in.unit_id, unit->rows[0].Text(0), o, in.reason,
-                         in.basis, version};
+    out = StoredOverride{id, in.rule_id, in.unit_id, unit->rows[0].Text(0),
+                         o,  in.reason,  in.basis,   version};
     return core::Ok();
   });
   if (!st) return st.error();
@@ -400,18 +401,18 @@ Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
 Status CalendarService::RemoveOverride(const record::Actor& actor, int64_t id) {
   if (!db_ || !bus_) return NoDatabase();
   return bus_->Run(actor, [&](record::CommandTx& tx) -> Status {
-    auto cur = tx.conn().Query(
-        "SELECT rule_id, unit_id FROM time_limit_overrides WHERE id = $1", {id});
+    auto cur =
+        tx.conn().Query("SELECT rule_id, unit_id FROM time_limit_overrides WHERE id = $1", {id});
     if (!cur) return cur.error();
     if (cur->rows.empty()) {
       return Err(ErrorCode::kNotFound, "调整不存在", "no such override", "id");
     }
     auto del = tx.conn().Exec("DELETE FROM time_limit_overrides WHERE id = $1", {id});
     if (!del) return del.error();
-    auto seq = tx.Emit(record::Event{
-        "time_limit.override_removed", "time_limit_override:" + std::to_string(id),
-        json{{"rule_id", cur->rows[0].Text(0)}, {"unit_id", cur->rows[0].Int(1)}},
-        cur->rows[0].Int(1)});
+    auto seq = tx.Emit(
+        record::Event{"time_limit.override_removed", "time_limit_override:" + std::to_string(id),
+                      json{{"rule_id", cur->rows[0].Text(0)}, {"unit_id", cur->rows[0].Int(1)}},
+                      cur->rows[0].Int(1)});
     if (!seq) return seq.error();
     return core::Ok();
   });

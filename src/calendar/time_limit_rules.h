@@ -48,8 +48,8 @@ const char* ExpiryActionName(ExpiryAction a);
 
 // What a department or sector may change through a stored override.
 enum class OverrideKind {
-  kNone,     // fixed by the law: no override
-  kPeriod,   // a sector rule sets its own period (e.g. 行政处罚法 第60条 "另有规定的，从其规定")
+  kNone,    // fixed by the law: no override
+  kPeriod,  // a sector rule sets its own period (e.g. 行政处罚法 第60条 "另有规定的，从其规定")
   kDayType,  // working vs calendar days is a local choice (Decree 310: unclear in the text)
 };
 const char* OverrideKindName(OverrideKind k);
@@ -94,7 +94,7 @@ std::string Citation(const TimeLimitRule& r);
 // A department/sector override as stored (validated by CheckOverride).
 struct Override {
   OverrideKind kind = OverrideKind::kNone;
-  int amount = 0;                   // kPeriod
+  int amount = 0;                        // kPeriod
   DayType day_type = DayType::kWorking;  // kDayType
 };
 
@@ -120,10 +120,10 @@ struct InstantInterval {
 
 struct DeadlineInput {
   const TimeLimitRule* rule = nullptr;
-  core::Date start_date;           // day-based rules: the day of the starting event
-  int64_t start_micros = 0;        // hour-based rules: the instant of the starting event
+  core::Date start_date;              // day-based rules: the day of the starting event
+  int64_t start_micros = 0;           // hour-based rules: the instant of the starting event
   std::optional<Override> override_;  // the department's override, already validated
-  int64_t extension = 0;           // approved case extension (CheckExtension)
+  int64_t extension = 0;              // approved case extension (CheckExtension)
   std::vector<DateInterval> paused_days;  // e.g. testing time (行政强制法 第25条) — not counted
   std::vector<InstantInterval> paused_instants;  // hour-based rules
   // Roll a calendar-day/year deadline that falls on a day off to the next working day. Default:
@@ -156,9 +156,9 @@ core::Date AddYears(const core::Date& start, int years);
 // 行政处罚法 第72条: 3% of the fine per day overdue, the total capped at the fine; 第73条: not
 // counted while 复议 or 诉讼 is pending (paused intervals, inclusive).
 struct SurchargeInput {
-  int64_t fine_fen = 0;        // > 0
-  core::Date due_date;         // the last day to pay (from rule "penalty.payment")
-  core::Date as_of;            // the day the surcharge is computed for
+  int64_t fine_fen = 0;  // > 0
+  core::Date due_date;   // the last day to pay (from rule "penalty.payment")
+  core::Date as_of;      // the day the surcharge is computed for
   std::vector<DateInterval> paused;
 };
 struct Surcharge {

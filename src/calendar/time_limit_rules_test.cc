@@ -18,8 +18,8 @@ using core::Date;
 Date D(std::string_view s) { return core::ParseDate(s).value(); }
 
 const core::WorkingCalendar& Cal() {
-  static auto cal =
-      core::WorkingCalendar::Build(core::ParseEmbeddedHolidays(embed::calendar_test_data()).value());
+  static auto cal = core::WorkingCalendar::Build(
+      core::ParseEmbeddedHolidays(embed::calendar_test_data()).value());
   return *cal;
 }
 
@@ -39,7 +39,12 @@ TEST(TimeLimits, EveryRuleHasARow) {
       // 90 days after 2025-07-04 is 2025-10-02 (国庆) → rolls to 2025-10-09.
       {"penalty.decision", "2025-07-04", 0, {}, {}, "2025-10-09", true},
       // A sector period of 120 days: 2025-11-01 (Saturday) → Monday 2025-11-03.
-      {"penalty.decision", "2025-07-04", 0, {}, Override{OverrideKind::kPeriod, 120}, "2025-11-03",
+      {"penalty.decision",
+       "2025-07-04",
+       0,
+       {},
+       Override{OverrideKind::kPeriod, 120},
+       "2025-11-03",
        true},
       // 5 working days after Friday 2025-09-26: 28 (Sunday, make-up), 29, 30, 10-09, 10-10.
       {"penalty.hearing_request", "2025-09-26", 0, {}, {}, "2025-10-10", false},
@@ -61,26 +66,51 @@ TEST(TimeLimits, EveryRuleHasARow) {
       {"compulsion.seizure", "2025-09-01", 0, {}, {}, "2025-10-09", true},
       {"compulsion.seizure", "2025-09-01", 30, {}, {}, "2025-10-31", false},
       // Testing 2025-09-10..19 (10 days) not counted: 2025-10-11, a make-up Saturday.
-      {"compulsion.seizure", "2025-09-01", 0, {{D("2025-09-10"), D("2025-09-19")}}, {},
-       "2025-10-11", false},
+      {"compulsion.seizure",
+       "2025-09-01",
+       0,
+       {{D("2025-09-10"), D("2025-09-19")}},
+       {},
+       "2025-10-11",
+       false},
       // 30 days after 2026-01-15 is 2026-02-14, a make-up Saturday: no roll.
       {"compulsion.freeze", "2026-01-15", 0, {}, {}, "2026-02-14", false},
       {"compulsion.freeze", "2026-01-15", 30, {}, {}, "2026-03-16", false},
       {"compulsion.freeze_delivery", "2025-09-30", 0, {}, {}, "2025-10-11", false},
-      {"compulsion.emergency_approval", "2025-09-30T20:00:00+08:00", 0, {}, {},
-       "2025-10-01T12:00:00.000000Z", false},
+      {"compulsion.emergency_approval",
+       "2025-09-30T20:00:00+08:00",
+       0,
+       {},
+       {},
+       "2025-10-01T12:00:00.000000Z",
+       false},
       // 20 working days after 2025-09-01 → 2025-09-28 (Sunday, make-up); +10 → 2025-10-17.
       {"licensing.decision", "2025-09-01", 0, {}, {}, "2025-09-28", false},
       {"licensing.decision", "2025-09-01", 10, {}, {}, "2025-10-17", false},
       // Expert review 2025-09-08..12 (5 working days) excluded (行政许可法 第45条).
-      {"licensing.decision", "2025-09-01", 0, {{D("2025-09-08"), D("2025-09-12")}}, {},
-       "2025-10-11", false},
+      {"licensing.decision",
+       "2025-09-01",
+       0,
+       {{D("2025-09-08"), D("2025-09-12")}},
+       {},
+       "2025-10-11",
+       false},
       {"licensing.certificate", "2026-02-12", 0, {}, {}, "2026-03-04", false},
       // Decree 310: calendar days by default (2025-10-03 → 10-09), working days by override.
       {"transfer.head_decision", "2025-09-30", 0, {}, {}, "2025-10-09", true},
-      {"transfer.head_decision", "2025-09-30", 0, {},
-       Override{OverrideKind::kDayType, 0, DayType::kWorking}, "2025-10-11", false},
-      {"transfer.to_police", "2026-02-14T09:30:00+08:00", 0, {}, {}, "2026-02-15T01:30:00.000000Z",
+      {"transfer.head_decision",
+       "2025-09-30",
+       0,
+       {},
+       Override{OverrideKind::kDayType, 0, DayType::kWorking},
+       "2025-10-11",
+       false},
+      {"transfer.to_police",
+       "2026-02-14T09:30:00+08:00",
+       0,
+       {},
+       {},
+       "2026-02-15T01:30:00.000000Z",
        false},
       {"transfer.police_review", "2026-02-12", 0, {}, {}, "2026-02-24", true},
       {"transfer.items_handover", "2025-12-29", 0, {}, {}, "2026-01-04", true},
@@ -123,7 +153,9 @@ TEST(TimeLimits, IdsAreUniqueAndEveryRuleCitesAnArticle) {
     EXPECT_NE(std::string(r.law_zh), "") << r.id;
     EXPECT_NE(std::string(r.article_zh), "") << r.id;
     EXPECT_GT(r.amount, 0) << r.id;
-    if (r.extension_max > 0) EXPECT_NE(std::string(r.extension_basis_zh), "") << r.id;
+    if (r.extension_max > 0) {
+      EXPECT_NE(std::string(r.extension_basis_zh), "") << r.id;
+    }
   }
 }
 
@@ -206,7 +238,8 @@ TEST(Surcharge, ThreePercentADayCappedAtTheFine) {
 
 TEST(Surcharge, PausedDuringReviewAndLitigation) {
   // 复议 2025-10-12..15 (4 days) not counted: 10 − 4 = 6 days.
-  SurchargeInput in{100'000, D("2025-10-09"), D("2025-10-19"), {{D("2025-10-12"), D("2025-10-15")}}};
+  SurchargeInput in{
+      100'000, D("2025-10-09"), D("2025-10-19"), {{D("2025-10-12"), D("2025-10-15")}}};
   auto s = ComputeSurcharge(in);
   EXPECT_EQ(s->overdue_days, 6);
   EXPECT_EQ(s->paused_days, 4);

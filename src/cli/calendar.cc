@@ -12,7 +12,6 @@
 // cannot be reached is an error (exit 1), not a silent fallback.
 #include "cli/calendar.h"
 
-
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -151,10 +150,10 @@ int RunRulesList(bool as_json) {
   std::cout << Pad("id", 32) << Pad("名称", 40) << Pad("期限", 16) << Pad("到期", 14)
             << Pad("可调整", 22) << "依据\n";
   for (const auto& r : TimeLimitRules()) {
-    std::string unit = r.unit == PeriodUnit::kHour   ? "小时"
-                       : r.unit == PeriodUnit::kYear ? "年"
+    std::string unit = r.unit == PeriodUnit::kHour       ? "小时"
+                       : r.unit == PeriodUnit::kYear     ? "年"
                        : r.day_type == DayType::kWorking ? "个工作日"
-                                                          : "日";
+                                                         : "日";
     std::string period = (r.before ? "前" : "") + std::to_string(r.amount) + unit;
     std::string adj = r.extension_max ? "延长≤" + std::to_string(r.extension_max)
                       : r.override_kind == OverrideKind::kPeriod  ? "部门期限"
@@ -222,8 +221,8 @@ std::optional<int> RunCalendarCli(const CalendarCli& c, const app::Config& cfg) 
   if (c.add->parsed()) {
     auto d = ArgDate("DATE", c.date, &rc);
     if (!d) return rc;
-    bool digits = !c.n.empty() && c.n.size() <= 9 &&
-                  c.n.find_first_not_of("0123456789") == std::string::npos;
+    bool digits =
+        !c.n.empty() && c.n.size() <= 9 && c.n.find_first_not_of("0123456789") == std::string::npos;
     if (!digits) {
       return BadArg("N", "应为非负整数（不超过 50000）：" + c.n,
                     "must be a non-negative integer (at most 50000): " + c.n);

@@ -136,9 +136,9 @@ class Reader {
     if (c == '-' || (c >= '0' && c <= '9')) {
       size_t start = pos_;
       if (s_[pos_] == '-') ++pos_;
-      while (pos_ < s_.size() && ((s_[pos_] >= '0' && s_[pos_] <= '9') || s_[pos_] == '.' ||
-                                  s_[pos_] == 'e' || s_[pos_] == 'E' || s_[pos_] == '+' ||
-                                  s_[pos_] == '-')) {
+      while (pos_ < s_.size() &&
+             ((s_[pos_] >= '0' && s_[pos_] <= '9') || s_[pos_] == '.' || s_[pos_] == 'e' ||
+              s_[pos_] == 'E' || s_[pos_] == '+' || s_[pos_] == '-')) {
         ++pos_;
       }
       n.type = Node::kNumber;
@@ -365,8 +365,7 @@ Result<HolidayYear> ParseHolidayFile(std::string_view text, bool shipped) {
   ZHIFA_TRY(Expect(*days, Node::kArray, "days"));
   if (days->items.empty() && shipped) return out;
   if (days->items.empty()) {
-    return FieldError(*days, "days",
-                      "没有任何日期：空的占位文件不是已发布的放假安排，不予加载",
+    return FieldError(*days, "days", "没有任何日期：空的占位文件不是已发布的放假安排，不予加载",
                       "no days: an empty placeholder is not a published arrangement and is not "
                       "loaded");
   }
@@ -419,10 +418,10 @@ Result<HolidayYear> ParseHolidayFile(std::string_view text, bool shipped) {
                         date->text + " duplicates " + it->second);
     }
     if (!off->b && !IsWeekend(*parsed) && !shipped) {
-      return FieldError(*off, base + ".isOffDay",
-                        date->text + " 是工作日，不能作为调休上班日（调休上班日应为周六或周日）",
-                        date->text +
-                            " is a weekday: a make-up working day must be a Saturday or Sunday");
+      return FieldError(
+          *off, base + ".isOffDay",
+          date->text + " 是工作日，不能作为调休上班日（调休上班日应为周六或周日）",
+          date->text + " is a weekday: a make-up working day must be a Saturday or Sunday");
     }
     out.days.push_back(HolidayDay{*parsed, off->b, name->text});
   }
@@ -587,11 +586,11 @@ Result<CalendarAnswer<Date>> WorkingCalendar::SubtractWorkingDays(const Date& d,
   if (n == 0) return CalendarAnswer<Date>{d, AnyUncovered(day, day)};
   int64_t before = Index(day) == 0 ? 0 : cum_[Index(day) - 1];  // working days before d
   if (before - n < 0) {
-    return Err(ErrorCode::kInvalidArgument,
-               "结果早于日历范围（" + std::to_string(kFirstYear) + " 年以前）",
-               "the result lies before the calendar span (before " + std::to_string(kFirstYear) +
-                   ")",
-               "n");
+    return Err(
+        ErrorCode::kInvalidArgument,
+        "结果早于日历范围（" + std::to_string(kFirstYear) + " 年以前）",
+        "the result lies before the calendar span (before " + std::to_string(kFirstYear) + ")",
+        "n");
   }
   int64_t at = first_day_ + work_index_[before - n];
   return CalendarAnswer<Date>{CivilFromDays(at), AnyUncovered(at, day)};
@@ -602,10 +601,9 @@ Result<CalendarAnswer<int64_t>> WorkingCalendar::CountWorkingDays(const Date& a,
   ZHIFA_TRY(CheckSpan(a, "from"));
   ZHIFA_TRY(CheckSpan(b, "to"));
   if (b < a) {
-    return Err(ErrorCode::kInvalidArgument,
-               "结束日期 " + FormatDate(b) + " 早于开始日期 " + FormatDate(a),
-               "the end date " + FormatDate(b) + " is before the start date " + FormatDate(a),
-               "to");
+    return Err(
+        ErrorCode::kInvalidArgument, "结束日期 " + FormatDate(b) + " 早于开始日期 " + FormatDate(a),
+        "the end date " + FormatDate(b) + " is before the start date " + FormatDate(a), "to");
   }
   int64_t da = DaysFromCivil(a);
   int64_t db = DaysFromCivil(b);

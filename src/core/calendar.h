@@ -121,13 +121,11 @@ class WorkingCalendar {
   // for AddUnchecked the result is in the span. For benchmarks and tight loops.
   bool IsWorkingUnchecked(int64_t day) const { return working_[Index(day)] != 0; }
   int64_t AddUnchecked(int64_t day, int64_t n) const;
-  int64_t CountUnchecked(int64_t a, int64_t b) const {
-    return cum_[Index(b)] - cum_[Index(a)];
-  }
+  int64_t CountUnchecked(int64_t a, int64_t b) const { return cum_[Index(b)] - cum_[Index(a)]; }
   // Whether any day in [a, b] (day numbers, a ≤ b, in span) is not covered by a loaded year.
   bool AnyUncovered(int64_t a, int64_t b) const;
 
-  DayKind Kind(const Date& d) const;       // precondition: in span
+  DayKind Kind(const Date& d) const;           // precondition: in span
   std::string_view Name(const Date& d) const;  // holiday/make-up name, or empty
 
   // Years with a loaded arrangement, ascending.
@@ -144,11 +142,11 @@ class WorkingCalendar {
 
   int64_t first_day_ = 0;
   int64_t size_ = 0;
-  std::vector<uint8_t> working_;     // 1 = working day
-  std::vector<uint8_t> listed_;      // 0 none, 1 listed off, 2 listed make-up
-  std::vector<int32_t> cum_;         // working days in [span start, i]
-  std::vector<int32_t> work_index_;  // k → index of the (k+1)-th working day
-  std::vector<int32_t> uncovered_;   // days of unloaded years in [span start, i]
+  std::vector<uint8_t> working_;                        // 1 = working day
+  std::vector<uint8_t> listed_;                         // 0 none, 1 listed off, 2 listed make-up
+  std::vector<int32_t> cum_;                            // working days in [span start, i]
+  std::vector<int32_t> work_index_;                     // k → index of the (k+1)-th working day
+  std::vector<int32_t> uncovered_;                      // days of unloaded years in [span start, i]
   std::vector<std::pair<int32_t, std::string>> names_;  // sorted by index
   std::vector<int> loaded_years_;
 };

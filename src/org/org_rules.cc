@@ -153,7 +153,7 @@ const std::vector<Permission>& AllPermissions() {
       Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
       Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
       Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
-      Permission::kCatalogueWrite, Permission::kListsWrite,    Permission::kTimeLimitsWrite};
+      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kTimeLimitsWrite};
   return kAll;
 }
 
