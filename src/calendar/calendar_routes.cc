@@ -379,7 +379,7 @@ void RegisterCalendarRoutes(http::Router& router, CalendarService& svc) {
         in.day_type = http::OptString(*body, "day_type").value_or("");
         in.reason = (*body)["reason"].get<std::string>();
         in.basis = (*body)["basis"].get<std::string>();
-        auto o = svc.SetOverride(ActorOf(ctx.who()), in);
+        auto o = svc.SetOverride(ActorOf(ctx.who()), ctx.who().scope, in);
         if (!o) return http::Fail(ctx.req, o.error());
         return Response::Json(200, o->ToJson());
       });
@@ -389,7 +389,7 @@ void RegisterCalendarRoutes(http::Router& router, CalendarService& svc) {
              [&svc](Ctx& ctx) {
                auto id = http::ParseId(ctx.req.PathParam("id"), "id");
                if (!id) return http::Fail(ctx.req, id.error());
-               auto st = svc.RemoveOverride(ActorOf(ctx.who()), *id);
+               auto st = svc.RemoveOverride(ActorOf(ctx.who()), ctx.who().scope, *id);
                if (!st) return http::Fail(ctx.req, st.error());
                return Response::Json(200, {{"removed", *id}});
              });

@@ -6,6 +6,7 @@
 #include "core/embedded.h"
 #include "core/random.h"
 #include "core/utf8.h"
+#include "org/org_service.h"
 
 namespace zhifa::calendar {
 
@@ -283,6 +284,12 @@ Result<std::optional<Override>> CalendarService::FindOverride(const std::string&
   std::optional<Override> out;
   ZHIFA_TRY(db_->Read([&](store::Conn& c) -> Status {
     out.reset();
+    auto u = c.Query("SELECT id FROM units WHERE id = $1", {unit_id});
+    if (!u) return u.error();
+    if (u->rows.empty()) {
+      return Err(ErrorCode::kNotFound, "单位不存在：" + std::to_string(unit_id),
+                 "no such unit: " + std::to_string(unit_id), "unit_id");
+    }
     auto r = c.Query(std::string(kOverrideSelect) + " WHERE o.rule_id = $1 AND o.unit_id = $2",
                      {rule_id, unit_id});
     if (!r) return r.error();
@@ -296,7 +303,24 @@ Result<std::optional<Override>> CalendarService::FindOverride(const std::string&
   return out;
 }
 
+namespace {
+// The unit's name when it exists and lies in `scope`; kNotFound naming `field` otherwise.
+Result<std::string> VisibleUnit(store::Conn& c, const org::ScopeFilter& scope, int64_t unit_id,
+                                const char* field) {
+  store::Params params{unit_id};
+  std::string pred = org::ScopePredicate(scope, "u.id", "", params);
+  auto r = c.Query("SELECT u.name FROM units u WHERE u.id = $1 AND " + pred, params);
+  if (!r) return r.error();
+  if (r->rows.empty()) {
+    return Err(ErrorCode::kNotFound, "单位不存在：" + std::to_string(unit_id),
+               "no such unit: " + std::to_string(unit_id), field);
+  }
+  return r->rows[0].Text(0);
+}
+}  // namespace
+
 Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
+                                                    const org::ScopeFilter& scope,
                                                     const NewOverride& in) {
   if (!db_ || !bus_) return NoDatabase().error();
   auto rule = FindRule(in.rule_id, "rule_id");
@@ -341,12 +365,8 @@ Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
   StoredOverride out;
   auto st = bus_->Run(actor, [&](record::CommandTx& tx) -> Status {
     auto& c = tx.conn();
-    auto unit = c.Query("SELECT name FROM units WHERE id = $1", {in.unit_id});
+    auto unit = VisibleUnit(c, scope, in.unit_id, "unit_id");
     if (!unit) return unit.error();
-    if (unit->rows.empty()) {
-      return Err(ErrorCode::kInvalidArgument, "单位不存在：" + std::to_string(in.unit_id),
-                 "no such unit: " + std::to_string(in.unit_id), "unit_id");
-    }
     auto cur =
         c.Query("SELECT id, version FROM time_limit_overrides WHERE rule_id = $1 AND unit_id = $2",
                 {in.rule_id, in.unit_id});
@@ -390,21 +410,24 @@ Result<StoredOverride> CalendarService::SetOverride(const record::Actor& actor,
            in.reason, in.basis, version, *seq});
       if (!up) return up.error();
     }
-    out = StoredOverride{id, in.rule_id, in.unit_id, unit->rows[0].Text(0),
-                         o,  in.reason,  in.basis,   version};
+    out = StoredOverride{id, in.rule_id, in.unit_id, *unit, o, in.reason, in.basis, version};
     return core::Ok();
   });
   if (!st) return st.error();
   return out;
 }
 
-Status CalendarService::RemoveOverride(const record::Actor& actor, int64_t id) {
+Status CalendarService::RemoveOverride(const record::Actor& actor, const org::ScopeFilter& scope,
+                                       int64_t id) {
   if (!db_ || !bus_) return NoDatabase();
   return bus_->Run(actor, [&](record::CommandTx& tx) -> Status {
     auto cur =
         tx.conn().Query("SELECT rule_id, unit_id FROM time_limit_overrides WHERE id = $1", {id});
     if (!cur) return cur.error();
     if (cur->rows.empty()) {
+      return Err(ErrorCode::kNotFound, "调整不存在", "no such override", "id");
+    }
+    if (auto u = VisibleUnit(tx.conn(), scope, cur->rows[0].Int(1), "id"); !u) {
       return Err(ErrorCode::kNotFound, "调整不存在", "no such override", "id");
     }
     auto del = tx.conn().Exec("DELETE FROM time_limit_overrides WHERE id = $1", {id});

@@ -98,14 +98,18 @@ class CalendarService {
 
   // Overrides.
   core::Result<std::vector<StoredOverride>> ListOverrides();
-  // The override of `rule_id` for `unit_id`, if any.
   core::Result<std::optional<Override>> FindOverride(const std::string& rule_id, int64_t unit_id);
+  // The override of `rule_id` for `unit_id`, if any; kNotFound (field "unit_id") when the unit
+  // does not exist.
   // Creates or replaces the override of (rule, unit). Errors: unknown rule (field "rule_id"),
-  // unknown unit (field "unit_id"), an override the rule does not allow (CheckOverride), an
-  // empty reason or basis (fields "reason", "basis").
-  core::Result<StoredOverride> SetOverride(const record::Actor& actor, const NewOverride& in);
-  // Removes an override. Error kNotFound (field "id").
-  core::Status RemoveOverride(const record::Actor& actor, int64_t id);
+  // an override the rule does not allow (CheckOverride), an empty reason or basis (fields
+  // "reason", "basis"); kNotFound (field "unit_id") for a unit that does not exist or lies
+  // outside `scope` (the caller's data scope; the two answers are the same).
+  core::Result<StoredOverride> SetOverride(const record::Actor& actor,
+                                           const org::ScopeFilter& scope, const NewOverride& in);
+  // Removes an override. Error kNotFound (field "id"), also when its unit is outside `scope`.
+  core::Status RemoveOverride(const record::Actor& actor, const org::ScopeFilter& scope,
+                              int64_t id);
 
   int64_t version() const { return version_.load(); }
 
