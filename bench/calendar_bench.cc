@@ -77,6 +77,7 @@ void BM_AddWorkingDaysChecked(benchmark::State& state) {
   auto cal = Cal();
   auto days = Days(4096);
   std::vector<zhifa::core::Date> dates;
+  dates.reserve(days.size());
   for (int64_t d : days) dates.push_back(zhifa::core::CivilFromDays(d));
   size_t i = 0;
   for (auto _ : state) {

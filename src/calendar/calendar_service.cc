@@ -105,6 +105,7 @@ Status CalendarService::Reload() {
     }
   }
   std::vector<core::HolidayYear> all;
+  all.reserve(years.size());
   for (auto& [_, y] : years) all.push_back(std::move(y));
   auto cal = core::WorkingCalendar::Build(all);
   {
@@ -236,6 +237,7 @@ Result<std::vector<YearInfo>> CalendarService::Years() {
     }
   }
   std::vector<YearInfo> v;
+  v.reserve(out.size());
   for (auto& [_, info] : out) v.push_back(std::move(info));
   return v;
 }

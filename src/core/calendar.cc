@@ -18,7 +18,7 @@ struct Node {
   bool b = false;
   std::string text;  // string value, or the number's literal
   std::vector<Node> items;
-  std::vector<std::pair<std::string, Node>> members;
+  std::vector<std::string> keys;  // object members: keys[i] → items[i]
 };
 
 class Reader {
@@ -74,7 +74,8 @@ class Reader {
         ++pos_;
         auto v = Value(depth + 1);
         if (!v) return v;
-        n.members.emplace_back(std::move(*key), std::move(*v));
+        n.keys.push_back(std::move(*key));
+        n.items.push_back(std::move(*v));
         Skip();
         if (pos_ < s_.size() && s_[pos_] == ',') {
           ++pos_;
@@ -318,7 +319,9 @@ Result<HolidayYear> ParseHolidayFile(std::string_view text, bool shipped) {
   const Node* papers = nullptr;
   const Node* days = nullptr;
   std::set<std::string> seen_keys;
-  for (const auto& [key, value] : doc->members) {
+  for (size_t m = 0; m < doc->keys.size(); ++m) {
+    const std::string& key = doc->keys[m];
+    const Node& value = doc->items[m];
     if (!seen_keys.insert(key).second) {
       return FieldError(value, key, "字段重复", "duplicate key");
     }
@@ -379,7 +382,9 @@ Result<HolidayYear> ParseHolidayFile(std::string_view text, bool shipped) {
     const Node* name = nullptr;
     const Node* date = nullptr;
     const Node* off = nullptr;
-    for (const auto& [key, value] : d.members) {
+    for (size_t m = 0; m < d.keys.size(); ++m) {
+      const std::string& key = d.keys[m];
+      const Node& value = d.items[m];
       if (key == "name" && !name) {
         name = &value;
       } else if (key == "date" && !date) {
@@ -388,7 +393,10 @@ Result<HolidayYear> ParseHolidayFile(std::string_view text, bool shipped) {
         off = &value;
       } else {
         bool dup = key == "name" || key == "date" || key == "isOffDay";
-        return FieldError(value, base + "." + key, dup ? "字段重复" : "未知字段",
+        std::string path = base;
+        path += '.';
+        path += key;
+        return FieldError(value, path, dup ? "字段重复" : "未知字段",
                           dup ? "duplicate key" : "unknown field");
       }
     }
