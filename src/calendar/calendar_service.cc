@@ -132,7 +132,7 @@ std::shared_ptr<const core::WorkingCalendar> CalendarService::Current() {
 }
 
 Result<LoadResult> CalendarService::LoadYear(const record::Actor& actor, std::string_view text,
-                                             bool replace) {
+                                             bool replace, const std::string& origin) {
   auto parsed = core::ParseHolidayFile(text);
   if (!parsed) return parsed.error();
   if (!db_ || !bus_) return NoDatabase().error();
@@ -174,6 +174,7 @@ Result<LoadResult> CalendarService::LoadYear(const record::Actor& actor, std::st
                            {"sha256", sha},
                            {"days", days},
                            {"replaced", out.replaced},
+                           {"origin", origin},
                            {"replaced_source", in_db ? "database" : (shipped ? "embedded" : "")},
                            {"calendar_version", bump->rows.empty() ? 0 : bump->rows[0].Int(0)}},
                       std::nullopt});

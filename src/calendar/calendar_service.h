@@ -90,8 +90,10 @@ class CalendarService {
   // Parses, validates and stores a year's arrangement. Errors: the parser's (line and field);
   // kConflict (field "replace") when the year is already loaded (shipped or database) and
   // `replace` is false; kUnavailable without a database.
-  core::Result<LoadResult> LoadYear(const record::Actor& actor, std::string_view text,
-                                    bool replace);
+  // `origin` says where the load came from: "http", or "cli:<OS user>" (the CLI acts as the
+  // system, so the entry names the operating-system user).
+  core::Result<LoadResult> LoadYear(const record::Actor& actor, std::string_view text, bool replace,
+                                    const std::string& origin = "http");
 
   // Every loaded year with its source, ascending.
   core::Result<std::vector<YearInfo>> Years();

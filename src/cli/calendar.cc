@@ -12,6 +12,7 @@
 // cannot be reached is an error (exit 1), not a silent fallback.
 #include "cli/calendar.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -179,7 +180,9 @@ std::optional<int> RunCalendarCli(const CalendarCli& c, const app::Config& cfg) 
     if (!app) return Fail(app.error());
     auto applied = (*app)->Migrate();
     if (!applied) return Fail(applied.error());
-    auto r = (*app)->calendar().LoadYear(record::Actor{}, ss.str(), c.replace);
+    const char* os_user = std::getenv("USER");
+    auto r = (*app)->calendar().LoadYear(record::Actor{}, ss.str(), c.replace,
+                                         std::string("cli:") + (os_user ? os_user : "?"));
     if (!r) {
       const auto& e = r.error();
       std::cerr << "zhifa: " << c.file << ": " << e.message_zh << "\nzhifa: " << c.file << ": "

@@ -134,6 +134,7 @@ for (const backend of BACKENDS) {
       const payload = ev.summary
       assert.equal(payload.year, 2027)
       assert.equal(payload.sha256, r.json.sha256)
+      assert.equal(payload.origin, 'http')
       assert.equal(ev.actor_id, a.sys.user.id)
 
       r = await officer.get(`${API}/calendar/add-working-days?date=2026-12-28&n=5`)
