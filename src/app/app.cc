@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "auth/password_hash.h"
+#include "calendar/calendar_routes.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
@@ -54,7 +55,14 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   return app;
 }
 
-core::Result<int> App::Migrate() { return store::Migrate(*db_); }
+core::Result<int> App::Migrate() {
+  auto n = store::Migrate(*db_);
+  if (!n) return n;
+  auto cal = calendar::CalendarService::Open(db_.get(), bus_.get());
+  if (!cal) return cal.error();
+  calendar_ = std::move(*cal);
+  return n;
+}
 
 core::Result<std::string> App::Bootstrap() {
   auto seeded = org_->SeedIfEmpty(record::Actor{});
@@ -178,6 +186,11 @@ void App::BuildRoutes() {
             core::CheckPasswordComplexity(password, username, config_.auth.password, "password"));
         return auth::HashPassword(password);
       });
+  if (!calendar_) {  // not migrated (`zhifa routes`): the shipped years only
+    auto cal = calendar::CalendarService::Open(nullptr, nullptr);
+    if (cal) calendar_ = std::move(*cal);
+  }
+  if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
   RegisterStatic(router_);
 }
 

@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "auth/password_hash.h"
+#include "cli/calendar.h"
 #include "cli/commands.h"
 #include "core/allocator.h"
 #include "core/password_policy.h"
@@ -92,6 +93,9 @@ int main(int argc, char** argv) {
   routes->add_flag("--check-openapi", check_openapi,
                    "Exit 1 unless openapi.json documents exactly the routes");
 
+  cli::CalendarCli calendar_cli;
+  cli::RegisterCalendarCli(cli, calendar_cli);
+
   CLI11_PARSE(cli, argc, argv);
 
   if (version->parsed()) {
@@ -105,6 +109,7 @@ int main(int argc, char** argv) {
   auto cfg = app::LoadConfig(config_file);
   if (!cfg) return cli::Fail(cfg.error());
   if (routes->parsed()) return cli::RunRoutes(*cfg, check_openapi);
+  if (auto rc = cli::RunCalendarCli(calendar_cli, *cfg)) return *rc;
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
   if (demo->parsed()) return cli::RunDemo(*cfg, da);

@@ -19,8 +19,8 @@ const PERMS = {
   legal_reviewer: ['units.read'],
   social_supervisor: ['units.read'],
   dept_head: ['units.read', 'users.read'],
-  supervisor: ['units.read', 'users.read'],
-  sys_admin: ['units.read', 'units.write', 'users.read', 'users.write'],
+  supervisor: ['units.read', 'users.read', 'time_limits.write'],
+  sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read'],
 }
@@ -109,6 +109,43 @@ const ROUTES = [
   },
   { name: 'GET /logs/operations', perm: 'logs.read', ok: 200, out: false, run: (c) => c.get(`${API}/logs/operations`) },
   { name: 'GET /logs/logins', perm: 'logs.read', ok: 200, out: false, run: (c) => c.get(`${API}/logs/logins`) },
+  // Working-day calendar and time limits (test/http/calendar.test.mjs covers the behaviour).
+  {
+    name: 'POST /calendar/years',
+    perm: 'calendar.manage',
+    ok: 201,
+    out: false,
+    run: (c) => c.post(`${API}/calendar/years`, { content: '{"year": 2030, "days": [{"name": "元旦", "date": "2030-01-01", "isOffDay": true}]}', replace: true }),
+  },
+  {
+    name: 'PUT /time-limits/overrides',
+    perm: 'time_limits.write',
+    ok: 200,
+    run: (c, w, f) =>
+      c.request('PUT', `${API}/time-limits/overrides`, { body: { rule_id: 'penalty.decision', unit_id: f.unit(w).id, kind: 'period', amount: 120, reason: '矩阵', basis: '矩阵' } }),
+  },
+  {
+    name: 'DELETE /time-limits/overrides/{id}',
+    perm: 'time_limits.write',
+    ok: 200,
+    out: false, // outside the scope: test/http/calendar.test.mjs
+    run: async (c, w, f) => {
+      const g = await f.clients.supervisor.request('PUT', `${API}/time-limits/overrides`, {
+        body: { rule_id: 'transfer.police_review', unit_id: f.unit(w).id, kind: 'day_type', day_type: 'working', reason: '矩阵', basis: '矩阵' },
+      })
+      assert.equal(g.status, 200, g.text)
+      return c.del(`${API}/time-limits/overrides/${g.json.id}`)
+    },
+  },
+  { name: 'GET /calendar/years', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/years`) },
+  { name: 'GET /calendar/is-working-day', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/is-working-day?date=2025-10-01`) },
+  { name: 'GET /calendar/add-working-days', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/add-working-days?date=2025-10-01&n=3`) },
+  { name: 'GET /calendar/count-working-days', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/count-working-days?from=2025-10-01&to=2025-10-31`) },
+  { name: 'GET /calendar/month', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/month?year=2025&month=10`) },
+  { name: 'GET /time-limits', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/time-limits`) },
+  { name: 'POST /time-limits/compute', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-07-04' }) },
+  { name: 'POST /time-limits/surcharge', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/surcharge`, { fine_fen: 1000, due_date: '2025-10-09', as_of: '2025-10-19' }) },
+  { name: 'GET /time-limits/overrides', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/time-limits/overrides`) },
   // Routes every signed-in user may call (no permission).
   { name: 'GET /roles', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/roles`) },
   { name: 'GET /auth/me', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/auth/me`) },

@@ -63,6 +63,13 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/logs/LoginLogsView.vue'),
         meta: { title: 'menu.loginLogs', roles: ['audit_admin'] },
       },
+      { path: 'calendar', name: 'calendar', component: () => import('../views/calendar/CalendarView.vue'), meta: { title: 'menu.calendar' } },
+      {
+        path: 'time-limits',
+        name: 'time-limits',
+        component: () => import('../views/calendar/TimeLimitsView.vue'),
+        meta: { title: 'menu.timeLimits' },
+      },
       { path: 'profile', name: 'profile', component: () => import('../views/profile/ProfileView.vue'), meta: { title: 'menu.profile' } },
     ],
   },
