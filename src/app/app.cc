@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "auth/password_hash.h"
+#include "catalogue/catalogue_routes.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
@@ -51,6 +52,7 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
+  app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
   return app;
 }
 
@@ -178,6 +180,7 @@ void App::BuildRoutes() {
             core::CheckPasswordComplexity(password, username, config_.auth.password, "password"));
         return auth::HashPassword(password);
       });
+  catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
   RegisterStatic(router_);
 }
 

@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "auth/auth_routes.h"
 #include "auth/auth_service.h"
+#include "catalogue/catalogue_service.h"
 #include "http/router.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
@@ -33,6 +34,7 @@ class App {
   org::OrgService& org() { return *org_; }
   auth::AuthService& auth() { return *auth_; }
   http::Router& router() { return router_; }
+  catalogue::CatalogueService& catalogue() { return *catalogue_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -43,6 +45,7 @@ class App {
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<auth::SessionAuthenticator> authenticator_;
+  std::unique_ptr<catalogue::CatalogueService> catalogue_;
   http::Router router_;
 };
 
