@@ -445,7 +445,7 @@ Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes, const XlsxLimits
             cell.type = XlsxCell::Type::kString;
             cell.text = std::string(v.child_value()).substr(0, 10);
           }
-        } else if (v) {
+        } else if (v && *v.child_value()) {  // an empty <v/>: a formula with no cached result
           const char* s = v.child_value();
           char* end = nullptr;
           double d = std::strtod(s, &end);
