@@ -241,7 +241,8 @@ ImportSet ReadSheets(const Table* matters, const Table& tiers, const ExistingLoo
   if (!ReadHeader(tiers, TierColumns(), {}, tc, problems)) return out;
   const std::string& sn = tiers.name;
   std::string cur_code, cur_name, cur_basis;
-  std::set<std::string> closed;  // codes whose run of rows has ended
+  std::set<std::string> closed;   // codes whose run of rows has ended
+  std::set<std::string> unknown;  // codes reported as neither existing nor in the matter sheet
   std::map<std::string, std::set<std::string>> tier_names;
   std::map<std::string, bool> replaced;  // first row of a code in this file clears its tiers
   for (size_t r = 1; r < tiers.rows.size(); ++r) {
@@ -268,6 +269,17 @@ ImportSet ReadSheets(const Table* matters, const Table& tiers, const ExistingLoo
       }
       code = cur_code;
     }
+    if (unknown.count(code)) {
+      // Rows of a matter already reported as unknown: only their standard is still checked.
+      cur_code = code;
+      std::string st = tc.Get(row, "具体标准");
+      if (!st.empty()) {
+        if (auto p = ParseStandard(st, "具体标准"); !p) {
+          problems.push_back({sn, rn, "具体标准", p.error().message_zh, p.error().message_en});
+        }
+      }
+      continue;
+    }
     if (code != cur_code) {
       if (!cur_code.empty()) closed.insert(cur_code);
       if (closed.count(code)) {
@@ -289,8 +301,14 @@ ImportSet ReadSheets(const Table* matters, const Table& tiers, const ExistingLoo
           problems.push_back(
               {sn, rn, "事项代码", "事项代码“" + code + "”既不是已有事项，也不在“执法事项”工作表中",
                "matter \"" + code + "\" neither exists nor is listed in the 执法事项 sheet"});
-          cur_code.clear();
-          closed.insert(code);
+          unknown.insert(code);
+          cur_code = code;
+          std::string st = tc.Get(row, "具体标准");
+          if (!st.empty()) {
+            if (auto p = ParseStandard(st, "具体标准"); !p) {
+              problems.push_back({sn, rn, "具体标准", p.error().message_zh, p.error().message_en});
+            }
+          }
           continue;
         }
         MatterDraft d;
