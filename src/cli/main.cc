@@ -92,6 +92,8 @@ int main(int argc, char** argv) {
   routes->add_flag("--check-openapi", check_openapi,
                    "Exit 1 unless openapi.json documents exactly the routes");
 
+  auto catalogue = cli::AddCatalogueCommands(cli);
+
   CLI11_PARSE(cli, argc, argv);
 
   if (version->parsed()) {
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
   if (demo->parsed()) return cli::RunDemo(*cfg, da);
+  if (catalogue.cmd->parsed()) return cli::RunCatalogue(*cfg, catalogue);
   if (admin->parsed()) {
     if (create->parsed()) return cli::RunCreateUser(*cfg, cu);
     if (reset->parsed()) return cli::RunResetPassword(*cfg, reset_user, reset_password);
