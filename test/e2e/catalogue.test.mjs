@@ -185,6 +185,16 @@ test('a legal reviewer browses, reads a matter, imports with problems, then clea
     })(),
   ])
   assert.match(download.suggestedFilename(), /^执法事项目录_\d{4}-\d{2}-\d{2}\.xlsx$/)
+
+  // English: the same page, translated (types, domains, the sample mark).
+  await tid(page, 'lang-switch-button').click()
+  await tid(page, 'lang-en-US').click()
+  await page.waitForFunction(() => /Enforcement matters/.test(document.body.innerText))
+  const en = await tid(page, 'catalogue-table').innerText()
+  assert.match(en, /Penalty/)
+  assert.match(en, /Food and drugs|Urban management/)
+  assert.match(en, /Sample/)
+  await shot(page, 'catalogue-en')
   assert.deepEqual(errors, [])
   await ctx.close()
 })

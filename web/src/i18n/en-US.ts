@@ -333,6 +333,23 @@ const enUS: Messages = {
     exportCsvMatters: 'Export csv (matters)',
     back: 'Back to the catalogue',
     version: 'Version',
+    typeName: {
+      penalty: 'Penalty',
+      licensing: 'Licensing',
+      inspection: 'Inspection',
+      compulsion: 'Compulsory measure',
+      expropriation: 'Levy / expropriation',
+      benefit: 'Benefit',
+      confirmation: 'Confirmation',
+      other: 'Other',
+    },
+    bandName: {
+      no_penalty: 'No penalty',
+      reduced: 'Reduced',
+      lighter: 'Lighter',
+      general: 'General',
+      heavier: 'Heavier',
+    },
   },
 }
 

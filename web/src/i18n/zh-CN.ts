@@ -331,6 +331,23 @@ const zhCN = {
     exportCsvMatters: '导出 csv（执法事项）',
     back: '返回目录',
     version: '版本',
+    typeName: {
+      penalty: '行政处罚',
+      licensing: '行政许可',
+      inspection: '行政检查',
+      compulsion: '行政强制',
+      expropriation: '行政征收征用',
+      benefit: '行政给付',
+      confirmation: '行政确认',
+      other: '其他',
+    },
+    bandName: {
+      no_penalty: '不予处罚',
+      reduced: '减轻处罚',
+      lighter: '从轻处罚',
+      general: '一般',
+      heavier: '从重处罚',
+    },
   },
 }
 
