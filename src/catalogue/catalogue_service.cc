@@ -930,16 +930,15 @@ Result<ImportReport> CatalogueService::ImportTables(const org::Principal& p, con
     std::map<std::string, VersionRow> existing;
     auto lookup = [&](const std::string& code) -> std::optional<MatterRules> {
       auto v = LoadAt(c, code, from);
-      if (!v || !*v) {
-        auto head = FindMatter(c, code);
-        if (head && *head) {
-          // Only future versions exist: not editable by import at this date.
-          return std::nullopt;
-        }
-        return std::nullopt;
+      if (v && *v) {
+        existing[code] = **v;
+        return (*v)->rules;
       }
-      existing[code] = **v;
-      return (*v)->rules;
+      // A matter whose versions all start after the import date: its rows are read against the
+      // latest version, and the plan below reports that there is no version to follow.
+      auto latest = LoadAt(c, code, core::Date{9999, 12, 31});
+      if (latest && *latest) return (*latest)->rules;
+      return std::nullopt;
     };
     ImportSet set = ReadSheets(matters, tiers, lookup);
     report.problems = std::move(set.problems);

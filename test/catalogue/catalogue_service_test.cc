@@ -338,6 +338,16 @@ TEST_P(CatalogueTest, MatterRowsAloneKeepTiersAndConditionsSurviveARoundTrip) {
   ASSERT_EQ(now->tiers.size(), 2u);
   EXPECT_EQ(now->range.fine->max, 3000000);
   EXPECT_EQ(now->tiers[0].condition_json, R"({"all":["first_violation"]})");
+  // Before the matter's first version there is nothing to follow: said so, on the row.
+  auto early = cat_->ImportTables(
+      sys_, nullptr,
+      Table{kTierSheet,
+            {TierColumns(), {"1", "CJ-1", "", "", "一般", "", "处五千元以下罚款", "", ""}}},
+      ImportOptions{FileFormat::kCsv, D("2023-01-01"), false});
+  ASSERT_TRUE(early);
+  ASSERT_FALSE(early->ok);
+  EXPECT_NE(early->problems[0].message_zh.find("之前没有版本"), std::string::npos)
+      << early->problems[0].message_zh;
   rows.rows[1][7] = "可以处以1万元以下的罚款";  // the 严重 tier (up to 2万) no longer fits
   auto narrower = cat_->ImportTables(sys_, &rows, none,
                                      ImportOptions{FileFormat::kXlsx, D("2025-06-01"), false});
