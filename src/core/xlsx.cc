@@ -589,11 +589,14 @@ class ZipWriter {
     const std::string& d = *parts_.back();
     zip_source_t* s = zip_source_buffer(zip_, d.data(), d.size(), 0);
     if (!s) return false;
-    if (zip_file_add(zip_, name.c_str(), s, ZIP_FL_ENC_UTF_8) < 0) {
+    zip_int64_t idx = zip_file_add(zip_, name.c_str(), s, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
       zip_source_free(s);
       return false;
     }
-    return true;
+    // Deflate level 5: within 4% of the default's size at a third of its time (the default made
+    // deflate most of an export's time; bench/README.md, catalogue section).
+    return zip_set_file_compression(zip_, static_cast<zip_uint64_t>(idx), ZIP_CM_DEFLATE, 5) == 0;
   }
   std::optional<std::string> Finish() {
     zip_source_keep(src_);
