@@ -7,6 +7,7 @@
 
 #include "auth/password_hash.h"
 #include "calendar/calendar_routes.h"
+#include "catalogue/catalogue_routes.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
@@ -52,6 +53,7 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
+  app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
   return app;
 }
 
@@ -191,6 +193,7 @@ void App::BuildRoutes() {
     if (cal) calendar_ = std::move(*cal);
   }
   if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
+  catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
   RegisterStatic(router_);
 }
 

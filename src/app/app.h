@@ -8,6 +8,7 @@
 #include "auth/auth_routes.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
+#include "catalogue/catalogue_service.h"
 #include "http/router.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
@@ -37,6 +38,7 @@ class App {
   // The working-day calendar and time limits; built by Migrate() over the database (before it,
   // BuildRoutes builds one over the shipped years only, e.g. for `zhifa routes`).
   calendar::CalendarService& calendar() { return *calendar_; }
+  catalogue::CatalogueService& catalogue() { return *catalogue_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -48,6 +50,7 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<auth::SessionAuthenticator> authenticator_;
   std::unique_ptr<calendar::CalendarService> calendar_;
+  std::unique_ptr<catalogue::CatalogueService> catalogue_;
   http::Router router_;
 };
 

@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
 
   cli::CalendarCli calendar_cli;
   cli::RegisterCalendarCli(cli, calendar_cli);
+  auto catalogue = cli::AddCatalogueCommands(cli);
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -113,6 +114,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
   if (demo->parsed()) return cli::RunDemo(*cfg, da);
+  if (catalogue.cmd->parsed()) return cli::RunCatalogue(*cfg, catalogue);
   if (admin->parsed()) {
     if (create->parsed()) return cli::RunCreateUser(*cfg, cu);
     if (reset->parsed()) return cli::RunResetPassword(*cfg, reset_user, reset_password);

@@ -10,16 +10,17 @@ import assert from 'node:assert/strict'
 import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, assertError, flattenTree, signIn, newPassword } from './lib/client.mjs'
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
+import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
 
 const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_supervisor', 'sys_admin', 'sec_admin', 'audit_admin']
 
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
   officer: ['units.read'],
-  legal_reviewer: ['units.read'],
+  legal_reviewer: ['units.read', 'catalogue.write'],
   social_supervisor: ['units.read'],
   dept_head: ['units.read', 'users.read'],
-  supervisor: ['units.read', 'users.read', 'time_limits.write'],
+  supervisor: ['units.read', 'users.read', 'catalogue.write', 'time_limits.write'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read'],
@@ -149,6 +150,52 @@ const ROUTES = [
   // Routes every signed-in user may call (no permission).
   { name: 'GET /roles', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/roles`) },
   { name: 'GET /auth/me', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/auth/me`) },
+  // Catalogue (issue 3): everyone signed in reads; catalogue.write changes matters held in scope.
+  { name: 'GET /catalogue/meta', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/meta`) },
+  { name: 'GET /catalogue/matters', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/matters`) },
+  { name: 'GET /catalogue/matters/{code}', perm: null, ok: 200, out: false, run: async (c, w, f) => c.get(`${API}/catalogue/matters/${(await f.matter(w)).code}`) },
+  { name: 'GET /catalogue/export', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/export?format=csv`) },
+  {
+    name: 'POST /catalogue/matters',
+    perm: 'catalogue.write',
+    ok: 201,
+    run: (c, w, f) => c.post(`${API}/catalogue/matters`, matterBody({ code: newCode('MX'), holders: [f.unit(w).id] })),
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/versions',
+    perm: 'catalogue.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const m = (await f.catEditor.get(`${API}/catalogue/matters/${(await f.matter(w)).code}`)).json
+      return c.post(`${API}/catalogue/matters/${m.code}/versions`, { ...matterBody({ from: nextDate() }), version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/transfers',
+    perm: 'catalogue.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const m = await newMatter(f.catEditor, f.unit(w).id)
+      return c.post(`${API}/catalogue/matters/${m.code}/transfers`, { from_unit_id: f.unit(w).id, to_unit_id: f.subA.id, effective_from: '2025-01-01', version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/holders',
+    perm: 'catalogue.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const m = await newMatter(f.catEditor, f.unit(w).id)
+      return c.post(`${API}/catalogue/matters/${m.code}/holders`, { unit_id: f.subA.id, effective_from: '2025-01-01', version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/import',
+    perm: 'catalogue.write',
+    ok: 200,
+    out: false, // an import names its units; outside ones are problems of the file (400), tested in catalogue.test.mjs
+    run: (c) =>
+      c.post(`${API}/catalogue/import?effective_from=2024-01-01`, csv([MATTER_COLUMNS, [newCode('MXI'), '矩阵导入事项', '检查', '一中队', '其他', '', '', '', '否', '', '否']]), { contentType: 'text/csv' }),
+  },
 ]
 
 for (const backend of BACKENDS) {
@@ -175,6 +222,11 @@ for (const backend of BACKENDS) {
       f.target = await createUser(f, { username: 'mx_target', unitId: f.subA.id })
       f.outsider = await createUser(f, { username: 'mx_outsider', unitId: f.unitB.id, role: 'officer', scope: 'dept' })
       f.user = (w) => (w === 'in' ? f.target : f.outsider)
+      // A city-wide catalogue editor (in B, so scoped lists in A do not show it) and one matter
+      // held by A and one by B, made on first use.
+      f.catEditor = await signIn(srv.base, await createUser(f, { username: 'mx_cateditor', unitId: f.unitB.id, role: 'supervisor', scope: 'city' }))
+      const matters = {}
+      f.matter = async (w) => (matters[w] ??= await newMatter(f.catEditor, f.unit(w).id))
       f.users = {}
       f.clients = {}
       for (const role of ROLES) {

@@ -70,6 +70,18 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/calendar/TimeLimitsView.vue'),
         meta: { title: 'menu.timeLimits' },
       },
+      {
+        path: 'catalogue',
+        name: 'catalogue',
+        component: () => import('../views/catalogue/CatalogueView.vue'),
+        meta: { title: 'menu.catalogue' },
+      },
+      {
+        path: 'catalogue/:code',
+        name: 'catalogue-matter',
+        component: () => import('../views/catalogue/MatterView.vue'),
+        meta: { title: 'menu.catalogue' },
+      },
       { path: 'profile', name: 'profile', component: () => import('../views/profile/ProfileView.vue'), meta: { title: 'menu.profile' } },
     ],
   },
