@@ -9,6 +9,7 @@
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
+#include "discretion/discretion_routes.h"
 #include "org/org_routes.h"
 #include "store/migrate.h"
 
@@ -51,6 +52,17 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
+  {
+    auto demo = discretion::LoadDemoData();
+    if (!demo) return demo.error();
+    auto source = std::make_unique<discretion::MemoryMatterSource>();
+    for (auto& m : demo->sample_matters) source->Add(std::move(m));
+    app->matter_source_ = std::move(source);
+  }
+  app->lists_ = std::make_unique<discretion::ListsService>(*app->db_, *app->bus_,
+                                                           app->matter_source_.get());
+  app->discretion_ = std::make_unique<discretion::DiscretionService>(
+      *app->lists_, *app->matter_source_, config.discretion);
   return app;
 }
 
@@ -178,6 +190,7 @@ void App::BuildRoutes() {
             core::CheckPasswordComplexity(password, username, config_.auth.password, "password"));
         return auth::HashPassword(password);
       });
+  discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
   RegisterStatic(router_);
 }
 

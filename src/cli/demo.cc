@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "auth/password_hash.h"
 #include "cli/commands.h"
+#include "cli/discretion.h"
 #include "core/password_policy.h"
 
 namespace zhifa::cli {
@@ -157,7 +158,7 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
       << " users created (password of every demo user: " << a.password << ")\n"
       << "  e.g. scjgt1o1 (市市场监管局 officer), scjghead (负责人), scjgreviewer1 (法制审核), "
          "sfj1 (司法局 supervisor), shjd1 (社会监督员)\n";
-  return 0;
+  return SeedDiscretionDemo(**app);  // the demo departments' penalty lists (issue 3)
 }
 
 }  // namespace zhifa::cli
