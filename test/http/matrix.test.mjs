@@ -10,16 +10,17 @@ import assert from 'node:assert/strict'
 import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, assertError, flattenTree, signIn, newPassword } from './lib/client.mjs'
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
+import { D, ENTRY, MATTER, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
 
 const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_supervisor', 'sys_admin', 'sec_admin', 'audit_admin']
 
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
   officer: ['units.read'],
-  legal_reviewer: ['units.read'],
+  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write'],
   social_supervisor: ['units.read'],
   dept_head: ['units.read', 'users.read'],
-  supervisor: ['units.read', 'users.read'],
+  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read'],
@@ -112,6 +113,103 @@ const ROUTES = [
   // Routes every signed-in user may call (no permission).
   { name: 'GET /roles', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/roles`) },
   { name: 'GET /auth/me', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/auth/me`) },
+  // Discretion (issue 3): everyone signed in reads lists and runs the engine; changing a list needs
+  // lists.write and the list's unit in scope. Adding a list kind and per-matter options are
+  // city-wide configuration: a dept_tree holder of the permission is refused (403).
+  { name: 'GET /discretion/facts', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/facts`) },
+  { name: 'GET /discretion/list-kinds', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/list-kinds`) },
+  {
+    name: 'POST /discretion/list-kinds',
+    perm: 'lists.write',
+    ok: 403,
+    out: false,
+    run: (c) => c.post(`${D}/list-kinds`, { id: `k${uniqueName('')}`.toLowerCase(), name_zh: '免予行政强制清单', name_en: 'No-compulsion list', effect: 'exempt_compulsion' }),
+  },
+  { name: 'GET /discretion/lists', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/lists`) },
+  {
+    name: 'POST /discretion/lists',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => c.post(`${D}/lists`, { unit_id: (await freshUnit(f.sys, f.unit(w).id)).id, kind_id: 'heavier', title: '从重处罚清单' }),
+  },
+  { name: 'GET /discretion/lists/{id}', perm: null, ok: 200, out: false, run: (c, w, f) => c.get(`${D}/lists/${f.listB.id}`) },
+  {
+    name: 'POST /discretion/lists/{id}/drafts',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      await publish(f.listsCity, l)
+      return c.post(`${D}/lists/${l.id}/drafts`, {})
+    },
+  },
+  {
+    name: 'GET /discretion/lists/{id}/versions/{version_id}',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: (c, w, f) => c.get(`${D}/lists/${f.listB.id}/versions/${f.listB.draft_version_id}`),
+  },
+  {
+    name: 'POST /discretion/lists/{id}/versions/{version_id}/entries',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/entries`, ENTRY)
+    },
+  },
+  {
+    name: 'POST /discretion/lists/{id}/versions/{version_id}/publish',
+    perm: 'lists.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/publish`, { effective_from: '2024-01-01' })
+    },
+  },
+  {
+    name: 'PUT /discretion/lists/{id}/entries/{entry_id}',
+    perm: 'lists.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      const e = await addEntry(f.listsCity, l)
+      return put(c, `${D}/lists/${l.id}/entries/${e.id}`, { ...ENTRY, wording: '矩阵修改' })
+    },
+  },
+  {
+    name: 'DELETE /discretion/lists/{id}/entries/{entry_id}',
+    perm: 'lists.write',
+    ok: 204,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      const e = await addEntry(f.listsCity, l)
+      return c.del(`${D}/lists/${l.id}/entries/${e.id}`)
+    },
+  },
+  { name: 'GET /discretion/matter-options/{code}', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/matter-options/${MATTER}`) },
+  {
+    name: 'PUT /discretion/matter-options/{code}',
+    perm: 'catalogue.write',
+    ok: 403,
+    out: false,
+    run: (c) => put(c, `${D}/matter-options/${MATTER}`, { punish_without_fault: false }),
+  },
+  {
+    name: 'POST /discretion/evaluate',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: (c) => c.post(`${D}/evaluate`, { matter_code: MATTER, facts: { act_date: '2025-01-01' } }),
+  },
+  {
+    name: 'POST /discretion/check',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: (c) => c.post(`${D}/check`, { matter_code: MATTER, facts: { act_date: '2025-01-01' }, proposal: { kinds: ['fine'], fine: 300000 } }),
+  },
 ]
 
 for (const backend of BACKENDS) {
@@ -146,6 +244,10 @@ for (const backend of BACKENDS) {
         f.clients[role] = await signIn(srv.base, acc)
       }
       f.outsiderClient = await signIn(srv.base, f.outsider)
+      // Discretion: a city-wide lists editor (司法局 supervisor) sets up lists inside and outside.
+      const listsCity = await createUser(f, { username: 'mx_lists_city', unitId: f.unitB.id, role: 'supervisor', scope: 'city' })
+      f.listsCity = await signIn(srv.base, listsCity)
+      f.listB = await freshList(f.sys, f.listsCity, f.unitB.id)
       f.targetAccount = f.target
       // A fresh session of the inside/outside user, for forced-logout cases.
       f.sessionOf = async (w) => {
