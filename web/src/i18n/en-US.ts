@@ -271,6 +271,7 @@ const enUS: Messages = {
     },
   },
   discretion: {
+    values: { none: 'none', minor: 'minor', general: 'general', serious: 'serious', full: 'full', partial: 'partial' },
     menu: 'Discretion',
     lists: 'Penalty lists',
     assist: 'Discretion assistant',

@@ -269,6 +269,7 @@ const zhCN = {
     },
   },
   discretion: {
+    values: { none: '无', minor: '轻微', general: '一般', serious: '严重', full: '完全', partial: '部分丧失' },
     menu: '裁量基准',
     lists: '四张清单',
     assist: '裁量辅助',
