@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "auth/password_hash.h"
+#include "catalogue/catalogue_routes.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
@@ -19,6 +20,22 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::Response;
+
+namespace {
+// The discretion engine reads matters through its own small interface (discretion::MatterSource);
+// this adapter answers it from the catalogue.
+class CatalogueMatterSource : public discretion::MatterSource {
+ public:
+  explicit CatalogueMatterSource(catalogue::CatalogueService& c) : catalogue_(c) {}
+  core::Result<catalogue::MatterRules> MatterRulesAt(std::string_view code,
+                                                     core::Date on) override {
+    return catalogue_.MatterRulesAt(code, on);
+  }
+
+ private:
+  catalogue::CatalogueService& catalogue_;
+};
+}  // namespace
 
 core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   std::unique_ptr<App> app(new App(config));
@@ -52,13 +69,8 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
-  {
-    auto demo = discretion::LoadDemoData();
-    if (!demo) return demo.error();
-    auto source = std::make_unique<discretion::MemoryMatterSource>();
-    for (auto& m : demo->sample_matters) source->Add(std::move(m));
-    app->matter_source_ = std::move(source);
-  }
+  app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
+  app->matter_source_ = std::make_unique<CatalogueMatterSource>(*app->catalogue_);
   app->lists_ = std::make_unique<discretion::ListsService>(*app->db_, *app->bus_,
                                                            app->matter_source_.get());
   app->discretion_ = std::make_unique<discretion::DiscretionService>(
@@ -190,6 +202,7 @@ void App::BuildRoutes() {
             core::CheckPasswordComplexity(password, username, config_.auth.password, "password"));
         return auth::HashPassword(password);
       });
+  catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
   discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
   RegisterStatic(router_);
 }

@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "auth/auth_routes.h"
 #include "auth/auth_service.h"
+#include "catalogue/catalogue_service.h"
 #include "discretion/lists_service.h"
 #include "http/router.h"
 #include "org/org_service.h"
@@ -34,6 +35,7 @@ class App {
   org::OrgService& org() { return *org_; }
   auth::AuthService& auth() { return *auth_; }
   http::Router& router() { return router_; }
+  catalogue::CatalogueService& catalogue() { return *catalogue_; }
   discretion::ListsService& lists() { return *lists_; }
   discretion::DiscretionService& discretion() { return *discretion_; }
 
@@ -46,8 +48,8 @@ class App {
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<auth::SessionAuthenticator> authenticator_;
-  // Discretion (issue 3): the engine's matter source is the catalogue once wired; until then the
-  // embedded sample matters (data/discretion-demo.json, marked sample).
+  std::unique_ptr<catalogue::CatalogueService> catalogue_;
+  // Discretion (issue 3): the engine reads matters from the catalogue through an adapter.
   std::unique_ptr<discretion::MatterSource> matter_source_;
   std::unique_ptr<discretion::ListsService> lists_;
   std::unique_ptr<discretion::DiscretionService> discretion_;

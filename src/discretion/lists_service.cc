@@ -129,83 +129,7 @@ Status TouchList(record::CommandTx& tx, int64_t list_id, int64_t seq) {
 
 }  // namespace
 
-// ---- Matter sources ----------------------------------------------------------------------------
-
-Result<catalogue::MatterRules> MemoryMatterSource::MatterRulesAt(std::string_view code,
-                                                                core::Date on) {
-  const catalogue::MatterRules* best = nullptr;
-  for (const auto& m : matters_) {
-    if (m.code != code || on < m.effective_from) continue;
-    if (m.effective_to && !(on < *m.effective_to)) continue;
-    if (!best || best->effective_from < m.effective_from) best = &m;
-  }
-  if (!best) {
-    return Err(ErrorCode::kNotFound,
-               "事项 " + std::string(code) + " 在 " + core::FormatDate(on) + " 没有有效版本",
-               "matter " + std::string(code) + " has no version in force on " +
-                   core::FormatDate(on),
-               "matter_code");
-  }
-  return *best;
-}
-
 namespace {
-
-Result<std::optional<Fen>> OptFenField(const json& j, const char* key, const std::string& field) {
-  if (!j.contains(key) || j[key].is_null()) return std::optional<Fen>();
-  if (!j[key].is_number_integer() || j[key].get<int64_t>() < 0) {
-    return Err(ErrorCode::kWrongType, std::string(key) + " 应为非负整数（分）",
-               std::string(key) + " must be a non-negative integer (fen / per-mille)",
-               field + key);
-  }
-  return std::optional<Fen>(j[key].get<int64_t>());
-}
-
-Result<std::optional<catalogue::FineRange>> ParseFine(const json& j, const std::string& field) {
-  if (j.is_null()) return std::optional<catalogue::FineRange>();
-  if (!j.is_object()) {
-    return Err(ErrorCode::kWrongType, "罚款幅度应为对象", "fine must be an object", field);
-  }
-  catalogue::FineRange f;
-  const std::string basis = j.value("basis", std::string("fixed"));
-  if (basis == "fixed") {
-    f.basis = catalogue::FineRange::Basis::kFixed;
-  } else if (basis == "gains") {
-    f.basis = catalogue::FineRange::Basis::kMultipleOfGains;
-  } else if (basis == "value") {
-    f.basis = catalogue::FineRange::Basis::kMultipleOfValue;
-  } else {
-    return Err(ErrorCode::kInvalidArgument, "basis 应为 fixed、gains 或 value",
-               "basis must be fixed, gains or value", field + ".basis");
-  }
-  const std::string p = field + ".";
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    static const char* kKeys[] = {"basis",        "min",          "max",         "min_permille",
-                                  "max_permille", "fallback_min", "fallback_max"};
-    if (std::find_if(std::begin(kKeys), std::end(kKeys),
-                     [&](const char* k) { return it.key() == k; }) == std::end(kKeys)) {
-      return Err(ErrorCode::kUnknownField, "未知字段「" + it.key() + "」",
-                 "unknown field \"" + it.key() + "\"", p + it.key());
-    }
-  }
-  auto rd = [&](const char* k, std::optional<Fen>& out) -> Status {
-    auto v = OptFenField(j, k, p);
-    if (!v) return v.error();
-    out = *v;
-    return core::Ok();
-  };
-  ZHIFA_TRY(rd("min", f.min));
-  ZHIFA_TRY(rd("max", f.max));
-  ZHIFA_TRY(rd("min_permille", f.min_permille));
-  ZHIFA_TRY(rd("max_permille", f.max_permille));
-  ZHIFA_TRY(rd("fallback_min", f.fallback_min));
-  ZHIFA_TRY(rd("fallback_max", f.fallback_max));
-  if (f.min && f.max && *f.min > *f.max) {
-    return Err(ErrorCode::kInvalidArgument, "罚款下限不能高于上限", "min must not exceed max",
-               p + "min");
-  }
-  return std::optional<catalogue::FineRange>(f);
-}
 
 Result<std::vector<PenaltyKind>> ParseKinds(const json& j, const std::string& field) {
   std::vector<PenaltyKind> out;
@@ -234,88 +158,6 @@ Result<std::vector<PenaltyKind>> ParsePenaltyKinds(const json& j, const std::str
   return ParseKinds(j, field);
 }
 
-Result<catalogue::MatterRules> ParseMatterRules(const json& j, const std::string& prefix) {
-  if (!j.is_object()) {
-    return Err(ErrorCode::kWrongType, "事项应为对象", "a matter must be an object",
-               prefix.empty() ? "matter" : prefix);
-  }
-  const std::string p = prefix.empty() ? "" : prefix + ".";
-  catalogue::MatterRules m;
-  auto str = [&](const char* k, std::string& out, bool required) -> Status {
-    if (!j.contains(k) || j[k].is_null()) {
-      if (required) {
-        return Err(ErrorCode::kInvalidArgument, std::string("缺少 ") + k,
-                   std::string(k) + " is required", p + k);
-      }
-      return core::Ok();
-    }
-    if (!j[k].is_string()) {
-      return Err(ErrorCode::kWrongType, std::string(k) + " 应为字符串",
-                 std::string(k) + " must be a string", p + k);
-    }
-    out = j[k].get<std::string>();
-    return core::Ok();
-  };
-  ZHIFA_TRY(str("code", m.code, true));
-  ZHIFA_TRY(CheckCode(m.code, (p + "code").c_str()));
-  ZHIFA_TRY(str("name", m.name, true));
-  ZHIFA_TRY(str("violated_provision", m.violated_provision, false));
-  ZHIFA_TRY(str("penalty_provision", m.penalty_provision, false));
-  std::string from = "1970-01-01";
-  ZHIFA_TRY(str("effective_from", from, false));
-  auto d = core::ParseDate(from, p + "effective_from");
-  if (!d) return d.error();
-  m.effective_from = *d;
-  if (j.contains("sample") && j["sample"].is_boolean()) m.sample = j["sample"].get<bool>();
-  const json range = j.value("range", json::object());
-  auto kinds = ParseKinds(range.value("kinds", json(nullptr)), p + "range.kinds");
-  if (!kinds) return kinds.error();
-  m.range.kinds = *kinds;
-  auto fine = ParseFine(range.value("fine", json(nullptr)), p + "range.fine");
-  if (!fine) return fine.error();
-  m.range.fine = *fine;
-  m.range.text = range.value("text", std::string());
-  const json tiers = j.value("tiers", json::array());
-  if (!tiers.is_array()) {
-    return Err(ErrorCode::kWrongType, "tiers 应为数组", "tiers must be an array", p + "tiers");
-  }
-  for (size_t i = 0; i < tiers.size(); ++i) {
-    const std::string tf = p + "tiers[" + std::to_string(i) + "]";
-    const json& t = tiers[i];
-    if (!t.is_object()) {
-      return Err(ErrorCode::kWrongType, "阶次应为对象", "a tier must be an object", tf);
-    }
-    catalogue::Tier tier;
-    tier.name = t.value("name", std::string());
-    tier.conditions_text = t.value("conditions_text", std::string());
-    tier.standard_text = t.value("standard_text", std::string());
-    tier.source = t.value("source", std::string());
-    if (t.contains("band") && !t["band"].is_null()) {
-      auto b = t["band"].is_string() ? catalogue::ParseBand(t["band"].get<std::string>())
-                                     : std::nullopt;
-      if (!b) {
-        return Err(ErrorCode::kInvalidArgument, "未知的裁量档次", "unknown band", tf + ".band");
-      }
-      tier.band = b;
-    }
-    if (t.contains("condition_json")) {
-      tier.condition_json = t["condition_json"].is_string() ? t["condition_json"].get<std::string>()
-                                                            : t["condition_json"].dump();
-    } else if (t.contains("condition")) {
-      tier.condition_json = t["condition"].dump();
-    }
-    auto tk = ParseKinds(t.value("kinds", json(nullptr)), tf + ".kinds");
-    if (!tk) return tk.error();
-    tier.kinds = *tk;
-    auto tfine = ParseFine(t.value("fine", json(nullptr)), tf + ".fine");
-    if (!tfine) return tfine.error();
-    tier.fine = *tfine;
-    tier.ordinal = static_cast<int>(i + 1);
-    m.tiers.push_back(std::move(tier));
-  }
-  return m;
-}
-
 Result<DemoData> LoadDemoData() {
   auto text = core::FindEmbedded(embed::data(), "discretion-demo.json");
   if (!text) {
@@ -331,12 +173,6 @@ Result<DemoData> LoadDemoData() {
   auto from = core::ParseDate(j.value("effective_from", std::string()), "effective_from");
   if (!from) return from.error();
   out.effective_from = *from;
-  const json& ms = j["sample_matters"];
-  for (size_t i = 0; i < ms.size(); ++i) {
-    auto m = ParseMatterRules(ms[i], "sample_matters[" + std::to_string(i) + "]");
-    if (!m) return m.error();
-    out.sample_matters.push_back(std::move(*m));
-  }
   for (const auto& l : j["lists"]) {
     DemoList dl;
     dl.unit_name = l.value("unit", std::string());

@@ -29,9 +29,9 @@
 
 namespace zhifa::discretion {
 
-// Where the engine gets a matter's rules: the catalogue (catalogue::CatalogueService implements
-// it through an adapter in app/) or, in tests and offline tools, a file. Returns kNotFound
-// (field "matter") when no version of the matter is in force on `on`.
+// Where the engine gets a matter's rules: the catalogue, through an adapter in app/ (the engine
+// does not depend on the catalogue's internals). Returns kNotFound when no version of the matter
+// is in force on `on`.
 class MatterSource {
  public:
   virtual ~MatterSource() = default;
@@ -39,23 +39,6 @@ class MatterSource {
                                                              core::Date on) = 0;
 };
 
-// Matters held in memory (loaded from a JSON file of matters: see ParseMatterRules).
-class MemoryMatterSource : public MatterSource {
- public:
-  void Add(catalogue::MatterRules m) { matters_.push_back(std::move(m)); }
-  core::Result<catalogue::MatterRules> MatterRulesAt(std::string_view code,
-                                                     core::Date on) override;
-  size_t size() const { return matters_.size(); }
-
- private:
-  std::vector<catalogue::MatterRules> matters_;
-};
-
-// Parses a matter in the catalogue's JSON form (code, name, penalty_provision, range{kinds, fine},
-// tiers[{name, band, conditions_text, condition_json, standard_text, kinds, fine}],
-// effective_from). Errors name the field under `prefix`.
-core::Result<catalogue::MatterRules> ParseMatterRules(const nlohmann::json& j,
-                                                      const std::string& prefix = "");
 // Parses an array of penalty kind ids (or Chinese names); errors name `field`[i].
 core::Result<std::vector<PenaltyKind>> ParsePenaltyKinds(const nlohmann::json& j,
                                                          const std::string& field);
@@ -70,8 +53,8 @@ struct EntryInput {
   std::optional<int64_t> ordinal;
 };
 
-// The embedded demo data (data/discretion-demo.json): sample matters (marked sample) that serve
-// the engine until the catalogue provides matters, and the demo departments' lists.
+// The embedded demo data (data/discretion-demo.json): the demo departments' lists, keyed by the
+// codes of the demo catalogue (data/demo-catalogue-*.csv).
 struct DemoList {
   std::string unit_name;
   std::string kind_id;
@@ -79,7 +62,6 @@ struct DemoList {
 };
 struct DemoData {
   core::Date effective_from;
-  std::vector<catalogue::MatterRules> sample_matters;
   std::vector<DemoList> lists;
 };
 core::Result<DemoData> LoadDemoData();

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict'
 import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, assertError, flattenTree, signIn, newPassword } from './lib/client.mjs'
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
-import { D, ENTRY, MATTER, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
+import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
+import { D, entryFor, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
 
 const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_supervisor', 'sys_admin', 'sec_admin', 'audit_admin']
 
@@ -156,7 +157,7 @@ const ROUTES = [
     ok: 201,
     run: async (c, w, f) => {
       const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
-      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/entries`, ENTRY)
+      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/entries`, entryFor((await f.matter('in')).code))
     },
   },
   {
@@ -174,8 +175,9 @@ const ROUTES = [
     ok: 200,
     run: async (c, w, f) => {
       const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
-      const e = await addEntry(f.listsCity, l)
-      return put(c, `${D}/lists/${l.id}/entries/${e.id}`, { ...ENTRY, wording: '矩阵修改' })
+      const code = (await f.matter('in')).code
+      const e = await addEntry(f.listsCity, l, entryFor(code))
+      return put(c, `${D}/lists/${l.id}/entries/${e.id}`, { ...entryFor(code), wording: '矩阵修改' })
     },
   },
   {
@@ -184,31 +186,77 @@ const ROUTES = [
     ok: 204,
     run: async (c, w, f) => {
       const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
-      const e = await addEntry(f.listsCity, l)
+      const e = await addEntry(f.listsCity, l, entryFor((await f.matter('in')).code))
       return c.del(`${D}/lists/${l.id}/entries/${e.id}`)
     },
   },
-  { name: 'GET /discretion/matter-options/{code}', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/matter-options/${MATTER}`) },
+  { name: 'GET /discretion/matter-options/{code}', perm: null, ok: 200, out: false, run: async (c, w, f) => c.get(`${D}/matter-options/${(await f.matter('in')).code}`) },
   {
     name: 'PUT /discretion/matter-options/{code}',
     perm: 'catalogue.write',
     ok: 403,
     out: false,
-    run: (c) => put(c, `${D}/matter-options/${MATTER}`, { punish_without_fault: false }),
+    run: async (c, w, f) => put(c, `${D}/matter-options/${(await f.matter('in')).code}`, { punish_without_fault: false }),
   },
   {
     name: 'POST /discretion/evaluate',
     perm: null,
     ok: 200,
     out: false,
-    run: (c) => c.post(`${D}/evaluate`, { matter_code: MATTER, facts: { act_date: '2025-01-01' } }),
+    run: async (c, w, f) => c.post(`${D}/evaluate`, { matter_code: (await f.matter('in')).code, facts: { act_date: '2025-01-01' } }),
   },
   {
     name: 'POST /discretion/check',
     perm: null,
     ok: 200,
     out: false,
-    run: (c) => c.post(`${D}/check`, { matter_code: MATTER, facts: { act_date: '2025-01-01' }, proposal: { kinds: ['fine'], fine: 300000 } }),
+    run: async (c, w, f) => c.post(`${D}/check`, { matter_code: (await f.matter('in')).code, facts: { act_date: '2025-01-01' }, proposal: { kinds: ['fine'], fine: 300000 } }),
+  },
+  // Catalogue (issue 3): everyone signed in reads; catalogue.write changes matters held in scope.
+  { name: 'GET /catalogue/meta', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/meta`) },
+  { name: 'GET /catalogue/matters', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/matters`) },
+  { name: 'GET /catalogue/matters/{code}', perm: null, ok: 200, out: false, run: async (c, w, f) => c.get(`${API}/catalogue/matters/${(await f.matter(w)).code}`) },
+  { name: 'GET /catalogue/export', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/export?format=csv`) },
+  {
+    name: 'POST /catalogue/matters',
+    perm: 'catalogue.write',
+    ok: 201,
+    run: (c, w, f) => c.post(`${API}/catalogue/matters`, matterBody({ code: newCode('MX'), holders: [f.unit(w).id] })),
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/versions',
+    perm: 'catalogue.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const m = (await f.catEditor.get(`${API}/catalogue/matters/${(await f.matter(w)).code}`)).json
+      return c.post(`${API}/catalogue/matters/${m.code}/versions`, { ...matterBody({ from: nextDate() }), version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/transfers',
+    perm: 'catalogue.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const m = await newMatter(f.catEditor, f.unit(w).id)
+      return c.post(`${API}/catalogue/matters/${m.code}/transfers`, { from_unit_id: f.unit(w).id, to_unit_id: f.subA.id, effective_from: '2025-01-01', version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/holders',
+    perm: 'catalogue.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const m = await newMatter(f.catEditor, f.unit(w).id)
+      return c.post(`${API}/catalogue/matters/${m.code}/holders`, { unit_id: f.subA.id, effective_from: '2025-01-01', version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/import',
+    perm: 'catalogue.write',
+    ok: 200,
+    out: false, // an import names its units; outside ones are problems of the file (400), tested in catalogue.test.mjs
+    run: (c) =>
+      c.post(`${API}/catalogue/import?effective_from=2024-01-01`, csv([MATTER_COLUMNS, [newCode('MXI'), '矩阵导入事项', '检查', '一中队', '其他', '', '', '', '否', '', '否']]), { contentType: 'text/csv' }),
   },
 ]
 
@@ -236,6 +284,11 @@ for (const backend of BACKENDS) {
       f.target = await createUser(f, { username: 'mx_target', unitId: f.subA.id })
       f.outsider = await createUser(f, { username: 'mx_outsider', unitId: f.unitB.id, role: 'officer', scope: 'dept' })
       f.user = (w) => (w === 'in' ? f.target : f.outsider)
+      // A city-wide catalogue editor (in B, so scoped lists in A do not show it) and one matter
+      // held by A and one by B, made on first use.
+      f.catEditor = await signIn(srv.base, await createUser(f, { username: 'mx_cateditor', unitId: f.unitB.id, role: 'supervisor', scope: 'city' }))
+      const matters = {}
+      f.matter = async (w) => (matters[w] ??= await newMatter(f.catEditor, f.unit(w).id))
       f.users = {}
       f.clients = {}
       for (const role of ROLES) {
@@ -244,9 +297,8 @@ for (const backend of BACKENDS) {
         f.clients[role] = await signIn(srv.base, acc)
       }
       f.outsiderClient = await signIn(srv.base, f.outsider)
-      // Discretion: a city-wide lists editor (司法局 supervisor) sets up lists inside and outside.
-      const listsCity = await createUser(f, { username: 'mx_lists_city', unitId: f.unitB.id, role: 'supervisor', scope: 'city' })
-      f.listsCity = await signIn(srv.base, listsCity)
+      // Discretion: the city-wide editor (司法局 supervisor) sets up lists inside and outside.
+      f.listsCity = f.catEditor
       f.listB = await freshList(f.sys, f.listsCity, f.unitB.id)
       f.targetAccount = f.target
       // A fresh session of the inside/outside user, for forced-logout cases.
