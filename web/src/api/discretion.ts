@@ -141,6 +141,9 @@ export interface EvaluateBody {
 }
 
 export const discretionApi = {
+  /** Matters of the catalogue (code or name contains `q`), for picking one. */
+  searchMatters: (q: string) =>
+    http.get<{ items: Array<{ code: string; name: string }> }>('/catalogue/matters', { q, page_size: 20 }),
   facts: () => http.get<{ items: FactInfo[] }>('/discretion/facts'),
   kinds: () => http.get<{ items: ListKind[] }>('/discretion/list-kinds'),
   addKind: (body: { id: string; name_zh: string; name_en: string; effect: ListEffect }) =>

@@ -319,7 +319,7 @@ const enUS: Messages = {
       exempt_compulsion: 'Exempt from compulsory measures',
     },
     matter: 'Enforcement matter',
-    matterPlaceholder: 'Matter code, e.g. DEMO-SCJG-001',
+    matterPlaceholder: 'Search by code or name, e.g. SCJG-JG-002',
     facts: 'Facts of the case',
     on: 'Rules in force on (default: date of the act)',
     applyUnit: 'Department whose lists apply (default: your unit)',

@@ -317,7 +317,7 @@ const zhCN = {
       exempt_compulsion: '免予行政强制',
     },
     matter: '执法事项',
-    matterPlaceholder: '输入事项编码，如 DEMO-SCJG-001',
+    matterPlaceholder: '输入事项编码或名称搜索，如 SCJG-JG-002',
     facts: '案件事实',
     on: '适用日期（默认违法行为发生日）',
     applyUnit: '适用清单的部门（默认本人所在单位）',
