@@ -74,8 +74,9 @@ const Catalogue& Build() {
         m.range.fine = Fixed(base, base * 10);
       }
       const char* names[] = {"轻微", "一般", "严重"};
-      const char* conds[] = {R"({"fact":"harm","eq":"minor"})", "",
-                             R"({"any":[{"fact":"harm","eq":"serious"},{"fact":"refused_correction","is":true}]})"};
+      const char* conds[] = {
+          R"({"fact":"harm","eq":"minor"})", "",
+          R"({"any":[{"fact":"harm","eq":"serious"},{"fact":"refused_correction","is":true}]})"};
       for (int t = 0; t < 3; ++t) {
         Tier tier;
         tier.name = names[t];

@@ -71,8 +71,8 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
   app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
   app->matter_source_ = std::make_unique<CatalogueMatterSource>(*app->catalogue_);
-  app->lists_ = std::make_unique<discretion::ListsService>(*app->db_, *app->bus_,
-                                                           app->matter_source_.get());
+  app->lists_ =
+      std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());
   app->discretion_ = std::make_unique<discretion::DiscretionService>(
       *app->lists_, *app->matter_source_, config.discretion);
   return app;

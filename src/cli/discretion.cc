@@ -65,10 +65,10 @@ int RunDiscretionEvaluate(const app::Config& cfg, const DiscretionEvaluateArgs& 
     for (const auto& k : a.kinds) {
       auto pk = catalogue::ParsePenaltyKind(k);
       if (!pk) {
-        return BadArgument(core::Err(core::ErrorCode::kInvalidArgument,
-                                     "未知的处罚种类「" + k + "」",
-                                     "unknown penalty kind \"" + k + "\"", "--kind"),
-                           "--kind");
+        return BadArgument(
+            core::Err(core::ErrorCode::kInvalidArgument, "未知的处罚种类「" + k + "」",
+                      "unknown penalty kind \"" + k + "\"", "--kind"),
+            "--kind");
       }
       proposal.kinds.push_back(*pk);
     }

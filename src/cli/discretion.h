@@ -14,10 +14,10 @@ class App;
 namespace zhifa::cli {
 
 struct DiscretionEvaluateArgs {
-  std::string matter;      // --matter CODE
-  std::string facts_file;  // --facts FILE.json
-  std::string on;          // --on YYYY-MM-DD (default: the act date)
-  std::string unit;        // --unit NAME|ID (whose lists apply)
+  std::string matter;              // --matter CODE
+  std::string facts_file;          // --facts FILE.json
+  std::string on;                  // --on YYYY-MM-DD (default: the act date)
+  std::string unit;                // --unit NAME|ID (whose lists apply)
   std::vector<std::string> kinds;  // --kind (repeatable): check a proposed penalty
   int64_t fine = -1;               // --fine FEN
   std::string reason;              // --reason TEXT

@@ -73,8 +73,7 @@ core::Result<DiscretionService::Request> ParseRun(const http::Request& req, bool
   if (!body) return body.error();
   json facts = TakeMember(*body, "facts");
   if (facts.is_null()) {
-    return Err(ErrorCode::kInvalidArgument, "缺少 facts（案件事实）", "facts is required",
-               "facts");
+    return Err(ErrorCode::kInvalidArgument, "缺少 facts（案件事实）", "facts is required", "facts");
   }
   json proposal = TakeMember(*body, "proposal");
   ZHIFA_TRY(http::CheckFields(*body, {{"matter_code", FieldType::kString, true},
@@ -101,8 +100,8 @@ core::Result<DiscretionService::Request> ParseRun(const http::Request& req, bool
                  "proposal (the intended penalty) must be an object", "proposal");
     }
     json kinds = TakeMember(proposal, "kinds");
-    ZHIFA_TRY(http::CheckFields(proposal, {{"fine", FieldType::kInt, false},
-                                           {"reason", FieldType::kString, false}}));
+    ZHIFA_TRY(http::CheckFields(
+        proposal, {{"fine", FieldType::kInt, false}, {"reason", FieldType::kString, false}}));
     Proposal pr;
     auto ks = ParsePenaltyKinds(kinds, "proposal.kinds");
     if (!ks) return ks.error();
@@ -159,32 +158,31 @@ void RegisterDiscretionRoutes(http::Router& router, ListsService& lists,
                return Response::Json(200, *r);
              });
 
-  router.Add("POST", "/api/v1/discretion/list-kinds", Opt(kWrite, "Add a list kind"),
-             [&lists](Ctx& ctx) {
-               auto body = http::ParseBody(ctx.req, {{"id", FieldType::kString, true},
-                                                     {"name_zh", FieldType::kString, true},
-                                                     {"name_en", FieldType::kString, true},
-                                                     {"effect", FieldType::kString, true}});
-               if (!body) return http::Fail(ctx.req, body.error());
-               ListKind k;
-               k.id = (*body)["id"].get<std::string>();
-               k.name_zh = (*body)["name_zh"].get<std::string>();
-               k.name_en = (*body)["name_en"].get<std::string>();
-               auto e = ParseListEffect((*body)["effect"].get<std::string>());
-               if (!e) {
-                 return http::Fail(
-                     ctx.req,
-                     Err(ErrorCode::kInvalidArgument,
-                         "effect 应为 no_penalty、reduced、lighter、heavier 或 exempt_compulsion",
-                         "effect must be no_penalty, reduced, lighter, heavier or "
-                         "exempt_compulsion",
-                         "effect"));
-               }
-               k.effect = *e;
-               auto r = lists.AddKind(ctx.who(), k);
-               if (!r) return http::Fail(ctx.req, r.error());
-               return Response::Json(201, *r);
-             });
+  router.Add(
+      "POST", "/api/v1/discretion/list-kinds", Opt(kWrite, "Add a list kind"), [&lists](Ctx& ctx) {
+        auto body = http::ParseBody(ctx.req, {{"id", FieldType::kString, true},
+                                              {"name_zh", FieldType::kString, true},
+                                              {"name_en", FieldType::kString, true},
+                                              {"effect", FieldType::kString, true}});
+        if (!body) return http::Fail(ctx.req, body.error());
+        ListKind k;
+        k.id = (*body)["id"].get<std::string>();
+        k.name_zh = (*body)["name_zh"].get<std::string>();
+        k.name_en = (*body)["name_en"].get<std::string>();
+        auto e = ParseListEffect((*body)["effect"].get<std::string>());
+        if (!e) {
+          return http::Fail(
+              ctx.req, Err(ErrorCode::kInvalidArgument,
+                           "effect 应为 no_penalty、reduced、lighter、heavier 或 exempt_compulsion",
+                           "effect must be no_penalty, reduced, lighter, heavier or "
+                           "exempt_compulsion",
+                           "effect"));
+        }
+        k.effect = *e;
+        auto r = lists.AddKind(ctx.who(), k);
+        if (!r) return http::Fail(ctx.req, r.error());
+        return Response::Json(201, *r);
+      });
 
   router.Add("GET", "/api/v1/discretion/lists", Opt(std::nullopt, "Lists of departments"),
              [&lists](Ctx& ctx) {
@@ -292,8 +290,8 @@ void RegisterDiscretionRoutes(http::Router& router, ListsService& lists,
                auto body = http::ParseBody(ctx.req, {{"effective_from", FieldType::kString, true},
                                                      {"note", FieldType::kString, false}});
                if (!body) return http::Fail(ctx.req, body.error());
-               auto d = core::ParseDate((*body)["effective_from"].get<std::string>(),
-                                        "effective_from");
+               auto d =
+                   core::ParseDate((*body)["effective_from"].get<std::string>(), "effective_from");
                if (!d) return http::Fail(ctx.req, d.error());
                auto r = lists.Publish(ctx.who(), *id, *vid, *d,
                                       http::OptString(*body, "note").value_or(""));

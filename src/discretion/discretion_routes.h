@@ -7,8 +7,7 @@
 
 namespace zhifa::discretion {
 
-void RegisterDiscretionRoutes(http::Router& router, ListsService& lists,
-                              DiscretionService& engine);
+void RegisterDiscretionRoutes(http::Router& router, ListsService& lists, DiscretionService& engine);
 
 // The facts registry as JSON (the UI builds its form from it; the CLI prints it).
 nlohmann::json FactsRegistryJson();

@@ -36,15 +36,23 @@ const std::vector<FactInfo>& AllFacts() {
       {FactId::kFirstViolation, "first_violation", FactType::kBool, "初次违法", "first violation"},
       {FactId::kMinorViolation, "minor_violation", FactType::kBool, "违法行为轻微",
        "minor violation"},
-      {FactId::kHarm, "harm", FactType::kEnum, "危害后果", "harm caused",
+      {FactId::kHarm,
+       "harm",
+       FactType::kEnum,
+       "危害后果",
+       "harm caused",
        {"none", "minor", "general", "serious"}},
       {FactId::kCorrectedInTime, "corrected_in_time", FactType::kBool, "及时改正",
        "corrected in time"},
       {FactId::kNoSubjectiveFault, "no_subjective_fault", FactType::kBool, "没有主观过错",
        "no subjective fault"},
       {FactId::kAgeAtAct, "age_at_act", FactType::kInt, "违法时年龄", "age at the act", {}, 0, 150},
-      {FactId::kMentalCapacity, "mental_capacity", FactType::kEnum, "辨认或者控制能力",
-       "mental capacity", {"full", "partial", "none"}},
+      {FactId::kMentalCapacity,
+       "mental_capacity",
+       FactType::kEnum,
+       "辨认或者控制能力",
+       "mental capacity",
+       {"full", "partial", "none"}},
       {FactId::kCoercedOrInduced, "coerced_or_induced", FactType::kBool, "受他人胁迫或者诱骗",
        "coerced or induced"},
       {FactId::kConfessedUnknown, "confessed_unknown", FactType::kBool,
@@ -60,10 +68,22 @@ const std::vector<FactInfo>& AllFacts() {
        "forged, hid or destroyed evidence"},
       {FactId::kDuringEmergency, "during_emergency", FactType::kBool, "发生在突发事件应对期间",
        "during an emergency response"},
-      {FactId::kIllegalGainsFen, "illegal_gains", FactType::kFen, "违法所得（分）",
-       "illegal gains (fen)", {}, 0, 1'000'000'000'000'000},
-      {FactId::kGoodsValueFen, "goods_value", FactType::kFen, "货值金额（分）",
-       "value of the goods (fen)", {}, 0, 1'000'000'000'000'000},
+      {FactId::kIllegalGainsFen,
+       "illegal_gains",
+       FactType::kFen,
+       "违法所得（分）",
+       "illegal gains (fen)",
+       {},
+       0,
+       1'000'000'000'000'000},
+      {FactId::kGoodsValueFen,
+       "goods_value",
+       FactType::kFen,
+       "货值金额（分）",
+       "value of the goods (fen)",
+       {},
+       0,
+       1'000'000'000'000'000},
       {FactId::kSafetyOrFinance, "safety_or_finance", FactType::kBool,
        "涉及公民生命健康安全或金融安全", "concerns life/health safety or financial security"},
   };
@@ -362,8 +382,9 @@ uint32_t Condition::Build(const json& j, const std::string& field, Error* err) {
     return self;
   }
   if (!j.is_object() || j.empty()) {
-    return fail("每个条件应为 true/false 或非空对象", "each condition must be true/false or a "
-                                                      "non-empty object");
+    return fail("每个条件应为 true/false 或非空对象",
+                "each condition must be true/false or a "
+                "non-empty object");
   }
   if (j.size() == 1 && (j.contains("all") || j.contains("any"))) {
     const bool all = j.contains("all");
@@ -390,13 +411,11 @@ uint32_t Condition::Build(const json& j, const std::string& field, Error* err) {
     nodes_[self].first = child;
     return self;
   }
-  static const OpName kOps[] = {{"eq", static_cast<uint8_t>(Op::kEq)},
-                                {"is", static_cast<uint8_t>(Op::kEq)},
-                                {"ne", static_cast<uint8_t>(Op::kNe)},
-                                {"lt", static_cast<uint8_t>(Op::kLt)},
-                                {"lte", static_cast<uint8_t>(Op::kLte)},
-                                {"gt", static_cast<uint8_t>(Op::kGt)},
-                                {"gte", static_cast<uint8_t>(Op::kGte)}};
+  static const OpName kOps[] = {
+      {"eq", static_cast<uint8_t>(Op::kEq)},   {"is", static_cast<uint8_t>(Op::kEq)},
+      {"ne", static_cast<uint8_t>(Op::kNe)},   {"lt", static_cast<uint8_t>(Op::kLt)},
+      {"lte", static_cast<uint8_t>(Op::kLte)}, {"gt", static_cast<uint8_t>(Op::kGt)},
+      {"gte", static_cast<uint8_t>(Op::kGte)}};
   if (j.size() == 1 && j.contains("prior_violations")) {
     const json& p = j["prior_violations"];
     if (!p.is_object() || !p.contains("within_days") || p.size() != 2) {
@@ -426,9 +445,8 @@ uint32_t Condition::Build(const json& j, const std::string& field, Error* err) {
     return fail("prior_violations 缺少比较符", "prior_violations lacks an operator");
   }
   if (!j.contains("fact") || !j["fact"].is_string() || j.size() != 2) {
-    return fail(
-        "条件应为 all/any/not/prior_violations 之一，或 {\"fact\": 名称, 比较符: 值}",
-        "a condition is all/any/not/prior_violations, or {\"fact\": key, <op>: value}");
+    return fail("条件应为 all/any/not/prior_violations 之一，或 {\"fact\": 名称, 比较符: 值}",
+                "a condition is all/any/not/prior_violations, or {\"fact\": key, <op>: value}");
   }
   const std::string key = j["fact"].get<std::string>();
   auto id = ParseFactId(key);
@@ -753,8 +771,8 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
 
   // 第36条: limitation — 2 years; 5 years when the act concerns life/health safety or financial
   // security AND caused harm; from the act date, or the end of a continuing act.
-  const int64_t start = f.has(FactId::kActEndDate) ? f.get(FactId::kActEndDate)
-                                                   : f.get(FactId::kActDate);
+  const int64_t start =
+      f.has(FactId::kActEndDate) ? f.get(FactId::kActEndDate) : f.get(FactId::kActDate);
   const bool harmful =
       f.has(FactId::kHarm) && f.get(FactId::kHarm) != static_cast<int64_t>(Harm::kNone);
   o.limitation.start = core::CivilFromDays(start);
@@ -881,8 +899,7 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
         break;
     }
     Ground& g = add(GS::kList, eff, e->modality, e->law, e->article,
-                    e->kind_name_zh + "：" + e->wording,
-                    e->kind_name_en + ": " + e->wording);
+                    e->kind_name_zh + "：" + e->wording, e->kind_name_en + ": " + e->wording);
     g.entry_id = e->id;
     g.list_kind = e->kind_id;
   }
@@ -949,8 +966,8 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
                KindsText(o.statutory.kinds, true) +
                (o.statutory.fine.basis == "none" ? "" : "；" + RangeText(o.statutory.fine, true)) +
                (m.penalty_provision.empty() ? "" : "（" + m.penalty_provision + "）"));
-  en.push_back("Matter \"" + m.name + "\" (" + m.code + ") statutory penalty: " +
-               KindsText(o.statutory.kinds, false) +
+  en.push_back("Matter \"" + m.name + "\" (" + m.code +
+               ") statutory penalty: " + KindsText(o.statutory.kinds, false) +
                (o.statutory.fine.basis == "none" ? "" : "; " + RangeText(o.statutory.fine, false)));
   if (o.statutory.fine.basis == "fallback") {
     zh.push_back("违法所得或货值金额无法计算，适用无法计算时的罚款幅度");
@@ -961,8 +978,8 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
                core::FormatDate(o.limitation.deadline) +
                (o.limitation.expired ? (*o.limitation.expired ? "，已超过" : "，未超过")
                                      : "；未提供发现日期，未核对"));
-  en.push_back("limitation (XZCF Art. 36): " + std::to_string(o.limitation.years) +
-               " years from " + core::FormatDate(o.limitation.start) + " to " +
+  en.push_back("limitation (XZCF Art. 36): " + std::to_string(o.limitation.years) + " years from " +
+               core::FormatDate(o.limitation.start) + " to " +
                core::FormatDate(o.limitation.deadline) +
                (o.limitation.expired ? (*o.limitation.expired ? ", expired" : ", in time")
                                      : "; discovered_date not given, not checked"));
@@ -1036,10 +1053,12 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
         for (auto& g : o.grounds) {
           if (g.effect == GE::kHeavier) g.applied = false;
         }
-        zh.push_back("同时存在从重情节与应当从轻或减轻的法定情节：法定应当从轻/减轻情节优先，"
-                     "从重情节不适用于幅度，须书面说明裁量理由");
-        en.push_back("heavier grounds and mandatory lighter/reduced grounds together: the "
-                     "mandatory statutory ground prevails; a written reason is required");
+        zh.push_back(
+            "同时存在从重情节与应当从轻或减轻的法定情节：法定应当从轻/减轻情节优先，"
+            "从重情节不适用于幅度，须书面说明裁量理由");
+        en.push_back(
+            "heavier grounds and mandatory lighter/reduced grounds together: the "
+            "mandatory statutory ground prevails; a written reason is required");
       }
     } else if (heavier) {
       if (may_mit > 0 && *heavier == kMay) {
@@ -1049,8 +1068,9 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
           if (g.effect == GE::kHeavier || Strength(g.effect) > 0) g.applied = false;
         }
         zh.push_back("可以从重与可以从轻/减轻情节并存，相互抵消，按一般情节裁量，须书面说明理由");
-        en.push_back("optional heavier and optional lighter grounds offset each other: general "
-                     "band; a written reason is required");
+        en.push_back(
+            "optional heavier and optional lighter grounds offset each other: general "
+            "band; a written reason is required");
       } else {
         band = Band::kHeavier;
         modality = *heavier;
@@ -1070,7 +1090,8 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
     }
     if (may_no) {
       o.if_punished = band_range(band, o.reduced_allowed);
-      zh.push_back("存在可以不予处罚的情形（" + Cite(*may_no) + "）：由执法机关裁量；不予处罚的，"
+      zh.push_back("存在可以不予处罚的情形（" + Cite(*may_no) +
+                   "）：由执法机关裁量；不予处罚的，"
                    "应当对当事人进行教育（第33条第3款）；如予处罚，适用" +
                    catalogue::BandZh(band) + "幅度");
       en.push_back("a ground allows no penalty (" + Cite(*may_no) +
@@ -1098,13 +1119,14 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
   }
   if (band == Band::kLighter || band == Band::kHeavier ||
       (o.if_punished && (o.if_punished->fine.basis != "none"))) {
-    zh.push_back("从轻取" + std::string(params.narrow_within_tier && tier && tier->fine
-                                           ? "裁量阶次"
-                                           : "法定") +
-                 "幅度的下部 " + std::to_string(params.lighter_permille / 10) + "%，从重取上部 " +
-                 std::to_string(params.heavier_permille / 10) + "%（可配置参数）");
+    zh.push_back(
+        "从轻取" +
+        std::string(params.narrow_within_tier && tier && tier->fine ? "裁量阶次" : "法定") +
+        "幅度的下部 " + std::to_string(params.lighter_permille / 10) + "%，从重取上部 " +
+        std::to_string(params.heavier_permille / 10) + "%（可配置参数）");
     en.push_back("lighter = lower " + std::to_string(params.lighter_permille / 10) +
-                 "%, heavier = upper " + std::to_string(params.heavier_permille / 10) + "% of the " +
+                 "%, heavier = upper " + std::to_string(params.heavier_permille / 10) +
+                 "% of the " +
                  (params.narrow_within_tier && tier && tier->fine ? "tier's" : "statutory") +
                  " range (configurable)");
   }
@@ -1140,9 +1162,7 @@ json FineBounds::ToJson() const {
   return {{"min", OptFen(min)}, {"max", OptFen(max)}, {"basis", basis}, {"base", OptFen(base)}};
 }
 
-json AllowedRange::ToJson() const {
-  return {{"kinds", KindsJson(kinds)}, {"fine", fine.ToJson()}};
-}
+json AllowedRange::ToJson() const { return {{"kinds", KindsJson(kinds)}, {"fine", fine.ToJson()}}; }
 
 json Ground::ToJson() const {
   json j = {{"source", GroundSourceId(source)},
@@ -1214,16 +1234,16 @@ std::vector<Problem> Check(const Outcome& o, const Proposal& p) {
           break;
         }
       }
-      problem("must_not_punish", "kinds", "依法应当不予处罚，不得给予处罚", "the law requires no penalty",
-              art);
+      problem("must_not_punish", "kinds", "依法应当不予处罚，不得给予处罚",
+              "the law requires no penalty", art);
     }
     return out;
   }
   if (!punishes) {
     if (o.band != Band::kNoPenalty) {
-      problem("penalty_required", "kinds",
-              "未提出处罚；本案不属于不予处罚情形", "no penalty proposed, but no ground allows "
-                                                   "no penalty",
+      problem("penalty_required", "kinds", "未提出处罚；本案不属于不予处罚情形",
+              "no penalty proposed, but no ground allows "
+              "no penalty",
               xz + "第33条");
     }
     return out;
@@ -1261,8 +1281,9 @@ std::vector<Problem> Check(const Outcome& o, const Proposal& p) {
     if (st.min && fine < *st.min && o.band != Band::kReduced && !o.reduced_allowed) {
       problem("below_minimum_without_reduced_ground", "fine",
               "罚款低于法定最低限 " + Yuan(*st.min) + " 元，须有减轻处罚情节",
-              "a fine below the statutory minimum " + Yuan(*st.min) + " needs a reduced-penalty "
-              "ground",
+              "a fine below the statutory minimum " + Yuan(*st.min) +
+                  " needs a reduced-penalty "
+                  "ground",
               xz + "第30条、第31条、第32条");
       reported = true;
     }
@@ -1273,12 +1294,12 @@ std::vector<Problem> Check(const Outcome& o, const Proposal& p) {
           art += "；" + Cite(g);
         }
       }
-      problem("outside_allowed_range", "fine",
-              "罚款 " + Yuan(fine) + " 元不在" + catalogue::BandZh(o.band) + "幅度（" +
-                  RangeText(r.fine, true) + "）内",
-              "fine " + Yuan(fine) + " is outside the allowed range (" + RangeText(r.fine, false) +
-                  ")",
-              art);
+      problem(
+          "outside_allowed_range", "fine",
+          "罚款 " + Yuan(fine) + " 元不在" + catalogue::BandZh(o.band) + "幅度（" +
+              RangeText(r.fine, true) + "）内",
+          "fine " + Yuan(fine) + " is outside the allowed range (" + RangeText(r.fine, false) + ")",
+          art);
     }
   }
   bool need_reason = o.reason_required || o.band == Band::kHeavier;

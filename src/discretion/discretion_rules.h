@@ -41,28 +41,28 @@ using catalogue::PenaltyKind;
 enum class FactType { kBool, kInt, kFen, kDate, kEnum, kDateList };
 
 enum class FactId : uint8_t {
-  kActDate,               // 违法行为发生日期 (required)
-  kActEndDate,            // 连续或者继续状态终了日期
-  kDiscoveredDate,        // 发现日期
-  kPriorViolationDates,   // 此前同一事项违法行为的日期 (list)
-  kFirstViolation,        // 初次违法 (asserted; else derived from prior_violation_dates)
-  kMinorViolation,        // 违法行为轻微
-  kHarm,                  // 危害后果: none | minor | general | serious
-  kCorrectedInTime,       // 及时改正
-  kNoSubjectiveFault,     // 有证据足以证明没有主观过错
-  kAgeAtAct,              // 违法时年龄 (natural persons)
-  kMentalCapacity,        // 辨认或控制能力: full | partial | none
-  kCoercedOrInduced,      // 受他人胁迫或者诱骗
-  kConfessedUnknown,      // 主动供述行政机关尚未掌握的违法行为
-  kMeritoriousCooperation,// 配合查处违法行为有立功表现
-  kRemovedOrReducedHarm,  // 主动消除或者减轻违法行为危害后果
-  kRepeatOffence,         // 屡次违法 / 再犯
-  kRefusedCorrection,     // 拒不改正
-  kDestroyedEvidence,     // 伪造、隐匿、毁灭证据
-  kDuringEmergency,       // 发生在突发事件应对期间 (第49条)
-  kIllegalGainsFen,       // 违法所得 (fen)
-  kGoodsValueFen,         // 货值金额 (fen)
-  kSafetyOrFinance,       // 涉及公民生命健康安全、金融安全
+  kActDate,                 // 违法行为发生日期 (required)
+  kActEndDate,              // 连续或者继续状态终了日期
+  kDiscoveredDate,          // 发现日期
+  kPriorViolationDates,     // 此前同一事项违法行为的日期 (list)
+  kFirstViolation,          // 初次违法 (asserted; else derived from prior_violation_dates)
+  kMinorViolation,          // 违法行为轻微
+  kHarm,                    // 危害后果: none | minor | general | serious
+  kCorrectedInTime,         // 及时改正
+  kNoSubjectiveFault,       // 有证据足以证明没有主观过错
+  kAgeAtAct,                // 违法时年龄 (natural persons)
+  kMentalCapacity,          // 辨认或控制能力: full | partial | none
+  kCoercedOrInduced,        // 受他人胁迫或者诱骗
+  kConfessedUnknown,        // 主动供述行政机关尚未掌握的违法行为
+  kMeritoriousCooperation,  // 配合查处违法行为有立功表现
+  kRemovedOrReducedHarm,    // 主动消除或者减轻违法行为危害后果
+  kRepeatOffence,           // 屡次违法 / 再犯
+  kRefusedCorrection,       // 拒不改正
+  kDestroyedEvidence,       // 伪造、隐匿、毁灭证据
+  kDuringEmergency,         // 发生在突发事件应对期间 (第49条)
+  kIllegalGainsFen,         // 违法所得 (fen)
+  kGoodsValueFen,           // 货值金额 (fen)
+  kSafetyOrFinance,         // 涉及公民生命健康安全、金融安全
   kCount
 };
 inline constexpr size_t kFactCount = static_cast<size_t>(FactId::kCount);
@@ -141,17 +141,30 @@ class Condition {
  private:
   friend core::Result<Condition> CompileCondition(const nlohmann::json& j, std::string_view field);
   enum class Op : uint8_t {
-    kTrue, kFalse, kAll, kAny, kNot,
-    kEq, kNe, kLt, kLte, kGt, kGte, kIn, kPresent, kAbsent, kPriorCount,
+    kTrue,
+    kFalse,
+    kAll,
+    kAny,
+    kNot,
+    kEq,
+    kNe,
+    kLt,
+    kLte,
+    kGt,
+    kGte,
+    kIn,
+    kPresent,
+    kAbsent,
+    kPriorCount,
   };
   struct Node {
     Op op;
     FactId fact;
-    uint8_t cmp;      // kPriorCount: the comparison op
-    uint32_t first;   // kAll/kAny/kNot: first child index; kIn: first value index
-    uint32_t count;   // children / values
-    int64_t value;    // comparison value; kPriorCount: window days
-    int64_t value2;   // kPriorCount: count compared with
+    uint8_t cmp;     // kPriorCount: the comparison op
+    uint32_t first;  // kAll/kAny/kNot: first child index; kIn: first value index
+    uint32_t count;  // children / values
+    int64_t value;   // comparison value; kPriorCount: window days
+    int64_t value2;  // kPriorCount: count compared with
   };
   static bool Compare(Op op, int64_t a, int64_t b);
   bool EvalNode(uint32_t i, const Facts& f) const;
@@ -168,7 +181,8 @@ core::Result<Condition> CompileConditionText(std::string_view text, std::string_
 
 // ---- List kinds and entries --------------------------------------------------------------------
 
-// What entries of a list kind do: lead to a band, or exempt from compulsory measures (免予行政强制).
+// What entries of a list kind do: lead to a band, or exempt from compulsory measures
+// (免予行政强制).
 enum class ListEffect { kNoPenalty, kReduced, kLighter, kHeavier, kExemptCompulsion };
 const char* ListEffectId(ListEffect e);
 std::optional<ListEffect> ParseListEffect(std::string_view s);
@@ -232,14 +246,21 @@ struct CompiledMatter {
   std::vector<Condition> tier_conditions;  // parallel to rules.tiers
 };
 // Errors name "tiers[i].condition_json".
-core::Result<CompiledMatter> CompileMatter(catalogue::MatterRules rules, MatterOptions options = {});
+core::Result<CompiledMatter> CompileMatter(catalogue::MatterRules rules,
+                                           MatterOptions options = {});
 
 enum class GroundSource { kStatute, kList, kTier };
 const char* GroundSourceId(GroundSource s);
 
 // What a ground asks for. kLighterOrReduced: 第30/31/32条 "从轻或者减轻".
-enum class GroundEffect { kNoPenalty, kReduced, kLighterOrReduced, kLighter, kHeavier,
-                          kExemptCompulsion };
+enum class GroundEffect {
+  kNoPenalty,
+  kReduced,
+  kLighterOrReduced,
+  kLighter,
+  kHeavier,
+  kExemptCompulsion
+};
 const char* GroundEffectId(GroundEffect e);
 
 struct Ground {
@@ -273,7 +294,7 @@ struct AllowedRange {
 struct Limitation {
   core::Date start;
   int years = 2;
-  core::Date deadline;  // last day on which discovery is in time
+  core::Date deadline;          // last day on which discovery is in time
   std::optional<bool> expired;  // unknown without discovered_date
   std::string article;
 };
@@ -285,8 +306,8 @@ struct Outcome {
   bool education_required = false;  // 第33条第3款
   bool reason_required = false;     // heavier band or offsetting grounds
   bool exempt_compulsion = false;
-  AllowedRange range;               // what may be imposed (empty kinds for no penalty)
-  AllowedRange statutory;           // the statute's range, computed
+  AllowedRange range;                       // what may be imposed (empty kinds for no penalty)
+  AllowedRange statutory;                   // the statute's range, computed
   std::optional<AllowedRange> if_punished;  // band no_penalty/may: the range if punished
   std::optional<size_t> tier_index;
   std::optional<AllowedRange> tier_range;

@@ -211,19 +211,23 @@ TEST(Condition, EvaluatesTable) {
       {R"({"fact":"harm","in":["none","minor"]})", R"({"act_date":"2025-01-01","harm":"serious"})",
        false},
       // illegal gains ≤ 5,000 元
-      {R"({"fact":"illegal_gains","lte":500000})", R"({"act_date":"2025-01-01","illegal_gains":500000})",
-       true},
-      {R"({"fact":"illegal_gains","lte":500000})", R"({"act_date":"2025-01-01","illegal_gains":500001})",
-       false},
+      {R"({"fact":"illegal_gains","lte":500000})",
+       R"({"act_date":"2025-01-01","illegal_gains":500000})", true},
+      {R"({"fact":"illegal_gains","lte":500000})",
+       R"({"act_date":"2025-01-01","illegal_gains":500001})", false},
       {R"({"fact":"illegal_gains","lte":500000})", R"({"act_date":"2025-01-01"})", false},
-      {R"({"fact":"illegal_gains","gt":0})", R"({"act_date":"2025-01-01","illegal_gains":1})", true},
-      {R"({"fact":"illegal_gains","gte":1})", R"({"act_date":"2025-01-01","illegal_gains":0})", false},
-      {R"({"fact":"illegal_gains","lt":1})", R"({"act_date":"2025-01-01","illegal_gains":0})", true},
-      {R"({"fact":"illegal_gains","ne":0})", R"({"act_date":"2025-01-01","illegal_gains":0})", false},
+      {R"({"fact":"illegal_gains","gt":0})", R"({"act_date":"2025-01-01","illegal_gains":1})",
+       true},
+      {R"({"fact":"illegal_gains","gte":1})", R"({"act_date":"2025-01-01","illegal_gains":0})",
+       false},
+      {R"({"fact":"illegal_gains","lt":1})", R"({"act_date":"2025-01-01","illegal_gains":0})",
+       true},
+      {R"({"fact":"illegal_gains","ne":0})", R"({"act_date":"2025-01-01","illegal_gains":0})",
+       false},
       // absent booleans are false
       {R"({"fact":"repeat_offence","is":false})", R"({"act_date":"2025-01-01"})", true},
-      {R"({"fact":"repeat_offence","is":true})", R"({"act_date":"2025-01-01","repeat_offence":true})",
-       true},
+      {R"({"fact":"repeat_offence","is":true})",
+       R"({"act_date":"2025-01-01","repeat_offence":true})", true},
       {R"({"not":{"fact":"repeat_offence","is":true}})", R"({"act_date":"2025-01-01"})", true},
       {R"({"fact":"act_date","gte":"2025-01-01"})", R"({"act_date":"2025-01-01"})", true},
       {R"({"fact":"act_date","gt":"2025-01-01"})", R"({"act_date":"2025-01-01"})", false},
@@ -247,11 +251,11 @@ TEST(Condition, EvaluatesTable) {
       {R"({"prior_violations":{"within_days":365,"gte":2}})",
        R"({"act_date":"2025-01-01","prior_violation_dates":["2024-06-01","2024-07-01","2020-01-01"]})",
        true},
-      {R"({"prior_violations":{"within_days":365,"eq":0}})", R"({"act_date":"2025-01-01","first_violation":true})",
-       true},
+      {R"({"prior_violations":{"within_days":365,"eq":0}})",
+       R"({"act_date":"2025-01-01","first_violation":true})", true},
       {R"({"prior_violations":{"within_days":365,"eq":0}})", R"({"act_date":"2025-01-01"})", false},
-      {R"({"prior_violations":{"within_days":365,"eq":0}})", R"({"act_date":"2025-01-01","first_violation":false})",
-       false},
+      {R"({"prior_violations":{"within_days":365,"eq":0}})",
+       R"({"act_date":"2025-01-01","first_violation":false})", false},
   };
   for (const auto& r : rows) {
     auto c = CompileConditionText(r.cond, "c");
@@ -285,8 +289,8 @@ struct StatRow {
 TEST(Statute, EachRuleHasItsRow) {
   const StatRow rows[] = {
       // 第30条
-      {"age 13", R"({"act_date":"2025-01-01","age_at_act":13})", Band::kNoPenalty,
-       Modality::kMust, "第30条", false},
+      {"age 13", R"({"act_date":"2025-01-01","age_at_act":13})", Band::kNoPenalty, Modality::kMust,
+       "第30条", false},
       {"age 14", R"({"act_date":"2025-01-01","age_at_act":14})", Band::kLighter, Modality::kMust,
        "第30条", true},
       {"age 17", R"({"act_date":"2025-01-01","age_at_act":17})", Band::kLighter, Modality::kMust,
@@ -318,9 +322,8 @@ TEST(Statute, EachRuleHasItsRow) {
       {"no fault", R"({"act_date":"2025-01-01","no_subjective_fault":true})", Band::kNoPenalty,
        Modality::kMust, "第33条第2款", false},
       // 第36条
-      {"limitation expired",
-       R"({"act_date":"2020-01-01","discovered_date":"2022-01-02"})", Band::kNoPenalty,
-       Modality::kMust, "第36条", false},
+      {"limitation expired", R"({"act_date":"2020-01-01","discovered_date":"2022-01-02"})",
+       Band::kNoPenalty, Modality::kMust, "第36条", false},
       // 第49条
       {"emergency", R"({"act_date":"2025-01-01","during_emergency":true})", Band::kHeavier,
        Modality::kMust, "第49条", false},
@@ -428,8 +431,8 @@ TEST(Statute, LimitationArticle36) {
 
 TEST(Conflicts, MustNoPenaltyBeatsEverything) {
   ListEntry heavier = Entry(1, ListEffect::kHeavier, Modality::kMust, "true");
-  Outcome o = Eval(R"({"act_date":"2025-01-01","age_at_act":12,"during_emergency":true})",
-                   {&heavier});
+  Outcome o =
+      Eval(R"({"act_date":"2025-01-01","age_at_act":12,"during_emergency":true})", {&heavier});
   EXPECT_EQ(o.band, Band::kNoPenalty);
   EXPECT_EQ(o.modality, Modality::kMust);
   EXPECT_TRUE(o.range.kinds.empty());
@@ -461,8 +464,8 @@ TEST(Conflicts, OptionalGroundsOffset) {
 }
 
 TEST(Conflicts, MandatoryHeavierBeatsOptionalLighter) {
-  ListEntry heavier = Entry(1, ListEffect::kHeavier, Modality::kMust,
-                            R"({"fact":"repeat_offence","is":true})");
+  ListEntry heavier =
+      Entry(1, ListEffect::kHeavier, Modality::kMust, R"({"fact":"repeat_offence","is":true})");
   ListEntry lighter = Entry(2, ListEffect::kLighter, Modality::kMay, "true");
   Outcome o = Eval(R"({"act_date":"2025-01-01","repeat_offence":true})", {&heavier, &lighter});
   EXPECT_EQ(o.band, Band::kHeavier);
@@ -487,17 +490,18 @@ TEST(Conflicts, MayNoPenaltyKeepsTheRangeIfPunished) {
 }
 
 TEST(Conflicts, ListNoPenaltyMustAndMay) {
-  ListEntry must_no = Entry(5, ListEffect::kNoPenalty, Modality::kMust,
-                            R"({"all":[{"fact":"illegal_gains","lte":50000},{"prior_violations":{"within_days":365,"eq":0}}]})");
-  Outcome o = Eval(R"({"act_date":"2025-01-01","illegal_gains":30000,"first_violation":true})",
-                   {&must_no});
+  ListEntry must_no = Entry(
+      5, ListEffect::kNoPenalty, Modality::kMust,
+      R"({"all":[{"fact":"illegal_gains","lte":50000},{"prior_violations":{"within_days":365,"eq":0}}]})");
+  Outcome o =
+      Eval(R"({"act_date":"2025-01-01","illegal_gains":30000,"first_violation":true})", {&must_no});
   EXPECT_EQ(o.band, Band::kNoPenalty);
   EXPECT_EQ(o.modality, Modality::kMust);
   ASSERT_EQ(o.grounds.size(), 1u);
   EXPECT_EQ(o.grounds[0].entry_id, 5);
   EXPECT_EQ(o.grounds[0].source, GroundSource::kList);
-  Outcome too_much = Eval(R"({"act_date":"2025-01-01","illegal_gains":60000,"first_violation":true})",
-                          {&must_no});
+  Outcome too_much =
+      Eval(R"({"act_date":"2025-01-01","illegal_gains":60000,"first_violation":true})", {&must_no});
   EXPECT_EQ(too_much.band, Band::kGeneral);
   ListEntry exempt = Entry(6, ListEffect::kExemptCompulsion, Modality::kMay, "true");
   Outcome ex = Eval(R"({"act_date":"2025-01-01"})", {&exempt});
@@ -580,7 +584,8 @@ TEST(Ranges, MultiplesOfGainsWithFallback) {
   EXPECT_EQ(value.range.fine.min, 600);
   EXPECT_EQ(value.range.fine.max, 1500);
   // Huge bases do not overflow.
-  FineBounds big = ComputeFine(fr, F(R"({"act_date":"2025-01-01","goods_value":1000000000000000})"));
+  FineBounds big =
+      ComputeFine(fr, F(R"({"act_date":"2025-01-01","goods_value":1000000000000000})"));
   EXPECT_EQ(big.max, 5000000000000000);
 }
 
@@ -610,40 +615,95 @@ struct CheckRow {
 };
 
 TEST(Check, ProposalsTable) {
-  ListEntry heavier = Entry(1, ListEffect::kHeavier, Modality::kMust,
-                            R"({"fact":"repeat_offence","is":true})");
+  ListEntry heavier =
+      Entry(1, ListEffect::kHeavier, Modality::kMust, R"({"fact":"repeat_offence","is":true})");
   const auto K = PenaltyKind::kFine;
   const CheckRow rows[] = {
       {"inside the tier", R"({"act_date":"2025-01-01"})", {K}, 4000 * kYuan, "", {}},
-      {"above statutory max", R"({"act_date":"2025-01-01"})", {K}, 12000 * kYuan, "x",
+      {"above statutory max",
+       R"({"act_date":"2025-01-01"})",
+       {K},
+       12000 * kYuan,
+       "x",
        {"above_statutory_max"}},
-      {"below min without ground", R"({"act_date":"2025-01-01"})", {K}, 500 * kYuan, "x",
+      {"below min without ground",
+       R"({"act_date":"2025-01-01"})",
+       {K},
+       500 * kYuan,
+       "x",
        {"below_minimum_without_reduced_ground"}},
-      {"below min with a 减轻 ground (age 15)", R"({"act_date":"2025-01-01","age_at_act":15})",
-       {K}, 500 * kYuan, "", {"reason_required"}},
-      {"outside tier but in statute: reason needed", R"({"act_date":"2025-01-01"})", {K},
-       2000 * kYuan, "", {"outside_allowed_range", "reason_required"}},
-      {"must not punish", R"({"act_date":"2025-01-01","age_at_act":12})", {K}, 100 * kYuan, "",
+      {"below min with a 减轻 ground (age 15)",
+       R"({"act_date":"2025-01-01","age_at_act":15})",
+       {K},
+       500 * kYuan,
+       "",
+       {"reason_required"}},
+      {"outside tier but in statute: reason needed",
+       R"({"act_date":"2025-01-01"})",
+       {K},
+       2000 * kYuan,
+       "",
+       {"outside_allowed_range", "reason_required"}},
+      {"must not punish",
+       R"({"act_date":"2025-01-01","age_at_act":12})",
+       {K},
+       100 * kYuan,
+       "",
        {"must_not_punish"}},
-      {"must not punish, none proposed", R"({"act_date":"2025-01-01","age_at_act":12})", {},
-       std::nullopt, "", {}},
+      {"must not punish, none proposed",
+       R"({"act_date":"2025-01-01","age_at_act":12})",
+       {},
+       std::nullopt,
+       "",
+       {}},
       {"may not punish, none proposed",
        R"({"act_date":"2025-01-01","first_violation":true,"harm":"minor","corrected_in_time":true})",
-       {}, std::nullopt, "", {}},
-      {"no penalty proposed in the general band", R"({"act_date":"2025-01-01"})", {},
-       std::nullopt, "", {"penalty_required"}},
-      {"heavier without reason", R"({"act_date":"2025-01-01","repeat_offence":true})", {K},
-       5000 * kYuan, "", {"reason_required"}},
-      {"heavier with reason", R"({"act_date":"2025-01-01","repeat_offence":true})", {K},
-       5000 * kYuan, "屡次违法", {}},
-      {"heavier below its part", R"({"act_date":"2025-01-01","repeat_offence":true})", {K},
-       3500 * kYuan, "屡次违法", {"outside_allowed_range"}},
-      {"kind not allowed", R"({"act_date":"2025-01-01"})",
-       {PenaltyKind::kRevokeLicence, K}, 4000 * kYuan, "", {"kind_not_allowed"}},
-      {"fine kind without amount", R"({"act_date":"2025-01-01"})", {K}, std::nullopt, "",
+       {},
+       std::nullopt,
+       "",
+       {}},
+      {"no penalty proposed in the general band",
+       R"({"act_date":"2025-01-01"})",
+       {},
+       std::nullopt,
+       "",
+       {"penalty_required"}},
+      {"heavier without reason",
+       R"({"act_date":"2025-01-01","repeat_offence":true})",
+       {K},
+       5000 * kYuan,
+       "",
+       {"reason_required"}},
+      {"heavier with reason",
+       R"({"act_date":"2025-01-01","repeat_offence":true})",
+       {K},
+       5000 * kYuan,
+       "屡次违法",
+       {}},
+      {"heavier below its part",
+       R"({"act_date":"2025-01-01","repeat_offence":true})",
+       {K},
+       3500 * kYuan,
+       "屡次违法",
+       {"outside_allowed_range"}},
+      {"kind not allowed",
+       R"({"act_date":"2025-01-01"})",
+       {PenaltyKind::kRevokeLicence, K},
+       4000 * kYuan,
+       "",
+       {"kind_not_allowed"}},
+      {"fine kind without amount",
+       R"({"act_date":"2025-01-01"})",
+       {K},
+       std::nullopt,
+       "",
        {"fine_missing"}},
-      {"amount without fine kind", R"({"act_date":"2025-01-01","age_at_act":15})",
-       {PenaltyKind::kWarning}, 100 * kYuan, "", {"fine_kind_missing", "reason_required"}},
+      {"amount without fine kind",
+       R"({"act_date":"2025-01-01","age_at_act":15})",
+       {PenaltyKind::kWarning},
+       100 * kYuan,
+       "",
+       {"fine_kind_missing", "reason_required"}},
   };
   for (const auto& r : rows) {
     Outcome o = Eval(r.facts, {&heavier});

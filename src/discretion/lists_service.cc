@@ -68,8 +68,10 @@ Status CheckCode(const std::string& code, const char* field) {
 core::Date Today() { return core::DateFromUnixMicros(core::NowMicros()); }
 
 json KindJson(const store::Row& r) {
-  return {{"id", r.Text(0)},      {"name_zh", r.Text(1)},
-          {"name_en", r.Text(2)}, {"effect", r.Text(3)},
+  return {{"id", r.Text(0)},
+          {"name_zh", r.Text(1)},
+          {"name_en", r.Text(2)},
+          {"effect", r.Text(3)},
           {"builtin", r.Int(4) != 0}};
 }
 
@@ -79,9 +81,9 @@ constexpr const char* kEntryCols =
 json EntryJson(const store::Row& r) {
   json cond = r.Text(3).empty() ? json(nullptr) : json::parse(r.Text(3), nullptr, false);
   if (cond.is_discarded()) cond = nullptr;
-  return {{"id", r.Int(0)},         {"version_id", r.Int(1)}, {"matter_code", r.Text(2)},
-          {"condition", cond},      {"modality", r.Text(4)},  {"law", r.Text(5)},
-          {"article", r.Text(6)},   {"wording", r.Text(7)},   {"ordinal", r.Int(8)}};
+  return {{"id", r.Int(0)},       {"version_id", r.Int(1)}, {"matter_code", r.Text(2)},
+          {"condition", cond},    {"modality", r.Text(4)},  {"law", r.Text(5)},
+          {"article", r.Text(6)}, {"wording", r.Text(7)},   {"ordinal", r.Int(8)}};
 }
 
 constexpr const char* kVersionCols =
@@ -105,9 +107,9 @@ constexpr const char* kListSelect =
     "JOIN discretion_list_kinds k ON k.id = l.kind_id";
 
 json ListJson(const store::Row& r) {
-  return {{"id", r.Int(0)},        {"unit_id", r.Int(1)},   {"unit_name", r.Text(2)},
-          {"kind_id", r.Text(3)},  {"kind_name_zh", r.Text(4)}, {"kind_name_en", r.Text(5)},
-          {"effect", r.Text(6)},   {"title", r.Text(7)},    {"version", r.Int(8)},
+  return {{"id", r.Int(0)},         {"unit_id", r.Int(1)},       {"unit_name", r.Text(2)},
+          {"kind_id", r.Text(3)},   {"kind_name_zh", r.Text(4)}, {"kind_name_en", r.Text(5)},
+          {"effect", r.Text(6)},    {"title", r.Text(7)},        {"version", r.Int(8)},
           {"updated_seq", r.Int(9)}};
 }
 
@@ -272,7 +274,8 @@ Result<json> ListsService::AddKind(const org::Principal& p, const ListKind& k) {
       return Err(ErrorCode::kConflict, "清单种类「" + k.id + "」已存在",
                  "list kind \"" + k.id + "\" exists", "id");
     }
-    auto seq = tx.Emit({"discretion.kind_added", "list_kind:" + k.id,
+    auto seq = tx.Emit({"discretion.kind_added",
+                        "list_kind:" + k.id,
                         {{"id", k.id},
                          {"name_zh", k.name_zh},
                          {"name_en", k.name_en},
@@ -339,15 +342,15 @@ Result<json> ListsService::Get(const org::Principal& p, int64_t list_id) {
     json versions = json::array();
     for (const auto& row : v->rows) {
       json vj = VersionJson(row);
-      auto n = c.Query("SELECT count(*) FROM discretion_entries WHERE version_id = $1",
-                       {row.Int(0)});
+      auto n =
+          c.Query("SELECT count(*) FROM discretion_entries WHERE version_id = $1", {row.Int(0)});
       if (!n) return n.error();
       vj["entries"] = n->rows[0].Int(0);
       versions.push_back(std::move(vj));
     }
     out["versions"] = versions;
-    out["can_edit"] = p.Has(org::Permission::kListsWrite) &&
-                      CheckScope(c, p, out["unit_id"].get<int64_t>()).ok();
+    out["can_edit"] =
+        p.Has(org::Permission::kListsWrite) && CheckScope(c, p, out["unit_id"].get<int64_t>()).ok();
     return core::Ok();
   });
   if (!st) return st.error();
@@ -390,15 +393,17 @@ Result<json> ListsService::Create(const org::Principal& p, int64_t unit_id,
                        {unit_id, kind_id});
     if (!dup) return dup.error();
     if (!dup->rows.empty()) {
-      return Err(ErrorCode::kConflict, "该单位已有此种类的清单", "the unit already has a list of "
-                                                                 "this kind",
+      return Err(ErrorCode::kConflict, "该单位已有此种类的清单",
+                 "the unit already has a list of "
+                 "this kind",
                  "kind_id");
     }
     auto id = tx.NewId();
     if (!id) return id.error();
     auto vid = tx.NewId();
     if (!vid) return vid.error();
-    auto seq = tx.Emit({"discretion.list_created", "list:" + std::to_string(*id),
+    auto seq = tx.Emit({"discretion.list_created",
+                        "list:" + std::to_string(*id),
                         {{"unit_id", unit_id}, {"kind_id", kind_id}, {"title", title}},
                         unit_id});
     if (!seq) return seq.error();
@@ -412,8 +417,11 @@ Result<json> ListsService::Create(const org::Principal& p, int64_t unit_id,
         "VALUES ($1, $2, 1, 'draft', '', $3)",
         {*vid, *id, *seq});
     if (!v) return v.error();
-    out = {{"id", *id}, {"unit_id", unit_id}, {"kind_id", kind_id},
-           {"title", title}, {"draft_version_id", *vid}};
+    out = {{"id", *id},
+           {"unit_id", unit_id},
+           {"kind_id", kind_id},
+           {"title", title},
+           {"draft_version_id", *vid}};
     return core::Ok();
   });
   if (!st) return st.error();
@@ -426,9 +434,9 @@ Result<json> ListsService::NewDraft(const org::Principal& p, int64_t list_id) {
     Conn& c = tx.conn();
     auto unit = ListUnit(c, p, list_id);
     if (!unit) return unit.error();
-    auto draft = c.Query(
-        "SELECT id FROM discretion_list_versions WHERE list_id = $1 AND status = 'draft'",
-        {list_id});
+    auto draft =
+        c.Query("SELECT id FROM discretion_list_versions WHERE list_id = $1 AND status = 'draft'",
+                {list_id});
     if (!draft) return draft.error();
     if (!draft->rows.empty()) {
       return Err(ErrorCode::kConflict, "已有未发布的草稿版本", "a draft version already exists",
@@ -443,7 +451,8 @@ Result<json> ListsService::NewDraft(const org::Principal& p, int64_t list_id) {
     const int64_t number = last->rows.empty() ? 1 : last->rows[0].Int(1) + 1;
     auto vid = tx.NewId();
     if (!vid) return vid.error();
-    auto seq = tx.Emit({"discretion.draft_opened", "list:" + std::to_string(list_id),
+    auto seq = tx.Emit({"discretion.draft_opened",
+                        "list:" + std::to_string(list_id),
                         {{"version_id", *vid}, {"number", number}, {"copied_from", from_id}},
                         *unit});
     if (!seq) return seq.error();
@@ -513,9 +522,9 @@ Result<json> ListsService::AddEntry(const org::Principal& p, int64_t list_id, in
     if (in.ordinal) {
       ordinal = *in.ordinal;
     } else {
-      auto mx = c.Query(
-          "SELECT COALESCE(MAX(ordinal), 0) FROM discretion_entries WHERE version_id = $1",
-          {version_id});
+      auto mx =
+          c.Query("SELECT COALESCE(MAX(ordinal), 0) FROM discretion_entries WHERE version_id = $1",
+                  {version_id});
       if (!mx) return mx.error();
       ordinal = mx->rows[0].Int(0) + 1;
     }
@@ -536,9 +545,15 @@ Result<json> ListsService::AddEntry(const org::Principal& p, int64_t list_id, in
          ordinal, *seq});
     if (!ins) return ins.error();
     ZHIFA_TRY(TouchList(tx, list_id, *seq));
-    out = {{"id", *eid},          {"version_id", version_id}, {"matter_code", in.matter_code},
-           {"condition", in.condition}, {"modality", in.modality}, {"law", in.law},
-           {"article", in.article}, {"wording", in.wording},    {"ordinal", ordinal}};
+    out = {{"id", *eid},
+           {"version_id", version_id},
+           {"matter_code", in.matter_code},
+           {"condition", in.condition},
+           {"modality", in.modality},
+           {"law", in.law},
+           {"article", in.article},
+           {"wording", in.wording},
+           {"ordinal", ordinal}};
     return core::Ok();
   });
   if (!st) return st.error();
@@ -553,9 +568,8 @@ Result<json> ListsService::UpdateEntry(const org::Principal& p, int64_t list_id,
     Conn& c = tx.conn();
     auto unit = ListUnit(c, p, list_id);
     if (!unit) return unit.error();
-    auto cur = c.Query(std::string("SELECT ") + kEntryCols +
-                           " FROM discretion_entries WHERE id = $1",
-                       {entry_id});
+    auto cur = c.Query(
+        std::string("SELECT ") + kEntryCols + " FROM discretion_entries WHERE id = $1", {entry_id});
     if (!cur) return cur.error();
     if (cur->rows.empty()) return NotFound("清单条目", "list entry", "entry_id");
     const int64_t version_id = cur->rows[0].Int(1);
@@ -600,14 +614,15 @@ Status ListsService::RemoveEntry(const org::Principal& p, int64_t list_id, int64
     Conn& c = tx.conn();
     auto unit = ListUnit(c, p, list_id);
     if (!unit) return unit.error();
-    auto cur = c.Query(std::string("SELECT ") + kEntryCols +
-                           " FROM discretion_entries WHERE id = $1",
-                       {entry_id});
+    auto cur = c.Query(
+        std::string("SELECT ") + kEntryCols + " FROM discretion_entries WHERE id = $1", {entry_id});
     if (!cur) return cur.error();
     if (cur->rows.empty()) return NotFound("清单条目", "list entry", "entry_id");
     ZHIFA_TRY(CheckDraft(c, list_id, cur->rows[0].Int(1)));
-    auto seq = tx.Emit({"discretion.entry_removed", "list:" + std::to_string(list_id),
-                        {{"entry_id", entry_id}, {"entry", EntryJson(cur->rows[0])}}, *unit});
+    auto seq = tx.Emit({"discretion.entry_removed",
+                        "list:" + std::to_string(list_id),
+                        {{"entry_id", entry_id}, {"entry", EntryJson(cur->rows[0])}},
+                        *unit});
     if (!seq) return seq.error();
     auto del = c.Exec("DELETE FROM discretion_entries WHERE id = $1", {entry_id});
     if (!del) return del.error();
@@ -636,8 +651,7 @@ Result<json> ListsService::Publish(const org::Principal& p, int64_t list_id, int
                  "effective_from must be after the previous version's " + prev->rows[0].Text(1),
                  "effective_from");
     }
-    auto n = c.Query("SELECT count(*) FROM discretion_entries WHERE version_id = $1",
-                     {version_id});
+    auto n = c.Query("SELECT count(*) FROM discretion_entries WHERE version_id = $1", {version_id});
     if (!n) return n.error();
     json payload = {{"version_id", version_id},
                     {"effective_from", from},
@@ -658,7 +672,9 @@ Result<json> ListsService::Publish(const org::Principal& p, int64_t list_id, int
         {from, note, *seq, version_id});
     if (!up) return up.error();
     ZHIFA_TRY(TouchList(tx, list_id, *seq));
-    out = {{"list_id", list_id}, {"version_id", version_id}, {"effective_from", from},
+    out = {{"list_id", list_id},
+           {"version_id", version_id},
+           {"effective_from", from},
            {"published_seq", *seq}};
     return core::Ok();
   });
@@ -691,8 +707,8 @@ Result<json> ListsService::SetMatterOptions(const org::Principal& p, const std::
     }
     auto seq = tx.Emit({"discretion.matter_options_set", "matter:" + code, out, std::nullopt});
     if (!seq) return seq.error();
-    auto del = tx.conn().Exec("DELETE FROM discretion_matter_options WHERE matter_code = $1",
-                              {code});
+    auto del =
+        tx.conn().Exec("DELETE FROM discretion_matter_options WHERE matter_code = $1", {code});
     if (!del) return del.error();
     auto ins = tx.conn().Exec(
         "INSERT INTO discretion_matter_options (matter_code, punish_without_fault, fault_basis, "
@@ -724,8 +740,8 @@ Result<MatterOptions> ListsService::MatterOptionsFor(const std::string& code) {
 }
 
 Result<std::vector<ListEntry>> ListsService::EntriesInForce(int64_t unit_id,
-                                                           const std::string& matter_code,
-                                                           core::Date on) {
+                                                            const std::string& matter_code,
+                                                            core::Date on) {
   std::vector<ListEntry> out;
   const std::string d = core::FormatDate(on);
   auto st = db_.Read([&](Conn& c) -> Status {
@@ -789,7 +805,8 @@ Result<int> ListsService::SeedDemo(const record::Actor& actor, int64_t unit_id,
       if (!id) return id.error();
       auto vid = tx.NewId();
       if (!vid) return vid.error();
-      auto seq = tx.Emit({"discretion.list_created", "list:" + std::to_string(*id),
+      auto seq = tx.Emit({"discretion.list_created",
+                          "list:" + std::to_string(*id),
                           {{"unit_id", unit_id},
                            {"kind_id", kind.id},
                            {"title", kind.name_zh},
@@ -816,8 +833,9 @@ Result<int> ListsService::SeedDemo(const record::Actor& actor, int64_t unit_id,
             "INSERT INTO discretion_entries (id, version_id, matter_code, condition_json, "
             "modality, law, article, wording, ordinal, updated_seq) VALUES ($1, $2, $3, $4, $5, "
             "$6, $7, $8, $9, $10)",
-            {*eid, *vid, e->matter_code, e->condition.is_null() ? std::string() : e->condition.dump(),
-             e->modality, e->law, e->article, e->wording, ++ordinal, *seq});
+            {*eid, *vid, e->matter_code,
+             e->condition.is_null() ? std::string() : e->condition.dump(), e->modality, e->law,
+             e->article, e->wording, ++ordinal, *seq});
         if (!ei) return ei.error();
         ++written;
       }

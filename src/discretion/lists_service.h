@@ -96,9 +96,8 @@ class ListsService {
   core::Status RemoveEntry(const org::Principal& p, int64_t list_id, int64_t entry_id);
   // Publishes a draft from `effective_from` (after the previous version's start); the previous
   // published version ends that day.
-  core::Result<nlohmann::json> Publish(const org::Principal& p, int64_t list_id,
-                                       int64_t version_id, core::Date effective_from,
-                                       const std::string& note);
+  core::Result<nlohmann::json> Publish(const org::Principal& p, int64_t list_id, int64_t version_id,
+                                       core::Date effective_from, const std::string& note);
 
   core::Result<nlohmann::json> SetMatterOptions(const org::Principal& p, const std::string& code,
                                                 const MatterOptions& o);
@@ -137,8 +136,8 @@ class DiscretionService {
   struct Request {
     std::string matter_code;
     nlohmann::json facts;
-    std::optional<core::Date> on;     // default: the act date
-    std::optional<int64_t> unit_id;   // whose lists apply; default: the caller's unit
+    std::optional<core::Date> on;      // default: the act date
+    std::optional<int64_t> unit_id;    // whose lists apply; default: the caller's unit
     std::optional<Proposal> proposal;  // check
   };
   // {matter, facts, on, unit_id, outcome[, problems]}. Errors name the field ("matter_code",
