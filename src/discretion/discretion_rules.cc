@@ -1031,7 +1031,9 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
 
   Band band = Band::kGeneral;
   Modality modality = kMust;
+  Band punished_band = Band::kGeneral;  // the band whose range applies if punished
   if (must_no) {
+    punished_band = Band::kNoPenalty;
     band = Band::kNoPenalty;
     o.education_required = true;
     for (auto& g : o.grounds) {
@@ -1090,6 +1092,7 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
     }
     if (may_no) {
       o.if_punished = band_range(band, o.reduced_allowed);
+      punished_band = band;
       zh.push_back("存在可以不予处罚的情形（" + Cite(*may_no) +
                    "）：由执法机关裁量；不予处罚的，"
                    "应当对当事人进行教育（第33条第3款）；如予处罚，适用" +
@@ -1105,6 +1108,7 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
   }
   o.band = band;
   o.modality = modality;
+  if (!o.if_punished && band != Band::kNoPenalty) punished_band = band;
   o.range = band_range(band, o.reduced_allowed);
   for (const auto& g : o.grounds) {
     std::string cite = Cite(g);
@@ -1117,8 +1121,7 @@ Outcome Evaluate(const CompiledMatter& matter, const std::vector<const ListEntry
     zh.push_back("适用裁量阶次「" + tier->name + "」：" + tier->standard_text);
     en.push_back("benchmark tier \"" + tier->name + "\": " + tier->standard_text);
   }
-  if (band == Band::kLighter || band == Band::kHeavier ||
-      (o.if_punished && (o.if_punished->fine.basis != "none"))) {
+  if (punished_band == Band::kLighter || punished_band == Band::kHeavier) {
     zh.push_back(
         "从轻取" +
         std::string(params.narrow_within_tier && tier && tier->fine ? "裁量阶次" : "法定") +

@@ -589,6 +589,42 @@ TEST(Ranges, MultiplesOfGainsWithFallback) {
   EXPECT_EQ(big.max, 5000000000000000);
 }
 
+TEST(Ranges, ATierWithABandIsAGround) {
+  MatterRules m = SampleMatter();
+  m.tiers[0].band = Band::kLighter;  // 轻微 (harm minor) is the benchmark's 从轻 tier
+  m.tiers[0].source = "示例裁量基准";
+  Outcome o = Eval(R"({"act_date":"2025-01-01","harm":"minor"})", {}, {}, Compiled(m));
+  EXPECT_EQ(*o.tier_index, 0u);
+  EXPECT_EQ(o.band, Band::kLighter);
+  ASSERT_EQ(o.grounds.size(), 1u);
+  EXPECT_EQ(o.grounds[0].source, GroundSource::kTier);
+  EXPECT_EQ(o.grounds[0].law, "示例裁量基准");
+  // lower half of the tier's 1,000–3,000
+  EXPECT_EQ(o.range.fine.min, 1000 * kYuan);
+  EXPECT_EQ(o.range.fine.max, 2000 * kYuan);
+  // A tier without a condition and with a band other than general is never the default.
+  MatterRules only = SampleMatter();
+  only.tiers = {only.tiers[1]};
+  only.tiers[0].band = Band::kHeavier;
+  Outcome none = Eval(R"({"act_date":"2025-01-01"})", {}, {}, Compiled(only));
+  EXPECT_FALSE(none.tier_index.has_value());
+  EXPECT_EQ(none.range.fine.min, 1000 * kYuan);  // the statute's range
+  EXPECT_EQ(none.range.fine.max, 10000 * kYuan);
+}
+
+TEST(Explanation, NamesTheNarrowingParameterOnlyWhenItApplies) {
+  auto has_param_line = [](const Outcome& o) {
+    for (const auto& l : o.explanation_zh) {
+      if (l.find("可配置参数") != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has_param_line(Eval(R"({"act_date":"2025-01-01"})")));
+  EXPECT_TRUE(has_param_line(Eval(R"({"act_date":"2025-01-01","age_at_act":16})")));
+  EXPECT_FALSE(has_param_line(Eval(
+      R"({"act_date":"2025-01-01","first_violation":true,"harm":"minor","corrected_in_time":true})")));
+}
+
 TEST(Ranges, TierConditionErrorsNameTheTier) {
   MatterRules m = SampleMatter();
   m.tiers[2].condition_json = R"({"fact":"nope","eq":1})";

@@ -206,6 +206,18 @@ for (const backend of BACKENDS) {
       assert.equal(o.statutory.fine.max, 1000000)
       assert.ok(o.explanation_zh.length >= 3 && o.explanation_en.length === o.explanation_zh.length)
 
+      // The benchmark tier's machine condition (set through the catalogue API) selects the tier.
+      const repeat = await f.officer.post(`${D}/evaluate`, { matter_code: MATTER, facts: { act_date: '2025-03-01', repeat_offence: true }, unit_id: f.deptY.id })
+      assert.equal(repeat.status, 200, repeat.text)
+      assert.equal(repeat.json.outcome.tier_index, 1)
+      assert.equal(repeat.json.outcome.band, 'heavier')
+      assert.equal(repeat.json.outcome.reason_required, true)
+      assert.deepEqual([repeat.json.outcome.range.fine.min, repeat.json.outcome.range.fine.max], [800000, 1000000])
+      assert.ok(repeat.json.outcome.grounds.some((g) => g.source === 'tier' && g.law === '测试裁量基准'))
+      const general = await f.officer.post(`${D}/evaluate`, { matter_code: MATTER, facts: { act_date: '2025-03-01' }, unit_id: f.deptY.id })
+      assert.equal(general.json.outcome.tier_index, 0)
+      assert.deepEqual([general.json.outcome.range.fine.min, general.json.outcome.range.fine.max], [200000, 600000])
+
       const checkBody = (proposal, facts = { act_date: '2025-03-01' }) => ({ matter_code: MATTER, facts, proposal, unit_id: f.deptY.id })
       const okCheck = await f.officer.post(`${D}/check`, checkBody({ kinds: ['fine'], fine: 300000 }))
       assert.equal(okCheck.status, 200, okCheck.text)

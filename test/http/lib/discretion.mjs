@@ -19,7 +19,8 @@ export const entryFor = (code) => ({
 
 /**
  * Creates a catalogue matter held by `unitId` (as a catalogue editor): warning or fine
- * 2,000–10,000 元, tiers 一般 (2,000–6,000) and 较重 (6,000–10,000). Returns its code.
+ * 2,000–10,000 元, tiers 一般 (2,000–6,000) and 较重 (6,000–10,000, heavier, when repeat_offence).
+ * Returns its code.
  */
 export async function newDiscretionMatter(editor, unitId) {
   const code = newCode('DISC')
@@ -29,7 +30,14 @@ export async function newDiscretionMatter(editor, unitId) {
     range: '处警告或者二千元以上一万元以下的罚款',
     tiers: [
       { name: '一般', conditions_text: '首次', standard_text: '处二千元以上六千元以下罚款', source: '测试' },
-      { name: '较重', conditions_text: '再次', standard_text: '处六千元以上一万元以下罚款', source: '测试' },
+      {
+        name: '较重',
+        band: 'heavier',
+        conditions_text: '屡次违法',
+        condition_json: JSON.stringify({ fact: 'repeat_offence', is: true }),
+        standard_text: '处六千元以上一万元以下罚款',
+        source: '测试裁量基准',
+      },
     ],
   })
   const r = await editor.post(`${API}/catalogue/matters`, body)
