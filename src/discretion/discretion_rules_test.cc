@@ -637,6 +637,7 @@ TEST(Ranges, TierConditionErrorsNameTheTier) {
 
 std::vector<std::string> Codes(const std::vector<Problem>& ps) {
   std::vector<std::string> out;
+  out.reserve(ps.size());
   for (const auto& p : ps) out.push_back(p.code);
   return out;
 }
