@@ -1022,6 +1022,27 @@ Result<ImportReport> CatalogueService::ImportTables(const org::Principal& p, con
           }
         }
         if (!d.from_matter_sheet) d.rules.sample = cur.sample;
+        if (!d.tiers_in_file) {
+          // Only the matter row is in the file: the tiers stay, and must fit the new range.
+          d.rules.tiers = cur.tiers;
+          bool fits = true;
+          for (const auto& t : d.rules.tiers) {
+            if (auto st = CheckTierWithinRange(t, d.rules.range, "法定处罚种类和幅度"); !st) {
+              report.problems.push_back(
+                  {sheet, row, "法定处罚种类和幅度", st.error().message_zh, st.error().message_en});
+              fits = false;
+            }
+          }
+          if (!fits) continue;
+        }
+        // The machine-readable conditions (condition_json, not in the published layout) are kept
+        // by tier name, so that a round trip through a spreadsheet does not lose them.
+        for (auto& t : d.rules.tiers) {
+          if (!t.condition_json.empty()) continue;
+          for (const auto& old : cur.tiers) {
+            if (old.name == t.name) t.condition_json = old.condition_json;
+          }
+        }
         if (SameContent(d.rules, cur)) {
           ++report.unchanged;
           continue;

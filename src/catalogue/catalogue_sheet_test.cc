@@ -18,6 +18,10 @@ Table TierTable(std::vector<std::vector<std::string>> rows) {
   return t;
 }
 
+const std::string kFoodRange =
+    std::string("没收违法所得和违法生产经营的食品，并处货值金额十倍以上二十倍以下罚款；") +
+    "货值金额不足一万元的，并处五万元以上十万元以下罚款；情节严重的，吊销许可证";
+
 const std::vector<std::string> kMatterRow = {
     "SC-001",
     "生产经营超过保质期的食品",
@@ -26,8 +30,7 @@ const std::vector<std::string> kMatterRow = {
     "食品药品",
     "《中华人民共和国食品安全法》第三十四条第（十）项",
     "《中华人民共和国食品安全法》第一百二十四条第一款第（五）项",
-    "没收违法所得和违法生产经营的食品，并处货值金额十倍以上二十倍以下罚款；货值金额不足一万元的，并"
-    "处五万元以上十万元以下罚款；情节严重的，吊销许可证",
+    kFoodRange,
     "是",
     "涉嫌生产、销售不符合安全标准的食品罪的，移送公安机关",
     "是"};

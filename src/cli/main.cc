@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
   routes->add_flag("--check-openapi", check_openapi,
                    "Exit 1 unless openapi.json documents exactly the routes");
 
+  auto catalogue = cli::AddCatalogueCommands(cli);
   auto* disc = cli.add_subcommand("discretion", "Discretion engine (裁量) and penalty lists");
   disc->require_subcommand(1);
   auto* disc_eval = disc->add_subcommand("evaluate", "Evaluate facts for a matter; print JSON");
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
   if (demo->parsed()) return cli::RunDemo(*cfg, da);
+  if (catalogue.cmd->parsed()) return cli::RunCatalogue(*cfg, catalogue);
   if (disc_eval->parsed()) return cli::RunDiscretionEvaluate(*cfg, dea);
   if (admin->parsed()) {
     if (create->parsed()) return cli::RunCreateUser(*cfg, cu);

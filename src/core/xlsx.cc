@@ -21,6 +21,16 @@ Error FileError(const std::string& zh, const std::string& en) {
   return Err(ErrorCode::kInvalidArgument, zh, en, "file");
 }
 
+// Appends the parts to `out` (no temporaries).
+void Append(std::string& out, std::initializer_list<std::string_view> parts) {
+  for (auto p : parts) out.append(p);
+}
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string s;
+  Append(s, parts);
+  return s;
+}
+
 // ---- reading ---------------------------------------------------------------------------------
 
 struct ZipCloser {
@@ -364,7 +374,9 @@ Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes, const XlsxLimits
   if (order.size() > limits.max_sheets) {
     return FileError("工作表数量超过上限", "too many sheets");
   }
-  for (const auto& [name, rid] : order) {
+  for (const auto& entry : order) {
+    const std::string& name = entry.first;
+    const std::string& rid = entry.second;
     XlsxSheet sheet;
     sheet.name = name;
     std::string path = rels.count(rid) ? rels[rid] : "";
@@ -375,8 +387,8 @@ Result<std::vector<XlsxSheet>> ReadXlsx(std::string_view bytes, const XlsxLimits
     auto text = zip->Read(path);
     if (!text) return text.error();
     if (!*text) {
-      return FileError("工作表“" + name + "”的部件 " + path + " 不存在",
-                       "the part " + path + " of sheet \"" + name + "\" is missing");
+      return FileError(Cat({"工作表“", name, "”的部件 ", path, " 不存在"}),
+                       Cat({"the part ", path, " of sheet \"", name, "\" is missing"}));
     }
     pugi::xml_document sd;
     ZHIFA_TRY(Parse(sd, **text, path));
@@ -610,6 +622,8 @@ class ZipWriter {
   std::vector<std::unique_ptr<std::string>> parts_;
 };
 
+constexpr std::string_view kRelNs =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
 constexpr const char* kXmlHead = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
 }  // namespace
@@ -652,35 +666,36 @@ Result<std::string> WriteXlsx(const std::vector<XlsxOutSheet>& sheets) {
     std::string data;
     for (size_t r = 0; r < s.rows.size(); ++r) {
       const auto& row = s.rows[r];
-      data += "<row r=\"" + std::to_string(r + 1) + "\">";
+      Append(data, {"<row r=\"", std::to_string(r + 1), "\">"});
       for (size_t c = 0; c < row.size(); ++c) {
         const auto& v = row[c];
         if (std::holds_alternative<std::monostate>(v)) continue;
-        std::string ref = ColName(c) + std::to_string(r + 1);
+        std::string ref = ColName(c);
+        ref += std::to_string(r + 1);
         bool bold = s.bold_header && r == 0;
         std::string style = bold ? " s=\"1\"" : "";
         size_t w = 0;
         if (const auto* t = std::get_if<std::string>(&v)) {
           if (!IsValidUtf8(*t)) {
-            return bad("单元格 " + s.name + "!" + ref + " 不是有效的 UTF-8 文本",
-                       "cell " + s.name + "!" + ref + " is not valid UTF-8");
+            return bad(Cat({"单元格 ", s.name, "!", ref, " 不是有效的 UTF-8 文本"}),
+                       Cat({"cell ", s.name, "!", ref, " is not valid UTF-8"}));
           }
           auto [it, added] = shared_index.emplace(*t, shared.size());
           if (added) shared.push_back(*t);
           ++shared_refs;
-          data += "<c r=\"" + ref + "\" t=\"s\"" + style + "><v>" + std::to_string(it->second) +
-                  "</v></c>";
+          Append(data, {"<c r=\"", ref, "\" t=\"s\"", style, "><v>", std::to_string(it->second),
+                        "</v></c>"});
           w = DisplayWidth(*t);
         } else if (const auto* d = std::get_if<double>(&v)) {
           std::string num = FormatNumber(*d);
-          data += "<c r=\"" + ref + "\"" + style + "><v>" + num + "</v></c>";
+          Append(data, {"<c r=\"", ref, "\"", style, "><v>", num, "</v></c>"});
           w = num.size();
         } else if (const auto* b = std::get_if<bool>(&v)) {
-          data += "<c r=\"" + ref + "\" t=\"b\"" + style + "><v>" + (*b ? "1" : "0") + "</v></c>";
+          Append(data, {"<c r=\"", ref, "\" t=\"b\"", style, "><v>", *b ? "1" : "0", "</v></c>"});
           w = 5;
         } else if (const auto* dt = std::get_if<Date>(&v)) {
-          data += "<c r=\"" + ref + "\" s=\"" + (bold ? "1" : "2") + "\"><v>" +
-                  FormatNumber(ExcelSerialFromDate(*dt)) + "</v></c>";
+          Append(data, {"<c r=\"", ref, "\" s=\"", bold ? "1" : "2", "\"><v>",
+                        FormatNumber(ExcelSerialFromDate(*dt)), "</v></c>"});
           w = 10;
         }
         if (widths.size() <= c) widths.resize(c + 1, 0);
@@ -700,12 +715,12 @@ Result<std::string> WriteXlsx(const std::vector<XlsxOutSheet>& sheets) {
       x += "<cols>";
       for (size_t c = 0; c < widths.size(); ++c) {
         size_t w = std::clamp<size_t>(widths[c] + 2, 8, 60);
-        x += "<col min=\"" + std::to_string(c + 1) + "\" max=\"" + std::to_string(c + 1) +
-             "\" width=\"" + std::to_string(w) + "\" customWidth=\"1\"/>";
+        Append(x, {"<col min=\"", std::to_string(c + 1), "\" max=\"", std::to_string(c + 1),
+                   "\" width=\"", std::to_string(w), "\" customWidth=\"1\"/>"});
       }
       x += "</cols>";
     }
-    x += "<sheetData>" + data + "</sheetData></worksheet>";
+    Append(x, {"<sheetData>", data, "</sheetData></worksheet>"});
     sheet_xml.push_back(std::move(x));
   }
   ZipWriter z;
@@ -728,10 +743,9 @@ Result<std::string> WriteXlsx(const std::vector<XlsxOutSheet>& sheets) {
       "<Override PartName=\"/docProps/core.xml\" "
       "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>";
   for (size_t i = 0; i < sheets.size(); ++i) {
-    ct += "<Override PartName=\"/xl/worksheets/sheet" + std::to_string(i + 1) +
-          ".xml\" "
-          "ContentType=\"application/"
-          "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>";
+    Append(ct, {"<Override PartName=\"/xl/worksheets/sheet", std::to_string(i + 1),
+                ".xml\" ContentType=\"application/"
+                "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"});
   }
   ct += "</Types>";
   std::string rels = kXmlHead;
@@ -770,22 +784,16 @@ Result<std::string> WriteXlsx(const std::vector<XlsxOutSheet>& sheets) {
     std::string n = std::to_string(i + 1);
     wb += "<sheet name=\"";
     AppendXml(wb, sheets[i].name);
-    wb += "\" sheetId=\"" + n + "\" r:id=\"rId" + n + "\"/>";
-    wbrels += "<Relationship Id=\"rId" + n +
-              "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-              "worksheet\" Target=\"worksheets/sheet" +
-              n + ".xml\"/>";
+    Append(wb, {"\" sheetId=\"", n, "\" r:id=\"rId", n, "\"/>"});
+    Append(wbrels, {"<Relationship Id=\"rId", n, "\" Type=\"", kRelNs,
+                    "worksheet\" Target=\"worksheets/sheet", n, ".xml\"/>"});
   }
   std::string k = std::to_string(sheets.size() + 1);
   std::string k2 = std::to_string(sheets.size() + 2);
   wb += "</sheets></workbook>";
-  wbrels += "<Relationship Id=\"rId" + k +
-            "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-            "styles\" Target=\"styles.xml\"/>"
-            "<Relationship Id=\"rId" +
-            k2 +
-            "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-            "sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>";
+  Append(wbrels, {"<Relationship Id=\"rId", k, "\" Type=\"", kRelNs,
+                  "styles\" Target=\"styles.xml\"/>", "<Relationship Id=\"rId", k2, "\" Type=\"",
+                  kRelNs, "sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"});
   std::string styles = kXmlHead;
   styles +=
       "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"

@@ -311,6 +311,42 @@ TEST_P(CatalogueTest, ExportThenImportGivesTheSameCatalogue) {
   }
 }
 
+TEST_P(CatalogueTest, MatterRowsAloneKeepTiersAndConditionsSurviveARoundTrip) {
+  auto m = Matter("CJ-1", "2024-01-01");
+  m.tiers[0].condition_json = R"({"all":["first_violation"]})";
+  auto made = cat_->Create(sys_, m, {cgj_});
+  ASSERT_TRUE(made) << Describe(made.error());
+  // Export → import: the condition, not in the published layout, is kept by tier name.
+  ExportOptions e;
+  e.on = D("2024-06-01");
+  auto file = cat_->Export(sys_, e);
+  ASSERT_TRUE(file);
+  auto r =
+      cat_->Import(sys_, file->bytes, ImportOptions{FileFormat::kXlsx, D("2024-06-02"), false});
+  ASSERT_TRUE(r && r->ok);
+  EXPECT_EQ(r->unchanged, 1);
+  // A matter row alone (new statutory text) keeps the tiers, and they must fit the new range.
+  Table rows{kMatterSheet,
+             {MatterColumns(),
+              {"CJ-1", "擅自占用城市道路", "处罚", "市城市管理局", "城市管理", "",
+               "《城市道路管理条例》第四十二条", "可以处以3万元以下的罚款", "否", "", "否"}}};
+  Table none{kTierSheet, {TierColumns()}};
+  auto wider = cat_->ImportTables(sys_, &rows, none,
+                                  ImportOptions{FileFormat::kXlsx, D("2025-01-01"), false});
+  ASSERT_TRUE(wider && wider->ok) << (wider ? wider->problems[0].message_zh : "");
+  auto now = cat_->MatterRulesAt("CJ-1", D("2025-01-01"));
+  ASSERT_EQ(now->tiers.size(), 2u);
+  EXPECT_EQ(now->range.fine->max, 3000000);
+  EXPECT_EQ(now->tiers[0].condition_json, R"({"all":["first_violation"]})");
+  rows.rows[1][7] = "可以处以1万元以下的罚款";  // the 严重 tier (up to 2万) no longer fits
+  auto narrower = cat_->ImportTables(sys_, &rows, none,
+                                     ImportOptions{FileFormat::kXlsx, D("2025-06-01"), false});
+  ASSERT_TRUE(narrower);
+  ASSERT_FALSE(narrower->ok);
+  EXPECT_EQ(narrower->problems[0].column, "法定处罚种类和幅度");
+  EXPECT_EQ(narrower->problems[0].row, 2);
+}
+
 std::string BackendName(const ::testing::TestParamInfo<Dialect>& info) {
   return info.param == Dialect::kSqlite ? "SQLite" : "PostgreSQL";
 }

@@ -1,5 +1,6 @@
 // Catalogue helpers for the HTTP suites: matter bodies, fresh matters held by a unit, csv files.
 import assert from 'node:assert/strict'
+import net from 'node:net'
 import { API } from './client.mjs'
 
 let seq = 0
@@ -70,4 +71,26 @@ export function nextDate() {
   day += 1
   const d = new Date(Date.UTC(2030, 0, 1) + day * 86400000)
   return d.toISOString().slice(0, 10)
+}
+
+/**
+ * An import request declaring a body larger than the server's limit, sent over a raw socket
+ * (the server answers 413 from the header without reading the body; fetch would fail on the
+ * closed connection). Resolves with the status line's code.
+ */
+export function oversizedImport(port, c, bytes) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1')
+    let out = ''
+    const done = () => resolve(Number(out.split(' ')[1]))
+    sock.on('data', (d) => (out += d.toString()))
+    sock.on('end', done)
+    sock.on('close', done)
+    sock.on('error', (e) => (out ? done() : reject(e)))
+    sock.write(
+      `POST ${API}/catalogue/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n` +
+        `Cookie: ${c.cookie}\r\nX-CSRF-Token: ${c.csrf}\r\nContent-Length: ${bytes}\r\n\r\n序号,`,
+    )
+    setTimeout(() => sock.destroy(), 5000).unref()
+  })
 }

@@ -64,6 +64,18 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.loginLogs', roles: ['audit_admin'] },
       },
       {
+        path: 'catalogue',
+        name: 'catalogue',
+        component: () => import('../views/catalogue/CatalogueView.vue'),
+        meta: { title: 'menu.catalogue' },
+      },
+      {
+        path: 'catalogue/:code',
+        name: 'catalogue-matter',
+        component: () => import('../views/catalogue/MatterView.vue'),
+        meta: { title: 'menu.catalogue' },
+      },
+      {
         path: 'discretion/lists',
         name: 'discretion-lists',
         component: () => import('../views/discretion/ListsView.vue'),
