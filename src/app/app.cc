@@ -11,6 +11,7 @@
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
+#include "discretion/discretion_routes.h"
 #include "org/org_routes.h"
 #include "store/migrate.h"
 
@@ -20,6 +21,22 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::Response;
+
+namespace {
+// The discretion engine reads matters through its own small interface (discretion::MatterSource);
+// this adapter answers it from the catalogue.
+class CatalogueMatterSource : public discretion::MatterSource {
+ public:
+  explicit CatalogueMatterSource(catalogue::CatalogueService& c) : catalogue_(c) {}
+  core::Result<catalogue::MatterRules> MatterRulesAt(std::string_view code,
+                                                     core::Date on) override {
+    return catalogue_.MatterRulesAt(code, on);
+  }
+
+ private:
+  catalogue::CatalogueService& catalogue_;
+};
+}  // namespace
 
 core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   std::unique_ptr<App> app(new App(config));
@@ -54,6 +71,11 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
   app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
+  app->matter_source_ = std::make_unique<CatalogueMatterSource>(*app->catalogue_);
+  app->lists_ =
+      std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());
+  app->discretion_ = std::make_unique<discretion::DiscretionService>(
+      *app->lists_, *app->matter_source_, config.discretion);
   return app;
 }
 
@@ -194,6 +216,7 @@ void App::BuildRoutes() {
   }
   if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
   catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
+  discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
   RegisterStatic(router_);
 }
 

@@ -9,6 +9,7 @@
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
 #include "catalogue/catalogue_service.h"
+#include "discretion/lists_service.h"
 #include "http/router.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
@@ -39,6 +40,8 @@ class App {
   // BuildRoutes builds one over the shipped years only, e.g. for `zhifa routes`).
   calendar::CalendarService& calendar() { return *calendar_; }
   catalogue::CatalogueService& catalogue() { return *catalogue_; }
+  discretion::ListsService& lists() { return *lists_; }
+  discretion::DiscretionService& discretion() { return *discretion_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -51,6 +54,10 @@ class App {
   std::unique_ptr<auth::SessionAuthenticator> authenticator_;
   std::unique_ptr<calendar::CalendarService> calendar_;
   std::unique_ptr<catalogue::CatalogueService> catalogue_;
+  // Discretion (issue 3): the engine reads matters from the catalogue through an adapter.
+  std::unique_ptr<discretion::MatterSource> matter_source_;
+  std::unique_ptr<discretion::ListsService> lists_;
+  std::unique_ptr<discretion::DiscretionService> discretion_;
   http::Router router_;
 };
 

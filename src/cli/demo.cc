@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "auth/password_hash.h"
 #include "cli/commands.h"
+#include "cli/discretion.h"
 #include "core/csv.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
@@ -203,7 +204,7 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
       << " catalogue matters (示例) (password of every demo user: " << a.password << ")\n"
       << "  e.g. scjgt1o1 (市市场监管局 officer), scjghead (负责人), scjgreviewer1 (法制审核), "
          "sfj1 (司法局 supervisor), shjd1 (社会监督员)\n";
-  return 0;
+  return SeedDiscretionDemo(**app);  // the demo departments' penalty lists (issue 3)
 }
 
 }  // namespace zhifa::cli

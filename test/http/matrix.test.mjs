@@ -11,16 +11,17 @@ import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, assertError, flattenTree, signIn, newPassword } from './lib/client.mjs'
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
 import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
+import { D, entryFor, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
 
 const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_supervisor', 'sys_admin', 'sec_admin', 'audit_admin']
 
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
   officer: ['units.read'],
-  legal_reviewer: ['units.read', 'catalogue.write'],
+  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write'],
   social_supervisor: ['units.read'],
   dept_head: ['units.read', 'users.read'],
-  supervisor: ['units.read', 'users.read', 'catalogue.write', 'time_limits.write'],
+  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read'],
@@ -150,6 +151,104 @@ const ROUTES = [
   // Routes every signed-in user may call (no permission).
   { name: 'GET /roles', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/roles`) },
   { name: 'GET /auth/me', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/auth/me`) },
+  // Discretion (issue 3): everyone signed in reads lists and runs the engine; changing a list needs
+  // lists.write and the list's unit in scope. Adding a list kind and per-matter options are
+  // city-wide configuration: a dept_tree holder of the permission is refused (403).
+  { name: 'GET /discretion/facts', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/facts`) },
+  { name: 'GET /discretion/list-kinds', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/list-kinds`) },
+  {
+    name: 'POST /discretion/list-kinds',
+    perm: 'lists.write',
+    ok: 403,
+    out: false,
+    run: (c) => c.post(`${D}/list-kinds`, { id: `k${uniqueName('')}`.toLowerCase(), name_zh: '免予行政强制清单', name_en: 'No-compulsion list', effect: 'exempt_compulsion' }),
+  },
+  { name: 'GET /discretion/lists', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/lists`) },
+  {
+    name: 'POST /discretion/lists',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => c.post(`${D}/lists`, { unit_id: (await freshUnit(f.sys, f.unit(w).id)).id, kind_id: 'heavier', title: '从重处罚清单' }),
+  },
+  { name: 'GET /discretion/lists/{id}', perm: null, ok: 200, out: false, run: (c, w, f) => c.get(`${D}/lists/${f.listB.id}`) },
+  {
+    name: 'POST /discretion/lists/{id}/drafts',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      await publish(f.listsCity, l)
+      return c.post(`${D}/lists/${l.id}/drafts`, {})
+    },
+  },
+  {
+    name: 'GET /discretion/lists/{id}/versions/{version_id}',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: (c, w, f) => c.get(`${D}/lists/${f.listB.id}/versions/${f.listB.draft_version_id}`),
+  },
+  {
+    name: 'POST /discretion/lists/{id}/versions/{version_id}/entries',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/entries`, entryFor((await f.matter('in')).code))
+    },
+  },
+  {
+    name: 'POST /discretion/lists/{id}/versions/{version_id}/publish',
+    perm: 'lists.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/publish`, { effective_from: '2024-01-01' })
+    },
+  },
+  {
+    name: 'PUT /discretion/lists/{id}/entries/{entry_id}',
+    perm: 'lists.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      const code = (await f.matter('in')).code
+      const e = await addEntry(f.listsCity, l, entryFor(code))
+      return put(c, `${D}/lists/${l.id}/entries/${e.id}`, { ...entryFor(code), wording: '矩阵修改' })
+    },
+  },
+  {
+    name: 'DELETE /discretion/lists/{id}/entries/{entry_id}',
+    perm: 'lists.write',
+    ok: 204,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      const e = await addEntry(f.listsCity, l, entryFor((await f.matter('in')).code))
+      return c.del(`${D}/lists/${l.id}/entries/${e.id}`)
+    },
+  },
+  { name: 'GET /discretion/matter-options/{code}', perm: null, ok: 200, out: false, run: async (c, w, f) => c.get(`${D}/matter-options/${(await f.matter('in')).code}`) },
+  {
+    name: 'PUT /discretion/matter-options/{code}',
+    perm: 'catalogue.write',
+    ok: 403,
+    out: false,
+    run: async (c, w, f) => put(c, `${D}/matter-options/${(await f.matter('in')).code}`, { punish_without_fault: false }),
+  },
+  {
+    name: 'POST /discretion/evaluate',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: async (c, w, f) => c.post(`${D}/evaluate`, { matter_code: (await f.matter('in')).code, facts: { act_date: '2025-01-01' } }),
+  },
+  {
+    name: 'POST /discretion/check',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: async (c, w, f) => c.post(`${D}/check`, { matter_code: (await f.matter('in')).code, facts: { act_date: '2025-01-01' }, proposal: { kinds: ['fine'], fine: 300000 } }),
+  },
   // Catalogue (issue 3): everyone signed in reads; catalogue.write changes matters held in scope.
   { name: 'GET /catalogue/meta', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/meta`) },
   { name: 'GET /catalogue/matters', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/matters`) },
@@ -235,6 +334,9 @@ for (const backend of BACKENDS) {
         f.clients[role] = await signIn(srv.base, acc)
       }
       f.outsiderClient = await signIn(srv.base, f.outsider)
+      // Discretion: the city-wide editor (司法局 supervisor) sets up lists inside and outside.
+      f.listsCity = f.catEditor
+      f.listB = await freshList(f.sys, f.listsCity, f.unitB.id)
       f.targetAccount = f.target
       // A fresh session of the inside/outside user, for forced-logout cases.
       f.sessionOf = async (w) => {

@@ -82,6 +82,18 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/catalogue/MatterView.vue'),
         meta: { title: 'menu.catalogue' },
       },
+      {
+        path: 'discretion/lists',
+        name: 'discretion-lists',
+        component: () => import('../views/discretion/ListsView.vue'),
+        meta: { title: 'menu.discretionLists', roles: 'read' },
+      },
+      {
+        path: 'discretion/assist',
+        name: 'discretion-assist',
+        component: () => import('../views/discretion/AssistView.vue'),
+        meta: { title: 'menu.discretionAssist', roles: 'read' },
+      },
       { path: 'profile', name: 'profile', component: () => import('../views/profile/ProfileView.vue'), meta: { title: 'menu.profile' } },
     ],
   },
