@@ -12,6 +12,7 @@
 #include "core/password_policy.h"
 #include "core/random.h"
 #include "discretion/discretion_routes.h"
+#include "discretion/discretion_rules.h"
 #include "org/org_routes.h"
 #include "store/migrate.h"
 
@@ -71,6 +72,10 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
   app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
+  app->catalogue_->SetConditionCheck([](std::string_view text, std::string_view field) {
+    auto compiled = discretion::CompileConditionText(text, field);
+    return compiled ? core::Ok() : core::Status(compiled.error());
+  });
   app->matter_source_ = std::make_unique<CatalogueMatterSource>(*app->catalogue_);
   app->lists_ =
       std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());

@@ -693,9 +693,20 @@ Result<json> CatalogueService::Get(const org::Principal& p, std::string_view cod
   return out;
 }
 
+Status CatalogueService::CheckConditions(const MatterRules& m) const {
+  if (!condition_check_) return core::Ok();
+  for (size_t i = 0; i < m.tiers.size(); ++i) {
+    if (m.tiers[i].condition_json.empty()) continue;
+    ZHIFA_TRY(condition_check_(m.tiers[i].condition_json,
+                               "tiers[" + std::to_string(i) + "].condition_json"));
+  }
+  return core::Ok();
+}
+
 Result<json> CatalogueService::Create(const org::Principal& p, MatterRules m,
                                       const std::vector<int64_t>& holders) {
   ZHIFA_TRY(Normalise(m));
+  ZHIFA_TRY(CheckConditions(m));
   if (holders.empty()) {
     return Err(ErrorCode::kInvalidArgument, "至少需要一个实施主体", "at least one holding unit",
                "holder_unit_ids");
@@ -748,6 +759,7 @@ Result<json> CatalogueService::AddVersion(const org::Principal& p, std::string_v
                                           MatterRules m, int64_t expected_version) {
   m.code = std::string(code);
   ZHIFA_TRY(Normalise(m));
+  ZHIFA_TRY(CheckConditions(m));
   auto st = bus_.Run(ActorFor(p), [&](record::CommandTx& tx) -> Status {
     Conn& c = tx.conn();
     auto head = FindMatter(c, code);

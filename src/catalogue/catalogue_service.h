@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -75,6 +76,12 @@ class CatalogueService {
  public:
   CatalogueService(store::Database& db, record::CommandBus& bus) : db_(db), bus_(bus) {}
 
+  // Checks a tier's machine-readable condition (the discretion engine's format; the catalogue
+  // cannot link the engine, so the application plugs it in). Called for every non-empty
+  // condition_json on Create and AddVersion with field "tiers[i].condition_json".
+  using ConditionCheck = std::function<core::Status(std::string_view text, std::string_view field)>;
+  void SetConditionCheck(ConditionCheck check) { condition_check_ = std::move(check); }
+
   // The version of matter `code` in force on `on`, with its tiers and the units holding it that
   // day. kNotFound (field "matter") when there is no such matter or no version in force then.
   core::Result<MatterRules> MatterRulesAt(std::string_view code, core::Date on);
@@ -123,6 +130,8 @@ class CatalogueService {
  private:
   store::Database& db_;
   record::CommandBus& bus_;
+  ConditionCheck condition_check_;
+  core::Status CheckConditions(const MatterRules& m) const;
 };
 
 }  // namespace zhifa::catalogue

@@ -75,6 +75,13 @@ for (const backend of BACKENDS) {
       assertError(await reviewer.post(`${API}/catalogue/matters`, { ...matterBody({ code: newCode(), holders: [X.id] }), domain: '农业' }), 400, 'InvalidArgument', 'domain')
       assertError(await reviewer.post(`${API}/catalogue/matters`, matterBody({ code: newCode(), holders: [X.id], range: '责令改正' })), 400, 'InvalidArgument', 'range_text')
       assertError(await reviewer.post(`${API}/catalogue/matters`, matterBody({ code: newCode(), holders: [Y.id] })), 404, 'NotFound', 'holder_unit_ids')
+      // A machine condition the discretion engine cannot compile is refused on write, not at
+      // evaluation time (valid JSON, unknown fact).
+      const cond = matterBody({ code: newCode(), holders: [X.id] })
+      cond.tiers[1].condition_json = JSON.stringify({ fact: 'no_such_fact', eq: true })
+      const rc = await reviewer.post(`${API}/catalogue/matters`, cond)
+      assert.equal(rc.status, 400)
+      assert.match(rc.error.field, /^tiers\[1\]\.condition_json/)
       assert.equal(await headSeq(a.audit), before)
     })
 

@@ -429,6 +429,7 @@ const enUS: Messages = {
     basis: 'Basis',
     basisHint: 'document and article',
     removeConfirm: 'Remove this override?',
+  },
   catalogue: {
     title: 'Enforcement matters',
     search: 'Code or name',

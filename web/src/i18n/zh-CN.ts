@@ -427,6 +427,7 @@ const zhCN = {
     basis: '依据',
     basisHint: '文件名称及条款',
     removeConfirm: '确定移除该调整？',
+  },
   catalogue: {
     title: '执法事项目录',
     search: '事项代码或名称',
