@@ -6,9 +6,13 @@
 #include <iostream>
 
 #include "auth/password_hash.h"
+#include "calendar/calendar_routes.h"
+#include "catalogue/catalogue_routes.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
+#include "discretion/discretion_routes.h"
+#include "discretion/discretion_rules.h"
 #include "org/org_routes.h"
 #include "record/record_routes.h"
 #include "store/migrate.h"
@@ -19,6 +23,22 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::Response;
+
+namespace {
+// The discretion engine reads matters through its own small interface (discretion::MatterSource);
+// this adapter answers it from the catalogue.
+class CatalogueMatterSource : public discretion::MatterSource {
+ public:
+  explicit CatalogueMatterSource(catalogue::CatalogueService& c) : catalogue_(c) {}
+  core::Result<catalogue::MatterRules> MatterRulesAt(std::string_view code,
+                                                     core::Date on) override {
+    return catalogue_.MatterRulesAt(code, on);
+  }
+
+ private:
+  catalogue::CatalogueService& catalogue_;
+};
+}  // namespace
 
 core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   std::unique_ptr<App> app(new App(config));
@@ -52,6 +72,16 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
+  app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
+  app->catalogue_->SetConditionCheck([](std::string_view text, std::string_view field) {
+    auto compiled = discretion::CompileConditionText(text, field);
+    return compiled ? core::Ok() : core::Status(compiled.error());
+  });
+  app->matter_source_ = std::make_unique<CatalogueMatterSource>(*app->catalogue_);
+  app->lists_ =
+      std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());
+  app->discretion_ = std::make_unique<discretion::DiscretionService>(
+      *app->lists_, *app->matter_source_, config.discretion);
   return app;
 }
 
@@ -69,6 +99,9 @@ core::Result<int> App::Migrate() {
     if (!svc) return svc.error();
     record_ = std::move(*svc);
   }
+  auto cal = calendar::CalendarService::Open(db_.get(), bus_.get());
+  if (!cal) return cal.error();
+  calendar_ = std::move(*cal);
   return applied;
 }
 
@@ -195,6 +228,13 @@ void App::BuildRoutes() {
         return auth::HashPassword(password);
       });
   record::RegisterRecordRoutes(router_, [this] { return record_.get(); });
+  if (!calendar_) {  // not migrated (`zhifa routes`): the shipped years only
+    auto cal = calendar::CalendarService::Open(nullptr, nullptr);
+    if (cal) calendar_ = std::move(*cal);
+  }
+  if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
+  catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
+  discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
   RegisterStatic(router_);
 }
 

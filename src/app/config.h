@@ -9,6 +9,7 @@
 
 #include "auth/auth_rules.h"
 #include "core/result.h"
+#include "discretion/discretion_rules.h"
 #include "http/server.h"
 #include "record/record_service.h"
 #include "store/database.h"
@@ -21,8 +22,9 @@ struct Config {
   http::ServerOptions server;
   store::Options store;
   auth::AuthPolicy auth;
-  std::string admin_password;  // from ZHIFA_ADMIN_PASSWORD
-  std::string key_file;        // field encryption key; empty → <data_dir>/keys/field.key
+  std::string admin_password;           // from ZHIFA_ADMIN_PASSWORD
+  std::string key_file;                 // field encryption key; empty → <data_dir>/keys/field.key
+  discretion::EngineParams discretion;  // [discretion]: how 从轻/从重 narrow the range
 
   std::string KeyFile() const;
   record::RecordOptions record;  // [record]: hash, signature, origin, checkpoint cadence

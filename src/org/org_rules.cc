@@ -142,6 +142,8 @@ const char* PermissionName(Permission p) {
       return "catalogue.write";
     case Permission::kListsWrite:
       return "lists.write";
+    case Permission::kTimeLimitsWrite:
+      return "time_limits.write";
   }
   return "";
 }
@@ -151,7 +153,7 @@ const std::vector<Permission>& AllPermissions() {
       Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
       Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
       Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
-      Permission::kCatalogueWrite, Permission::kListsWrite};
+      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kTimeLimitsWrite};
   return kAll;
 }
 
@@ -169,7 +171,8 @@ bool Grants(Role r, Permission p) {
       return p == Permission::kLogsRead;
     case Role::kSupervisor:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
-             p == Permission::kCatalogueWrite || p == Permission::kListsWrite;
+             p == Permission::kCatalogueWrite || p == Permission::kListsWrite ||
+             p == Permission::kTimeLimitsWrite;
     case Role::kDeptHead:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead;
     case Role::kLegalReviewer:

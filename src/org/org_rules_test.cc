@@ -112,7 +112,13 @@ TEST(Roles, RulesPermissions) {
     EXPECT_FALSE(Grants(r, Permission::kCatalogueWrite)) << Info(r).id;
     EXPECT_FALSE(Grants(r, Permission::kListsWrite)) << Info(r).id;
   }
-  EXPECT_EQ(AllPermissions().size(), 11u);
+  // Overrides of the statutory time limits: the supervisor alone (docs/architecture.md).
+  EXPECT_TRUE(Grants(Role::kSupervisor, Permission::kTimeLimitsWrite));
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer, Role::kDeptHead, Role::kSocialSupervisor,
+                 Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
+    EXPECT_FALSE(Grants(r, Permission::kTimeLimitsWrite)) << Info(r).id;
+  }
+  EXPECT_EQ(AllPermissions().size(), 12u);
   for (auto p : AllPermissions()) EXPECT_STRNE(PermissionName(p), "");
 }
 
