@@ -10,6 +10,7 @@
 #include "core/password_policy.h"
 #include "core/random.h"
 #include "org/org_routes.h"
+#include "record/evidence_routes.h"
 #include "store/migrate.h"
 
 namespace zhifa::app {
@@ -51,6 +52,15 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
+  {
+    auto alg = record::ParseHashAlgorithm(config.RecordHashName());
+    if (!alg) return alg.error();
+    auto evidence_store = record::EvidenceStore::Open(config.EvidenceDir(), *alg);
+    if (!evidence_store) return evidence_store.error();
+    app->evidence_store_ = std::move(*evidence_store);
+    app->evidence_ = std::make_unique<record::EvidenceService>(
+        *app->db_, *app->bus_, *app->org_, *app->evidence_store_);
+  }
   return app;
 }
 
@@ -178,6 +188,7 @@ void App::BuildRoutes() {
             core::CheckPasswordComplexity(password, username, config_.auth.password, "password"));
         return auth::HashPassword(password);
       });
+  record::RegisterEvidenceRoutes(router_, *evidence_, config_.evidence.max_bytes);
   RegisterStatic(router_);
 }
 

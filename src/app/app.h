@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
+#include "record/evidence_service.h"
 #include "store/database.h"
 
 namespace zhifa::app {
@@ -33,6 +34,7 @@ class App {
   org::OrgService& org() { return *org_; }
   auth::AuthService& auth() { return *auth_; }
   http::Router& router() { return router_; }
+  record::EvidenceService& evidence() { return *evidence_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -44,6 +46,8 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<auth::SessionAuthenticator> authenticator_;
   http::Router router_;
+  std::unique_ptr<record::EvidenceStore> evidence_store_;
+  std::unique_ptr<record::EvidenceService> evidence_;
 };
 
 // Registers GET / HEAD for the embedded SPA (history fallback to index.html).

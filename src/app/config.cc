@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <thread>
 
@@ -12,6 +13,10 @@ using core::ErrorCode;
 
 std::string Config::KeyFile() const {
   return key_file.empty() ? data_dir + "/keys/field.key" : key_file;
+}
+
+std::string Config::EvidenceDir() const {
+  return evidence.dir.empty() ? data_dir + "/evidence" : evidence.dir;
 }
 
 std::string Config::DatabaseUrl() const {
@@ -87,9 +92,19 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     ZHIFA_TRY(Read(t, "auth", "attempts_per_minute_per_ip", c.auth.attempts_per_minute_per_ip));
     ZHIFA_TRY(Read(t, "auth", "require_admin_totp", c.auth.require_admin_totp));
     ZHIFA_TRY(Read(t, "auth", "secure_cookies", c.auth.secure_cookies));
+    int64_t evidence_max = static_cast<int64_t>(c.evidence.max_bytes);
+    ZHIFA_TRY(Read(t, "evidence", "dir", c.evidence.dir));
+    ZHIFA_TRY(Read(t, "evidence", "max_bytes", evidence_max));
+    ZHIFA_TRY(Read(t, "record", "hash", c.record_hash));
+    if (evidence_max <= 0) {
+      return Err(ErrorCode::kInvalidArgument, "evidence.max_bytes 必须大于 0",
+                 "evidence.max_bytes must be positive", "evidence.max_bytes");
+    }
+    c.evidence.max_bytes = static_cast<uint64_t>(evidence_max);
     for (const auto& [k, v] : t) {
       std::string section(k.str());
-      if (section != "data" && section != "database" && section != "server" && section != "auth") {
+      if (section != "data" && section != "database" && section != "server" && section != "auth" &&
+          section != "evidence" && section != "record") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
       }
@@ -104,6 +119,22 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
   if (const char* v = std::getenv("ZHIFA_DB"); v && *v) c.db_url = v;
   if (const char* v = std::getenv("ZHIFA_LISTEN"); v && *v) c.server.listen = v;
   if (const char* v = std::getenv("ZHIFA_ADMIN_PASSWORD"); v && *v) c.admin_password = v;
+  if (const char* v = std::getenv("ZHIFA_RECORD_HASH"); v && *v) c.record_hash = v;
+  if (const char* v = std::getenv("ZHIFA_EVIDENCE_MAX_BYTES"); v && *v) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || n == 0 || *v == '-') {
+      return Err(ErrorCode::kInvalidArgument, "ZHIFA_EVIDENCE_MAX_BYTES 应为正整数（字节）",
+                 "ZHIFA_EVIDENCE_MAX_BYTES must be a positive integer (bytes)",
+                 "ZHIFA_EVIDENCE_MAX_BYTES");
+    }
+    c.evidence.max_bytes = n;
+  }
+  if (c.record_hash != "sm3" && c.record_hash != "sha256") {
+    return Err(ErrorCode::kInvalidArgument, "record.hash 应为 sm3 或 sha256",
+               "record.hash must be sm3 or sha256", "record.hash");
+  }
   if (c.server.io_threads < 1 || c.server.worker_threads < 1) {
     return Err(ErrorCode::kInvalidArgument, "线程数必须至少为 1", "thread counts must be ≥ 1",
                "server.io_threads");
@@ -143,6 +174,13 @@ password_max_age_days = 90      # 0: never expire
 attempts_per_minute_per_ip = 20
 require_admin_totp = true       # 等保2.0 三级: administrators use a second factor
 secure_cookies = false          # true when served over HTTPS (also automatic with X-Forwarded-Proto)
+
+[evidence]
+# dir = "./zhifa-data/evidence"  # content-addressed evidence files (证据材料)
+max_bytes = 4294967296          # largest evidence file (4 GiB); larger uploads get 413
+
+[record]
+hash = "sm3"                    # the record log's hash (sm3 | sha256); names evidence files too
 )";
 }
 

@@ -142,6 +142,10 @@ const char* PermissionName(Permission p) {
       return "catalogue.write";
     case Permission::kListsWrite:
       return "lists.write";
+    case Permission::kEvidenceWrite:
+      return "evidence.write";
+    case Permission::kEvidenceRead:
+      return "evidence.read";
   }
   return "";
 }
@@ -151,7 +155,8 @@ const std::vector<Permission>& AllPermissions() {
       Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
       Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
       Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
-      Permission::kCatalogueWrite, Permission::kListsWrite};
+      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kEvidenceWrite,
+      Permission::kEvidenceRead};
   return kAll;
 }
 
@@ -169,13 +174,18 @@ bool Grants(Role r, Permission p) {
       return p == Permission::kLogsRead;
     case Role::kSupervisor:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
-             p == Permission::kCatalogueWrite || p == Permission::kListsWrite;
+             p == Permission::kCatalogueWrite || p == Permission::kListsWrite ||
+             p == Permission::kEvidenceRead;
     case Role::kDeptHead:
-      return p == Permission::kUnitsRead || p == Permission::kUsersRead;
+      return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
+             p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead;
     case Role::kLegalReviewer:
       return p == Permission::kUnitsRead || p == Permission::kCatalogueWrite ||
-             p == Permission::kListsWrite;
+             p == Permission::kListsWrite || p == Permission::kEvidenceWrite ||
+             p == Permission::kEvidenceRead;
     case Role::kOfficer:
+      return p == Permission::kUnitsRead || p == Permission::kEvidenceWrite ||
+             p == Permission::kEvidenceRead;
     case Role::kSocialSupervisor:
       return p == Permission::kUnitsRead;
   }

@@ -68,6 +68,8 @@ enum class Permission {
   kCatalogueWrite,  // edit enforcement matters and discretion benchmarks — legal reviewer,
                     // supervisor (within data scope)
   kListsWrite,  // edit the penalty lists (不予/减轻/从轻/从重) — legal reviewer, supervisor
+  kEvidenceWrite,  // add evidence files (证据材料) — officer, legal reviewer, department head
+  kEvidenceRead,   // list / download evidence — those, and supervisors (within data scope)
 };
 
 const char* PermissionName(Permission p);
