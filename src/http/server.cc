@@ -7,6 +7,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -255,7 +257,9 @@ struct Server::Impl {
       parser.header_limit(16 * 1024);
       // The body limit depends on the route (stream_body routes have their own), so it is set
       // once the header is read; a declared Content-Length is checked against it below.
-      parser.body_limit(boost::none);
+      // (Not boost::none: Beast compares a Content-Length against it as an optional, and any
+      // length is "greater" than none.)
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       stream.expires_after(std::chrono::seconds(first ? options.read_timeout_seconds
                                                       : options.idle_timeout_seconds));
       first = false;
