@@ -11,15 +11,21 @@ import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, assertError, flattenTree, signIn, newPassword } from './lib/client.mjs'
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
 
+/** Uploads a small PDF as evidence about unit `unitId`'s record target, attached to that unit. */
+function uploadEvidence(c, unitId) {
+  const q = new URLSearchParams({ target_kind: 'record', target: `unit:${unitId}`, unit_id: String(unitId), stage: 'initiation', captured_at: '2026-11-01T08:00:00Z' })
+  return c.request('POST', `${API}/evidence?${q}`, { body: Buffer.from(`%PDF-1.7 ${Math.random()}`), contentType: 'application/octet-stream' })
+}
+
 const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_supervisor', 'sys_admin', 'sec_admin', 'audit_admin']
 
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
-  officer: ['units.read'],
-  legal_reviewer: ['units.read'],
+  officer: ['units.read', 'evidence.write', 'evidence.read'],
+  legal_reviewer: ['units.read', 'evidence.write', 'evidence.read'],
   social_supervisor: ['units.read'],
-  dept_head: ['units.read', 'users.read'],
-  supervisor: ['units.read', 'users.read'],
+  dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read'],
+  supervisor: ['units.read', 'users.read', 'evidence.read'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read'],
@@ -110,6 +116,13 @@ const ROUTES = [
   { name: 'GET /logs/operations', perm: 'logs.read', ok: 200, out: false, run: (c) => c.get(`${API}/logs/operations`) },
   { name: 'GET /logs/logins', perm: 'logs.read', ok: 200, out: false, run: (c) => c.get(`${API}/logs/logins`) },
   // Routes every signed-in user may call (no permission).
+  // Evidence (test/http/evidence.test.mjs covers the rest): f.evidence(w) is a file in unit A / B.
+  { name: 'GET /evidence/meta', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence/meta`) },
+  { name: 'GET /evidence', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence`) },
+  { name: 'POST /evidence', perm: 'evidence.write', ok: 201, run: (c, w, f) => uploadEvidence(c, f.unit(w).id) },
+  { name: 'GET /evidence/{id}', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}`) },
+  { name: 'GET /evidence/{id}/content', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}/content`) },
+  { name: 'GET /evidence/{id}/integrity', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}/integrity`) },
   { name: 'GET /roles', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/roles`) },
   { name: 'GET /auth/me', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/auth/me`) },
 ]
@@ -147,6 +160,11 @@ for (const backend of BACKENDS) {
       }
       f.outsiderClient = await signIn(srv.base, f.outsider)
       f.targetAccount = f.target
+      const evIn = await uploadEvidence(f.clients.officer, f.unitA.id)
+      const evOut = await uploadEvidence(f.outsiderClient, f.unitB.id)
+      assert.equal(evIn.status, 201, evIn.text)
+      assert.equal(evOut.status, 201, evOut.text)
+      f.evidence = (w) => (w === 'in' ? evIn.json : evOut.json)
       // A fresh session of the inside/outside user, for forced-logout cases.
       f.sessionOf = async (w) => {
         const acc = w === 'in' ? f.target : f.outsider
