@@ -34,7 +34,8 @@ void BM_Hash(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 16 * kChunk);
   state.SetLabel(alg == HashAlgorithm::kSm3 ? "sm3" : "sha256");
 }
-BENCHMARK(BM_Hash)->Arg(static_cast<int>(HashAlgorithm::kSm3))
+BENCHMARK(BM_Hash)
+    ->Arg(static_cast<int>(HashAlgorithm::kSm3))
     ->Arg(static_cast<int>(HashAlgorithm::kSha256));
 
 std::string Dir() {

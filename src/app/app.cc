@@ -58,8 +58,8 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
     auto evidence_store = record::EvidenceStore::Open(config.EvidenceDir(), *alg);
     if (!evidence_store) return evidence_store.error();
     app->evidence_store_ = std::move(*evidence_store);
-    app->evidence_ = std::make_unique<record::EvidenceService>(
-        *app->db_, *app->bus_, *app->org_, *app->evidence_store_);
+    app->evidence_ = std::make_unique<record::EvidenceService>(*app->db_, *app->bus_, *app->org_,
+                                                               *app->evidence_store_);
   }
   return app;
 }

@@ -16,8 +16,8 @@ namespace zhifa::app {
 
 // Evidence files (证据材料): where they live and how large one may be.
 struct EvidenceOptions {
-  std::string dir;                     // empty → <data_dir>/evidence
-  uint64_t max_bytes = 4ULL << 30;     // evidence.max_bytes / ZHIFA_EVIDENCE_MAX_BYTES (4 GiB)
+  std::string dir;                  // empty → <data_dir>/evidence
+  uint64_t max_bytes = 4ULL << 30;  // evidence.max_bytes / ZHIFA_EVIDENCE_MAX_BYTES (4 GiB)
 };
 
 struct Config {

@@ -138,17 +138,17 @@ std::optional<Response> Router::Check(Request& req, const Route& r,
                                     "change your password first", "password"));
     }
     if (principal->needs_totp_setup) {
-      return ErrorResponse(req, Err(ErrorCode::kPermissionDenied,
-                                    "管理员账号须先绑定动态口令（TOTP）",
-                                    "administrator accounts must enrol TOTP first", "totp"));
+      return ErrorResponse(req,
+                           Err(ErrorCode::kPermissionDenied, "管理员账号须先绑定动态口令（TOTP）",
+                               "administrator accounts must enrol TOTP first", "totp"));
     }
   }
   if (r.options.csrf && IsStateChanging(req.method)) {
     auto token = req.Header("x-csrf-token");
     if (!token || *token != principal->csrf_token) {
-      return ErrorResponse(req, Err(ErrorCode::kCsrfMismatch,
-                                    "缺少或错误的 CSRF 令牌（X-CSRF-Token）",
-                                    "missing or wrong CSRF token (X-CSRF-Token)", "X-CSRF-Token"));
+      return ErrorResponse(req,
+                           Err(ErrorCode::kCsrfMismatch, "缺少或错误的 CSRF 令牌（X-CSRF-Token）",
+                               "missing or wrong CSRF token (X-CSRF-Token)", "X-CSRF-Token"));
     }
   }
   if (r.options.permission && !principal->Has(*r.options.permission)) {

@@ -11,8 +11,8 @@
 #include <limits>
 #include <thread>
 #include <type_traits>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "core/random.h"
 #include "http/access_log.h"
@@ -161,8 +161,8 @@ struct Server::Impl {
       return ErrorResponse(
           req, core::Err(core::ErrorCode::kPayloadTooLarge,
                          "文件超过上限 " + std::to_string(opt.stream_body_limit) + " 字节",
-                         "the file exceeds the limit of " +
-                             std::to_string(opt.stream_body_limit) + " bytes"));
+                         "the file exceeds the limit of " + std::to_string(opt.stream_body_limit) +
+                             " bytes"));
     };
     if (header_parser.content_length() && *header_parser.content_length() > opt.stream_body_limit) {
       co_await drop();
@@ -228,8 +228,8 @@ struct Server::Impl {
     boost::system::error_code ec;
     while (left > 0) {
       auto n = co_await OnWorkers([&]() {
-        return res.stream->Read(chunk.data(), static_cast<size_t>(std::min<uint64_t>(
-                                                  left, chunk.size())));
+        return res.stream->Read(chunk.data(),
+                                static_cast<size_t>(std::min<uint64_t>(left, chunk.size())));
       });
       if (!n || *n == 0) co_return false;
       stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));
@@ -291,8 +291,7 @@ struct Server::Impl {
           in_flight.fetch_sub(1);
           break;
         }
-      } else if (parser.content_length() &&
-                 *parser.content_length() > options.max_body_bytes) {
+      } else if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
         // A declared Content-Length over the limit: answer 413 (nothing of the body is read or
         // kept) and close.
         res = ErrorResponse(

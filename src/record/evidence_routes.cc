@@ -39,8 +39,8 @@ class FileSource final : public http::BodySource {
 core::Status OnlyParams(const http::Request& req, const std::set<std::string>& known) {
   for (const auto& [k, v] : req.query) {
     if (!known.count(k)) {
-      return Err(ErrorCode::kUnknownField, "未知参数「" + k + "」", "unknown parameter \"" + k + "\"",
-                 k);
+      return Err(ErrorCode::kUnknownField, "未知参数「" + k + "」",
+                 "unknown parameter \"" + k + "\"", k);
     }
   }
   return core::Ok();
@@ -99,23 +99,21 @@ RouteOptions Opt(org::Permission p, std::string summary, bool blocking = false) 
 }  // namespace
 
 void RegisterEvidenceRoutes(http::Router& router, EvidenceService& evidence, uint64_t max_bytes) {
-  router.Add("GET", "/api/v1/evidence/meta",
-             Opt(org::Permission::kEvidenceRead, "Evidence stages, accepted types, size limit"),
-             [&evidence, max_bytes](Ctx& ctx) {
-               bool en = ctx.req.PrefersEnglish();
-               json stages = json::array();
-               for (const auto& s : EvidenceStages()) {
-                 stages.push_back({{"id", s.id},
-                                   {"name", en ? s.en : s.zh},
-                                   {"name_zh", s.zh},
-                                   {"name_en", s.en}});
-               }
-               return Response::Json(
-                   200, {{"stages", stages},
-                         {"content_types", AcceptedContentTypes()},
-                         {"max_bytes", max_bytes},
-                         {"hash_alg", HashAlgorithmName(evidence.store().algorithm())}});
-             });
+  router.Add(
+      "GET", "/api/v1/evidence/meta",
+      Opt(org::Permission::kEvidenceRead, "Evidence stages, accepted types, size limit"),
+      [&evidence, max_bytes](Ctx& ctx) {
+        bool en = ctx.req.PrefersEnglish();
+        json stages = json::array();
+        for (const auto& s : EvidenceStages()) {
+          stages.push_back(
+              {{"id", s.id}, {"name", en ? s.en : s.zh}, {"name_zh", s.zh}, {"name_en", s.en}});
+        }
+        return Response::Json(200, {{"stages", stages},
+                                    {"content_types", AcceptedContentTypes()},
+                                    {"max_bytes", max_bytes},
+                                    {"hash_alg", HashAlgorithmName(evidence.store().algorithm())}});
+      });
 
   RouteOptions up = Opt(org::Permission::kEvidenceWrite,
                         "Upload an evidence file (raw body, metadata in the query)");
@@ -140,8 +138,8 @@ void RegisterEvidenceRoutes(http::Router& router, EvidenceService& evidence, uin
 
   router.Add("GET", "/api/v1/evidence", Opt(org::Permission::kEvidenceRead, "List evidence"),
              [&evidence](Ctx& ctx) {
-               auto known = OnlyParams(ctx.req, {"target_kind", "target", "stage", "unit_id",
-                                                 "page", "page_size"});
+               auto known = OnlyParams(
+                   ctx.req, {"target_kind", "target", "stage", "unit_id", "page", "page_size"});
                if (!known) return http::Fail(ctx.req, known.error());
                auto paging = http::ParsePaging(ctx.req);
                if (!paging) return http::Fail(ctx.req, paging.error());
@@ -174,70 +172,70 @@ void RegisterEvidenceRoutes(http::Router& router, EvidenceService& evidence, uin
                return Response::Json(200, e->ToJson());
              });
 
-  router.Add(
-      "GET", "/api/v1/evidence/{id}/content",
-      Opt(org::Permission::kEvidenceRead,
-          "Download an evidence file (streamed, single Range, hash verified)", true),
-      [&evidence](Ctx& ctx) {
-        auto id = http::ParseId(ctx.req.PathParam("id"), "id");
-        if (!id) return http::Fail(ctx.req, id.error());
-        auto e = evidence.Get(ctx.who(), *id);
-        if (!e) return http::Fail(ctx.req, e.error());
-        auto hash = HashFromHex(e->hash);
-        if (!hash) return http::Fail(ctx.req, hash.error());
-        auto range = ParseRange(ctx.req.Header("range"), e->size);
-        if (!range) {
-          Response r = http::Fail(ctx.req, range.error());
-          r.status = 416;
-          r.headers.emplace_back("Content-Range", "bytes */" + std::to_string(e->size));
-          return r;
-        }
-        uint64_t begin = 0, end = e->size;
-        if (*range) {
-          begin = (*range)->begin;
-          end = (*range)->end;
-        }
-        EvidenceStore& store = evidence.store();
-        bool whole = begin == 0 && end == e->size;
-        if (!whole && !store.IsVerified(*hash, e->size)) {
-          // A part cannot be checked against the hash on its own: the whole file is re-hashed
-          // once, and later ranges are served while the file is unmodified since (ctime).
-          auto check = store.Verify(*hash, e->size);
-          if (!check) return http::Fail(ctx.req, check.error());
-          if (check->state != FileState::kOk) {
-            return http::Fail(ctx.req,
-                              Err(ErrorCode::kConflict,
-                                  "证据文件与记录的哈希不符（已被改动、损坏或缺失），不予提供",
-                                  "the evidence file does not match its recorded hash "
-                                  "(changed, damaged or missing); not served"));
-          }
-        }
-        auto reader = store.Open(*hash, e->size, begin, end);
-        if (!reader) {
-          core::Error err = reader.error();
-          if (err.code == ErrorCode::kNotFound) err.code = ErrorCode::kConflict;
-          return http::Fail(ctx.req, err);
-        }
-        Response r;
-        r.status = *range ? 206 : 200;
-        r.content_type = e->content_type;
-        r.stream = std::make_shared<FileSource>(std::move(*reader));
-        r.stream_length = end - begin;
-        r.headers.emplace_back("Accept-Ranges", "bytes");
-        if (*range) {
-          r.headers.emplace_back("Content-Range", "bytes " + std::to_string(begin) + "-" +
-                                                      std::to_string(end - 1) + "/" +
-                                                      std::to_string(e->size));
-        }
-        r.headers.emplace_back("ETag", "\"" + e->hash + "\"");
-        r.headers.emplace_back("X-Evidence-Hash", e->hash_alg + ":" + e->hash);
-        r.headers.emplace_back("Cache-Control", "private, no-cache");
-        std::string name = e->file_name.empty() ? "evidence-" + std::to_string(e->id)
-                                                : e->file_name;
-        r.headers.emplace_back("Content-Disposition",
-                               "inline; filename*=UTF-8''" + PercentEncode(name));
-        return r;
-      });
+  router.Add("GET", "/api/v1/evidence/{id}/content",
+             Opt(org::Permission::kEvidenceRead,
+                 "Download an evidence file (streamed, single Range, hash verified)", true),
+             [&evidence](Ctx& ctx) {
+               auto id = http::ParseId(ctx.req.PathParam("id"), "id");
+               if (!id) return http::Fail(ctx.req, id.error());
+               auto e = evidence.Get(ctx.who(), *id);
+               if (!e) return http::Fail(ctx.req, e.error());
+               auto hash = HashFromHex(e->hash);
+               if (!hash) return http::Fail(ctx.req, hash.error());
+               auto range = ParseRange(ctx.req.Header("range"), e->size);
+               if (!range) {
+                 Response r = http::Fail(ctx.req, range.error());
+                 r.status = 416;
+                 r.headers.emplace_back("Content-Range", "bytes */" + std::to_string(e->size));
+                 return r;
+               }
+               uint64_t begin = 0, end = e->size;
+               if (*range) {
+                 begin = (*range)->begin;
+                 end = (*range)->end;
+               }
+               EvidenceStore& store = evidence.store();
+               bool whole = begin == 0 && end == e->size;
+               if (!whole && !store.IsVerified(*hash, e->size)) {
+                 // A part cannot be checked against the hash on its own: the whole file is
+                 // re-hashed once, and later ranges are served while the file is unmodified since
+                 // (ctime).
+                 auto check = store.Verify(*hash, e->size);
+                 if (!check) return http::Fail(ctx.req, check.error());
+                 if (check->state != FileState::kOk) {
+                   return http::Fail(
+                       ctx.req, Err(ErrorCode::kConflict,
+                                    "证据文件与记录的哈希不符（已被改动、损坏或缺失），不予提供",
+                                    "the evidence file does not match its recorded hash "
+                                    "(changed, damaged or missing); not served"));
+                 }
+               }
+               auto reader = store.Open(*hash, e->size, begin, end);
+               if (!reader) {
+                 core::Error err = reader.error();
+                 if (err.code == ErrorCode::kNotFound) err.code = ErrorCode::kConflict;
+                 return http::Fail(ctx.req, err);
+               }
+               Response r;
+               r.status = *range ? 206 : 200;
+               r.content_type = e->content_type;
+               r.stream = std::make_shared<FileSource>(std::move(*reader));
+               r.stream_length = end - begin;
+               r.headers.emplace_back("Accept-Ranges", "bytes");
+               if (*range) {
+                 r.headers.emplace_back("Content-Range", "bytes " + std::to_string(begin) + "-" +
+                                                             std::to_string(end - 1) + "/" +
+                                                             std::to_string(e->size));
+               }
+               r.headers.emplace_back("ETag", "\"" + e->hash + "\"");
+               r.headers.emplace_back("X-Evidence-Hash", e->hash_alg + ":" + e->hash);
+               r.headers.emplace_back("Cache-Control", "private, no-cache");
+               std::string name =
+                   e->file_name.empty() ? "evidence-" + std::to_string(e->id) : e->file_name;
+               r.headers.emplace_back("Content-Disposition",
+                                      "inline; filename*=UTF-8''" + PercentEncode(name));
+               return r;
+             });
 
   router.Add("GET", "/api/v1/evidence/{id}/integrity",
              Opt(org::Permission::kEvidenceRead, "Re-hash one evidence file", true),

@@ -114,16 +114,15 @@ std::optional<std::string> SniffContentType(std::string_view h) {
     if (brand == "heic" || brand == "heix" || brand == "mif1" || brand == "msf1") {
       return "image/heic";
     }
-    static const std::string_view kMp4[] = {"isom", "iso2", "iso4", "iso5", "iso6", "mp41",
-                                            "mp42", "avc1", "M4V ", "3gp4", "3gp5", "3g2a",
-                                            "dash", "MSNV"};
+    static const std::string_view kMp4[] = {"isom", "iso2", "iso4", "iso5", "iso6", "mp41", "mp42",
+                                            "avc1", "M4V ", "3gp4", "3gp5", "3g2a", "dash", "MSNV"};
     for (auto b : kMp4) {
       if (brand == b) return "video/mp4";
     }
     return std::nullopt;
   }
-  if (h.size() >= 8 && (h.substr(4, 4) == "moov" || h.substr(4, 4) == "mdat" ||
-                        h.substr(4, 4) == "wide")) {
+  if (h.size() >= 8 &&
+      (h.substr(4, 4) == "moov" || h.substr(4, 4) == "mdat" || h.substr(4, 4) == "wide")) {
     return "video/quicktime";  // QuickTime files written before the ftyp atom existed
   }
   if (h.size() >= 12 && StartsWith(h, "RIFF") && h.substr(8, 4) == "WAVE") return "audio/wav";
@@ -144,9 +143,9 @@ std::optional<std::string> SniffContentType(std::string_view h) {
 
 const std::vector<std::string>& AcceptedContentTypes() {
   static const std::vector<std::string> kTypes = {
-      "image/jpeg", "image/png",       "image/tiff", "image/heic", "application/pdf",
-      "application/ofd", "video/mp4", "video/quicktime", "audio/mp4", "audio/mpeg",
-      "audio/wav"};
+      "image/jpeg",      "image/png",       "image/tiff", "image/heic",
+      "application/pdf", "application/ofd", "video/mp4",  "video/quicktime",
+      "audio/mp4",       "audio/mpeg",      "audio/wav"};
   return kTypes;
 }
 
@@ -166,8 +165,8 @@ core::Result<int64_t> CheckCapturedAt(std::string_view text, int64_t now_micros)
   auto t = core::ParseRfc3339(text, "captured_at");
   if (!t) return t.error();
   if (*t > now_micros + kCapturedAtSkewMicros) {
-    return Err(ErrorCode::kInvalidArgument, "采集时间晚于当前时间",
-               "captured_at is in the future", "captured_at");
+    return Err(ErrorCode::kInvalidArgument, "采集时间晚于当前时间", "captured_at is in the future",
+               "captured_at");
   }
   return *t;
 }

@@ -47,8 +47,8 @@ std::optional<std::string> SniffContentType(std::string_view head);
 const std::vector<std::string>& AcceptedContentTypes();
 
 // Metadata limits (characters). One place; the UI and the API docs repeat them.
-inline constexpr size_t kEvidenceTextMax = 200;       // device, location, file name
-inline constexpr size_t kEvidenceNoteMax = 1000;      // note
+inline constexpr size_t kEvidenceTextMax = 200;   // device, location, file name
+inline constexpr size_t kEvidenceNoteMax = 1000;  // note
 // A capture time may be at most this far in the future of the server clock (device clocks
 // drift); later times are refused as impossible. A configurable tolerance would be possible,
 // but the law says nothing: this is an input plausibility check only.

@@ -32,12 +32,30 @@ TEST(EvidenceSniff, AcceptedFormats) {
       {std::string("II*\0rest", 8), "image/tiff"},
       {std::string("MM\0*rest", 8), "image/tiff"},
       {"%PDF-1.7\n", "application/pdf"},
-      {std::string("\0\0\0\x18" "ftypisom\0\0\0\0", 16), "video/mp4"},
-      {std::string("\0\0\0\x18" "ftypmp42\0\0\0\0", 16), "video/mp4"},
-      {std::string("\0\0\0\x14" "ftypqt  \0\0\0\0", 16), "video/quicktime"},
-      {std::string("\0\0\0\x08" "wide", 8), "video/quicktime"},
-      {std::string("\0\0\0\x18" "ftypM4A \0\0\0\0", 16), "audio/mp4"},
-      {std::string("\0\0\0\x18" "ftypheic\0\0\0\0", 16), "image/heic"},
+      {std::string("\0\0\0\x18"
+                   "ftypisom\0\0\0\0",
+                   16),
+       "video/mp4"},
+      {std::string("\0\0\0\x18"
+                   "ftypmp42\0\0\0\0",
+                   16),
+       "video/mp4"},
+      {std::string("\0\0\0\x14"
+                   "ftypqt  \0\0\0\0",
+                   16),
+       "video/quicktime"},
+      {std::string("\0\0\0\x08"
+                   "wide",
+                   8),
+       "video/quicktime"},
+      {std::string("\0\0\0\x18"
+                   "ftypM4A \0\0\0\0",
+                   16),
+       "audio/mp4"},
+      {std::string("\0\0\0\x18"
+                   "ftypheic\0\0\0\0",
+                   16),
+       "image/heic"},
       {"ID3\x04\0", "audio/mpeg"},
       {B({0xFF, 0xFB, 0x90, 0x64}), "audio/mpeg"},  // MPEG-1 layer III, 128 kbit/s, 44.1 kHz
       {std::string("RIFF\x24\0\0\0WAVEfmt ", 16), "audio/wav"},
@@ -78,9 +96,14 @@ TEST(EvidenceSniff, OfdIsAZipWithOfdXml) {
 
 TEST(EvidenceSniff, RefusedContent) {
   for (std::string bytes : {std::string(), std::string("hello world"), std::string("<html>"),
-                            std::string("MZ\x90\0", 4), std::string("\x7f" "ELF", 4),
+                            std::string("MZ\x90\0", 4),
+                            std::string("\x7f"
+                                        "ELF",
+                                        4),
                             std::string("GIF89a"), B({0xFF, 0xE0}),  // too short for a frame
-                            std::string("\0\0\0\x18" "ftypXXXX", 12),
+                            std::string("\0\0\0\x18"
+                                        "ftypXXXX",
+                                        12),
                             B({0xFF, 0xFF, 0xF0, 0x00})}) {  // frame sync, bad bitrate/rate
     EXPECT_FALSE(SniffContentType(bytes)) << bytes;
   }
@@ -127,7 +150,7 @@ TEST(EvidenceRange, Parse) {
   struct Row {
     const char* h;
     uint64_t b, e;
-  } ok[] = {{"bytes=0-9", 0, 10},   {"bytes=90-", 90, 100}, {"bytes=-10", 90, 100},
+  } ok[] = {{"bytes=0-9", 0, 10},   {"bytes=90-", 90, 100},    {"bytes=-10", 90, 100},
             {"bytes=-500", 0, 100}, {"bytes=95-200", 95, 100}, {"bytes=0-0", 0, 1}};
   for (const auto& r : ok) {
     auto g = ParseRange(std::string_view(r.h), 100);

@@ -130,8 +130,7 @@ core::Result<NewEvidence> EvidenceService::Prepare(const org::Principal& p,
 }
 
 core::Result<Evidence> EvidenceService::Add(const org::Principal& p, const NewEvidence& meta,
-                                            EvidenceStore::Upload& upload,
-                                            const std::string& ip) {
+                                            EvidenceStore::Upload& upload, const std::string& ip) {
   if (upload.size() == 0) {
     return Err(ErrorCode::kInvalidArgument, "文件为空", "the file is empty", "file");
   }
@@ -169,16 +168,22 @@ core::Result<Evidence> EvidenceService::Add(const org::Principal& p, const NewEv
     if (!id) return id.error();
     e.id = *id;
     e.created_at = core::FormatRfc3339Micros(tx.now());
-    json payload = {{"evidence_id", e.id},       {"hash", e.hash},
-                    {"hash_alg", e.hash_alg},    {"size", e.size},
-                    {"content_type", e.content_type}, {"file_name", e.file_name},
-                    {"stage", e.stage},          {"captured_at", e.captured_at},
-                    {"device", e.device},        {"location", e.location},
-                    {"officer_id", e.created_by}, {"target_kind", e.target_kind},
+    json payload = {{"evidence_id", e.id},
+                    {"hash", e.hash},
+                    {"hash_alg", e.hash_alg},
+                    {"size", e.size},
+                    {"content_type", e.content_type},
+                    {"file_name", e.file_name},
+                    {"stage", e.stage},
+                    {"captured_at", e.captured_at},
+                    {"device", e.device},
+                    {"location", e.location},
+                    {"officer_id", e.created_by},
+                    {"target_kind", e.target_kind},
                     {"target", e.target}};
     if (!e.note.empty()) payload["note"] = e.note;
-    auto seq = tx.Emit({"evidence.added", LogTarget(meta.target_kind, meta.target), payload,
-                        e.unit_id});
+    auto seq =
+        tx.Emit({"evidence.added", LogTarget(meta.target_kind, meta.target), payload, e.unit_id});
     if (!seq) return seq.error();
     e.created_seq = *seq;
     auto ins = tx.conn().Exec(
@@ -187,8 +192,8 @@ core::Result<Evidence> EvidenceService::Add(const org::Principal& p, const NewEv
         "created_at, created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
         "$13, $14, $15, $16, $17)",
         {e.id, e.hash, e.hash_alg, static_cast<int64_t>(e.size), e.content_type, e.file_name,
-         e.stage, e.target_kind, e.target, e.unit_id, e.captured_at, e.device, e.location,
-         e.note, e.created_by, e.created_at, e.created_seq});
+         e.stage, e.target_kind, e.target, e.unit_id, e.captured_at, e.device, e.location, e.note,
+         e.created_by, e.created_at, e.created_seq});
     if (!ins) return ins.error();
     return core::Ok();
   });
@@ -197,8 +202,13 @@ core::Result<Evidence> EvidenceService::Add(const org::Principal& p, const NewEv
     // lists unreferenced files.
     return st.error();
   }
-  auto unit = Get(p, e.id);
-  if (unit) e.unit_name = unit->unit_name;
+  auto unit = db_.Read([&](Conn& c) -> core::Status {
+    auto r = c.Query("SELECT name FROM units WHERE id = $1", {e.unit_id});
+    if (!r) return r.error();
+    if (!r->rows.empty()) e.unit_name = r->rows[0].Text(0);
+    return core::Ok();
+  });
+  if (!unit) spdlog::warn("evidence {}: unit name not read: {}", e.id, unit.error().message_en);
   return e;
 }
 
@@ -206,8 +216,8 @@ core::Result<json> EvidenceService::List(const org::Principal& p, const Evidence
   json out;
   auto st = db_.Read([&](Conn& c) -> core::Status {
     Params params;
-    std::string where = " WHERE " + org::ScopePredicate(p.scope, "e.unit_id", "e.created_by",
-                                                       params);
+    std::string where =
+        " WHERE " + org::ScopePredicate(p.scope, "e.unit_id", "e.created_by", params);
     store::AndIf(where, params, q.target_kind, "e.target_kind =");
     store::AndIf(where, params, q.target, "e.target =");
     store::AndIf(where, params, q.stage, "e.stage =");

@@ -73,8 +73,7 @@ struct EvidenceQuery {
 
 class EvidenceService {
  public:
-  EvidenceService(store::Database& db, CommandBus& bus, org::OrgService& org,
-                  EvidenceStore& store)
+  EvidenceService(store::Database& db, CommandBus& bus, org::OrgService& org, EvidenceStore& store)
       : db_(db), bus_(bus), org_(org), store_(store) {}
   EvidenceStore& store() { return store_; }
 

@@ -166,8 +166,8 @@ core::Result<EvidenceStore::Stored> EvidenceStore::Commit(Upload& up) {
       auto check = Verify(out.hash, out.size);
       if (!check) return check.error();
       if (check->state != FileState::kOk) {
-        spdlog::error("evidence store: stored copy of {} is {} — upload refused",
-                      HashHex(out.hash), FileStateName(check->state));
+        spdlog::error("evidence store: stored copy of {} is {} — upload refused", HashHex(out.hash),
+                      FileStateName(check->state));
         return Err(ErrorCode::kConflict,
                    "已存储的同一文件已损坏或被改动，请联系系统管理员核查（zhifa verify）",
                    "the stored copy of this file is damaged or changed; ask the administrator "
@@ -185,8 +185,8 @@ core::Result<EvidenceStore::Stored> EvidenceStore::Commit(Upload& up) {
 
 // ---- read ------------------------------------------------------------------------------------
 
-EvidenceStore::Reader::Reader(EvidenceStore& store, int fd, Hash hash, uint64_t begin,
-                              uint64_t end, bool verify)
+EvidenceStore::Reader::Reader(EvidenceStore& store, int fd, Hash hash, uint64_t begin, uint64_t end,
+                              bool verify)
     : store_(store), fd_(fd), hash_(hash), pos_(begin), end_(end) {
   if (verify) hasher_ = std::make_unique<StreamHasher>(store.algorithm_);
 }
@@ -244,8 +244,8 @@ core::Result<std::unique_ptr<EvidenceStore::Reader>> EvidenceStore::Open(const H
   struct stat st {};
   if (::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) != size) {
     ::close(fd);
-    spdlog::error("evidence file {} has {} bytes, {} recorded (tampered or damaged)",
-                  HashHex(hash), static_cast<uint64_t>(st.st_size), size);
+    spdlog::error("evidence file {} has {} bytes, {} recorded (tampered or damaged)", HashHex(hash),
+                  static_cast<uint64_t>(st.st_size), size);
     Forget(hash);
     return Err(ErrorCode::kConflict, "证据文件大小与记录不符，已被改动或损坏",
                "the evidence file's size differs from the record: changed or damaged");

@@ -61,7 +61,7 @@ struct VerifyProgress {
 struct VerifyReport {
   uint64_t files_checked = 0;
   uint64_t bytes_checked = 0;
-  std::vector<FileCheck> problems;  // changed or missing files
+  std::vector<FileCheck> problems;        // changed or missing files
   std::vector<std::string> unreferenced;  // stored files no metadata row names (when given)
 };
 

@@ -14,8 +14,8 @@ namespace fs = std::filesystem;
 class StoreTest : public ::testing::TestWithParam<HashAlgorithm> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("evid-store-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter_++));
+    dir_ = fs::temp_directory_path() /
+           ("evid-store-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     auto s = EvidenceStore::Open(dir_.string(), GetParam());
     ASSERT_TRUE(s);
     store_ = std::move(*s);
@@ -115,9 +115,9 @@ TEST_P(StoreTest, TamperedFileFailsTheWholeReadOnItsLastChunkAndVerification) {
   auto check = store_->Verify(s.hash, data.size());
   ASSERT_TRUE(check);
   EXPECT_EQ(check->state, FileState::kChanged);
-  auto report = store_->VerifyAll(nullptr, std::map<std::string, uint64_t>{
-                                               {HashHex(s.hash), data.size()},
-                                               {std::string(64, 'c'), 5}});
+  auto report = store_->VerifyAll(
+      nullptr,
+      std::map<std::string, uint64_t>{{HashHex(s.hash), data.size()}, {std::string(64, 'c'), 5}});
   ASSERT_TRUE(report);
   ASSERT_EQ(report->problems.size(), 2u);
   EXPECT_EQ(report->problems[0].state, FileState::kMissing);
