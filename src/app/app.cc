@@ -6,9 +6,12 @@
 #include <iostream>
 
 #include "auth/password_hash.h"
+#include "calendar/calendar_routes.h"
+#include "catalogue/catalogue_routes.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
 #include "core/random.h"
+#include "discretion/discretion_routes.h"
 #include "org/org_routes.h"
 #include "record/evidence_routes.h"
 #include "store/migrate.h"
@@ -19,6 +22,22 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::Response;
+
+namespace {
+// The discretion engine reads matters through its own small interface (discretion::MatterSource);
+// this adapter answers it from the catalogue.
+class CatalogueMatterSource : public discretion::MatterSource {
+ public:
+  explicit CatalogueMatterSource(catalogue::CatalogueService& c) : catalogue_(c) {}
+  core::Result<catalogue::MatterRules> MatterRulesAt(std::string_view code,
+                                                     core::Date on) override {
+    return catalogue_.MatterRulesAt(code, on);
+  }
+
+ private:
+  catalogue::CatalogueService& catalogue_;
+};
+}  // namespace
 
 core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   std::unique_ptr<App> app(new App(config));
@@ -61,10 +80,23 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
     app->evidence_ = std::make_unique<record::EvidenceService>(*app->db_, *app->bus_, *app->org_,
                                                                *app->evidence_store_);
   }
+  app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
+  app->matter_source_ = std::make_unique<CatalogueMatterSource>(*app->catalogue_);
+  app->lists_ =
+      std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());
+  app->discretion_ = std::make_unique<discretion::DiscretionService>(
+      *app->lists_, *app->matter_source_, config.discretion);
   return app;
 }
 
-core::Result<int> App::Migrate() { return store::Migrate(*db_); }
+core::Result<int> App::Migrate() {
+  auto n = store::Migrate(*db_);
+  if (!n) return n;
+  auto cal = calendar::CalendarService::Open(db_.get(), bus_.get());
+  if (!cal) return cal.error();
+  calendar_ = std::move(*cal);
+  return n;
+}
 
 core::Result<std::string> App::Bootstrap() {
   auto seeded = org_->SeedIfEmpty(record::Actor{});
@@ -189,6 +221,13 @@ void App::BuildRoutes() {
         return auth::HashPassword(password);
       });
   record::RegisterEvidenceRoutes(router_, *evidence_, config_.evidence.max_bytes);
+  if (!calendar_) {  // not migrated (`zhifa routes`): the shipped years only
+    auto cal = calendar::CalendarService::Open(nullptr, nullptr);
+    if (cal) calendar_ = std::move(*cal);
+  }
+  if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
+  catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
+  discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
   RegisterStatic(router_);
 }
 

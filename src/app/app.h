@@ -7,6 +7,9 @@
 #include "app/config.h"
 #include "auth/auth_routes.h"
 #include "auth/auth_service.h"
+#include "calendar/calendar_service.h"
+#include "catalogue/catalogue_service.h"
+#include "discretion/lists_service.h"
 #include "http/router.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
@@ -35,6 +38,12 @@ class App {
   auth::AuthService& auth() { return *auth_; }
   http::Router& router() { return router_; }
   record::EvidenceService& evidence() { return *evidence_; }
+  // The working-day calendar and time limits; built by Migrate() over the database (before it,
+  // BuildRoutes builds one over the shipped years only, e.g. for `zhifa routes`).
+  calendar::CalendarService& calendar() { return *calendar_; }
+  catalogue::CatalogueService& catalogue() { return *catalogue_; }
+  discretion::ListsService& lists() { return *lists_; }
+  discretion::DiscretionService& discretion() { return *discretion_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -45,6 +54,12 @@ class App {
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<auth::SessionAuthenticator> authenticator_;
+  std::unique_ptr<calendar::CalendarService> calendar_;
+  std::unique_ptr<catalogue::CatalogueService> catalogue_;
+  // Discretion (issue 3): the engine reads matters from the catalogue through an adapter.
+  std::unique_ptr<discretion::MatterSource> matter_source_;
+  std::unique_ptr<discretion::ListsService> lists_;
+  std::unique_ptr<discretion::DiscretionService> discretion_;
   http::Router router_;
   std::unique_ptr<record::EvidenceStore> evidence_store_;
   std::unique_ptr<record::EvidenceService> evidence_;

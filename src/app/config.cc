@@ -101,10 +101,32 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
                  "evidence.max_bytes must be positive", "evidence.max_bytes");
     }
     c.evidence.max_bytes = static_cast<uint64_t>(evidence_max);
+    ZHIFA_TRY(Read(t, "discretion", "lighter_permille", c.discretion.lighter_permille));
+    ZHIFA_TRY(Read(t, "discretion", "heavier_permille", c.discretion.heavier_permille));
+    ZHIFA_TRY(Read(t, "discretion", "narrow_within_tier", c.discretion.narrow_within_tier));
+    ZHIFA_TRY(Read(t, "discretion", "first_violation_lookback_days",
+                   c.discretion.first_violation_lookback_days));
+    for (const char* key : {"lighter_permille", "heavier_permille"}) {
+      int64_t v = std::string(key) == "lighter_permille" ? c.discretion.lighter_permille
+                                                         : c.discretion.heavier_permille;
+      if (v < 0 || v > 1000) {
+        return Err(ErrorCode::kInvalidArgument,
+                   std::string("discretion.") + key + " 应在 0–1000（千分比）之间",
+                   std::string("discretion.") + key + " must be 0–1000 (per mille)",
+                   std::string("discretion.") + key);
+      }
+    }
+    if (c.discretion.first_violation_lookback_days < 1 ||
+        c.discretion.first_violation_lookback_days > 3650) {
+      return Err(ErrorCode::kInvalidArgument,
+                 "discretion.first_violation_lookback_days 应在 1–3650 之间",
+                 "discretion.first_violation_lookback_days must be 1–3650",
+                 "discretion.first_violation_lookback_days");
+    }
     for (const auto& [k, v] : t) {
       std::string section(k.str());
       if (section != "data" && section != "database" && section != "server" && section != "auth" &&
-          section != "evidence" && section != "record") {
+          section != "discretion" && section != "evidence" && section != "record") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
       }
@@ -181,6 +203,13 @@ max_bytes = 4294967296          # largest evidence file (4 GiB); larger uploads 
 
 [record]
 hash = "sm3"                    # the record log's hash (sm3 | sha256); names evidence files too
+[discretion]
+# National law does not fix how far 从轻/从重 narrow a range (the SAMR percentages were not
+# retrieved): lighter = the lower part, heavier = the upper part, in per mille of the range.
+lighter_permille = 500          # 从轻: lower half
+heavier_permille = 500          # 从重: upper half
+narrow_within_tier = true       # narrow the matched benchmark tier's range (false: the statute's)
+first_violation_lookback_days = 365  # 初次违法 when not asserted: no prior violation within
 )";
 }
 

@@ -9,6 +9,7 @@
 
 #include "auth/auth_rules.h"
 #include "core/result.h"
+#include "discretion/discretion_rules.h"
 #include "http/server.h"
 #include "store/database.h"
 
@@ -26,8 +27,9 @@ struct Config {
   http::ServerOptions server;
   store::Options store;
   auth::AuthPolicy auth;
-  std::string admin_password;  // from ZHIFA_ADMIN_PASSWORD
-  std::string key_file;        // field encryption key; empty → <data_dir>/keys/field.key
+  std::string admin_password;           // from ZHIFA_ADMIN_PASSWORD
+  std::string key_file;                 // field encryption key; empty → <data_dir>/keys/field.key
+  discretion::EngineParams discretion;  // [discretion]: how 从轻/从重 narrow the range
   EvidenceOptions evidence;
   // The record log's hash algorithm ("sm3" | "sha256"; record.hash / ZHIFA_RECORD_HASH). Evidence
   // files are named by the same hash. Read through RecordHashName() only.

@@ -93,6 +93,7 @@ struct Tier {
   std::optional<FineRange> fine;   // parsed from the standard
   std::string source;              // 裁量基准来源
   int ordinal = 0;                 // order within the matter
+  std::string note;                // 备注 (catalogue addition)
 };
 
 // One matter as in force on a given date, with what the engine needs.
@@ -109,6 +110,10 @@ struct MatterRules {
   core::Date effective_from;
   std::optional<core::Date> effective_to;
   bool sample = false;  // demo/sample legal text, marked as such in the UI
+  // Catalogue additions: the key domain id (catalogue_rules.h Domains()) and the units that
+  // hold the matter on the date asked (ids of units).
+  std::string domain = "other";
+  std::vector<int64_t> holder_unit_ids;
 };
 
 // Stable string ids used in JSON, CSV and the database (the quoted names above).

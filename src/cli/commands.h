@@ -1,6 +1,7 @@
 // Subcommands of the zhifa executable other than serve.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 
 #include "app/config.h"
@@ -34,5 +35,18 @@ struct DemoArgs {
 // Fills the database with a synthetic city: the org tree, enforcement teams in three city
 // departments and three districts, and users of every role. Idempotent per username.
 int RunDemo(const app::Config& cfg, const DemoArgs& a);
+
+// `zhifa catalogue show|import|export` (src/cli/catalogue.cc). Bad arguments: exit 2 naming the
+// argument; problems in an imported file: exit 1 with every problem by row and column.
+struct CatalogueCommands {
+  CLI::App* cmd = nullptr;
+  CLI::App* show = nullptr;
+  CLI::App* import = nullptr;
+  CLI::App* exp = nullptr;
+  std::string code, on, file, format, sheet;
+  bool dry_run = false;
+};
+CatalogueCommands AddCatalogueCommands(CLI::App& cli);
+int RunCatalogue(const app::Config& cfg, const CatalogueCommands& c);
 
 }  // namespace zhifa::cli

@@ -4,6 +4,9 @@
 #include "app/app.h"
 #include "auth/password_hash.h"
 #include "cli/commands.h"
+#include "cli/discretion.h"
+#include "core/csv.h"
+#include "core/embedded.h"
 #include "core/password_policy.h"
 
 namespace zhifa::cli {
@@ -53,6 +56,45 @@ core::Result<int64_t> Find(org::OrgService& org, const std::string& name) {
   return **id;
 }
 
+// The starter catalogue of the three city departments (sample legal text, flagged 示例):
+// data/demo-catalogue-matters.csv and data/demo-catalogue-tiers.csv, loaded through the import
+// path. Returns the number of matters created.
+core::Result<int> SeedDemoCatalogue(catalogue::CatalogueService& cat) {
+  auto empty = cat.Empty();
+  if (!empty) return empty.error();
+  if (!*empty) return 0;
+  auto read = [](const char* name) -> core::Result<catalogue::Table> {
+    auto text = core::FindEmbedded(embed::data(), name);
+    if (!text)
+      return core::Err(core::ErrorCode::kInternal, std::string("缺少 ") + name,
+                       std::string("missing ") + name);
+    auto rows = core::ReadCsv(*text);
+    if (!rows) return rows.error();
+    return catalogue::Table{"", std::move(*rows)};
+  };
+  auto matters = read("demo-catalogue-matters.csv");
+  if (!matters) return matters.error();
+  auto tiers = read("demo-catalogue-tiers.csv");
+  if (!tiers) return tiers.error();
+  matters->name = catalogue::kMatterSheet;
+  tiers->name = catalogue::kTierSheet;
+  org::Principal sys;
+  sys.scope.all = true;
+  catalogue::ImportOptions o;
+  o.effective_from = core::Date{2024, 1, 1};
+  auto r = cat.ImportTables(sys, &*matters, *tiers, o);
+  if (!r) return r.error();
+  if (!r->ok) {
+    const auto& p = r->problems.front();
+    return core::Err(core::ErrorCode::kInternal,
+                     "示例目录有误：" + p.sheet + " 第" + std::to_string(p.row) + "行 " + p.column +
+                         "：" + p.message_zh,
+                     "the demo catalogue is wrong: " + p.sheet + " row " + std::to_string(p.row) +
+                         " " + p.column + ": " + p.message_en);
+  }
+  return r->created;
+}
+
 }  // namespace
 
 int RunDemo(const app::Config& cfg, const DemoArgs& a) {
@@ -66,6 +108,9 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
   if (!boot) return Fail(boot.error());
   auto& org = (*app)->org();
   if (auto marker = org.FindUnitByName("市市场监管局执法支队"); marker && *marker) {
+    auto made = SeedDemoCatalogue((*app)->catalogue());
+    if (!made) return Fail(made.error());
+    if (*made) std::cout << "demo: " << *made << " catalogue matters created (示例)\n";
     std::cout << "demo data is already present\n";
     return 0;
   }
@@ -152,12 +197,14 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
     return core::Ok();
   };
   if (auto st = run(); !st) return Fail(st.error());
+  auto matters = SeedDemoCatalogue((*app)->catalogue());
+  if (!matters) return Fail(matters.error());
   std::cout
-      << "demo: " << b.made_units << " units and " << b.made_users
-      << " users created (password of every demo user: " << a.password << ")\n"
+      << "demo: " << b.made_units << " units and " << b.made_users << " users created, " << *matters
+      << " catalogue matters (示例) (password of every demo user: " << a.password << ")\n"
       << "  e.g. scjgt1o1 (市市场监管局 officer), scjghead (负责人), scjgreviewer1 (法制审核), "
          "sfj1 (司法局 supervisor), shjd1 (社会监督员)\n";
-  return 0;
+  return SeedDiscretionDemo(**app);  // the demo departments' penalty lists (issue 3)
 }
 
 }  // namespace zhifa::cli

@@ -8,7 +8,9 @@
 
 #include "app/app.h"
 #include "auth/password_hash.h"
+#include "cli/calendar.h"
 #include "cli/commands.h"
+#include "cli/discretion.h"
 #include "core/allocator.h"
 #include "core/password_policy.h"
 #include "http/server.h"
@@ -92,6 +94,22 @@ int main(int argc, char** argv) {
   routes->add_flag("--check-openapi", check_openapi,
                    "Exit 1 unless openapi.json documents exactly the routes");
 
+  cli::CalendarCli calendar_cli;
+  cli::RegisterCalendarCli(cli, calendar_cli);
+  auto catalogue = cli::AddCatalogueCommands(cli);
+  auto* disc = cli.add_subcommand("discretion", "Discretion engine (裁量) and penalty lists");
+  disc->require_subcommand(1);
+  auto* disc_eval = disc->add_subcommand("evaluate", "Evaluate facts for a matter; print JSON");
+  cli::DiscretionEvaluateArgs dea;
+  disc_eval->add_option("--matter", dea.matter, "matter code")->required();
+  disc_eval->add_option("--facts", dea.facts_file, "facts JSON file")->required();
+  disc_eval->add_option("--on", dea.on, "date of the rules (default: the act date)");
+  disc_eval->add_option("--unit", dea.unit, "unit (name or id) whose lists apply");
+  disc_eval->add_option("--kind", dea.kinds, "proposed penalty kind (repeatable): check it");
+  disc_eval->add_option("--fine", dea.fine, "proposed fine in fen: check it");
+  disc_eval->add_option("--reason", dea.reason, "written reason of the proposal");
+  auto* disc_facts = disc->add_subcommand("facts", "Print the facts registry as JSON");
+
   CLI11_PARSE(cli, argc, argv);
 
   if (version->parsed()) {
@@ -102,12 +120,16 @@ int main(int argc, char** argv) {
     std::cout << app::ExampleConfig();
     return 0;
   }
+  if (disc_facts->parsed()) return cli::RunDiscretionFacts();
   auto cfg = app::LoadConfig(config_file);
   if (!cfg) return cli::Fail(cfg.error());
   if (routes->parsed()) return cli::RunRoutes(*cfg, check_openapi);
+  if (auto rc = cli::RunCalendarCli(calendar_cli, *cfg)) return *rc;
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
   if (demo->parsed()) return cli::RunDemo(*cfg, da);
+  if (catalogue.cmd->parsed()) return cli::RunCatalogue(*cfg, catalogue);
+  if (disc_eval->parsed()) return cli::RunDiscretionEvaluate(*cfg, dea);
   if (admin->parsed()) {
     if (create->parsed()) return cli::RunCreateUser(*cfg, cu);
     if (reset->parsed()) return cli::RunResetPassword(*cfg, reset_user, reset_password);

@@ -146,6 +146,8 @@ const char* PermissionName(Permission p) {
       return "evidence.write";
     case Permission::kEvidenceRead:
       return "evidence.read";
+    case Permission::kTimeLimitsWrite:
+      return "time_limits.write";
   }
   return "";
 }
@@ -155,8 +157,8 @@ const std::vector<Permission>& AllPermissions() {
       Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
       Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
       Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
-      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kEvidenceWrite,
-      Permission::kEvidenceRead};
+      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kTimeLimitsWrite,
+      Permission::kEvidenceWrite,  Permission::kEvidenceRead};
   return kAll;
 }
 
@@ -175,7 +177,7 @@ bool Grants(Role r, Permission p) {
     case Role::kSupervisor:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kCatalogueWrite || p == Permission::kListsWrite ||
-             p == Permission::kEvidenceRead;
+             p == Permission::kTimeLimitsWrite || p == Permission::kEvidenceRead;
     case Role::kDeptHead:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead;

@@ -112,7 +112,14 @@ TEST(Roles, RulesPermissions) {
     EXPECT_FALSE(Grants(r, Permission::kCatalogueWrite)) << Info(r).id;
     EXPECT_FALSE(Grants(r, Permission::kListsWrite)) << Info(r).id;
   }
-  EXPECT_EQ(AllPermissions().size(), 13u);
+  // Overrides of the statutory time limits: the supervisor alone (docs/architecture.md).
+  EXPECT_TRUE(Grants(Role::kSupervisor, Permission::kTimeLimitsWrite));
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer, Role::kDeptHead, Role::kSocialSupervisor,
+                 Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
+    EXPECT_FALSE(Grants(r, Permission::kTimeLimitsWrite)) << Info(r).id;
+  }
+  EXPECT_EQ(AllPermissions().size(), 14u);
+  for (auto p : AllPermissions()) EXPECT_STRNE(PermissionName(p), "");
 }
 
 TEST(Roles, EvidencePermissions) {
@@ -129,7 +136,6 @@ TEST(Roles, EvidencePermissions) {
     EXPECT_FALSE(Grants(r, Permission::kEvidenceWrite)) << Info(r).id;
     EXPECT_FALSE(Grants(r, Permission::kEvidenceRead)) << Info(r).id;
   }
-  for (auto p : AllPermissions()) EXPECT_STRNE(PermissionName(p), "");
 }
 
 TEST(Roles, NoUserHoldsTwoAdministratorDuties) {

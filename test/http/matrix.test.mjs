@@ -10,6 +10,8 @@ import assert from 'node:assert/strict'
 import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, assertError, flattenTree, signIn, newPassword } from './lib/client.mjs'
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
+import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
+import { D, entryFor, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
 
 /** Uploads a small PDF as evidence about unit `unitId`'s record target, attached to that unit. */
 function uploadEvidence(c, unitId) {
@@ -22,11 +24,11 @@ const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_s
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
   officer: ['units.read', 'evidence.write', 'evidence.read'],
-  legal_reviewer: ['units.read', 'evidence.write', 'evidence.read'],
+  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write', 'evidence.write', 'evidence.read'],
   social_supervisor: ['units.read'],
   dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read'],
-  supervisor: ['units.read', 'users.read', 'evidence.read'],
-  sys_admin: ['units.read', 'units.write', 'users.read', 'users.write'],
+  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read'],
+  sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read'],
 }
@@ -115,7 +117,43 @@ const ROUTES = [
   },
   { name: 'GET /logs/operations', perm: 'logs.read', ok: 200, out: false, run: (c) => c.get(`${API}/logs/operations`) },
   { name: 'GET /logs/logins', perm: 'logs.read', ok: 200, out: false, run: (c) => c.get(`${API}/logs/logins`) },
-  // Routes every signed-in user may call (no permission).
+  // Working-day calendar and time limits (test/http/calendar.test.mjs covers the behaviour).
+  {
+    name: 'POST /calendar/years',
+    perm: 'calendar.manage',
+    ok: 201,
+    out: false,
+    run: (c) => c.post(`${API}/calendar/years`, { content: '{"year": 2030, "days": [{"name": "元旦", "date": "2030-01-01", "isOffDay": true}]}', replace: true }),
+  },
+  {
+    name: 'PUT /time-limits/overrides',
+    perm: 'time_limits.write',
+    ok: 200,
+    run: (c, w, f) =>
+      c.request('PUT', `${API}/time-limits/overrides`, { body: { rule_id: 'penalty.decision', unit_id: f.unit(w).id, kind: 'period', amount: 120, reason: '矩阵', basis: '矩阵' } }),
+  },
+  {
+    name: 'DELETE /time-limits/overrides/{id}',
+    perm: 'time_limits.write',
+    ok: 200,
+    out: false, // outside the scope: test/http/calendar.test.mjs
+    run: async (c, w, f) => {
+      const g = await f.clients.supervisor.request('PUT', `${API}/time-limits/overrides`, {
+        body: { rule_id: 'transfer.police_review', unit_id: f.unit(w).id, kind: 'day_type', day_type: 'working', reason: '矩阵', basis: '矩阵' },
+      })
+      assert.equal(g.status, 200, g.text)
+      return c.del(`${API}/time-limits/overrides/${g.json.id}`)
+    },
+  },
+  { name: 'GET /calendar/years', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/years`) },
+  { name: 'GET /calendar/is-working-day', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/is-working-day?date=2025-10-01`) },
+  { name: 'GET /calendar/add-working-days', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/add-working-days?date=2025-10-01&n=3`) },
+  { name: 'GET /calendar/count-working-days', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/count-working-days?from=2025-10-01&to=2025-10-31`) },
+  { name: 'GET /calendar/month', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/calendar/month?year=2025&month=10`) },
+  { name: 'GET /time-limits', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/time-limits`) },
+  { name: 'POST /time-limits/compute', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-07-04' }) },
+  { name: 'POST /time-limits/surcharge', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/surcharge`, { fine_fen: 1000, due_date: '2025-10-09', as_of: '2025-10-19' }) },
+  { name: 'GET /time-limits/overrides', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/time-limits/overrides`) },
   // Evidence (test/http/evidence.test.mjs covers the rest): f.evidence(w) is a file in unit A / B.
   { name: 'GET /evidence/meta', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence/meta`) },
   { name: 'GET /evidence', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence`) },
@@ -123,8 +161,153 @@ const ROUTES = [
   { name: 'GET /evidence/{id}', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}`) },
   { name: 'GET /evidence/{id}/content', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}/content`) },
   { name: 'GET /evidence/{id}/integrity', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}/integrity`) },
+  // Routes every signed-in user may call (no permission).
   { name: 'GET /roles', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/roles`) },
   { name: 'GET /auth/me', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/auth/me`) },
+  // Discretion (issue 3): everyone signed in reads lists and runs the engine; changing a list needs
+  // lists.write and the list's unit in scope. Adding a list kind and per-matter options are
+  // city-wide configuration: a dept_tree holder of the permission is refused (403).
+  { name: 'GET /discretion/facts', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/facts`) },
+  { name: 'GET /discretion/list-kinds', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/list-kinds`) },
+  {
+    name: 'POST /discretion/list-kinds',
+    perm: 'lists.write',
+    ok: 403,
+    out: false,
+    run: (c) => c.post(`${D}/list-kinds`, { id: `k${uniqueName('')}`.toLowerCase(), name_zh: '免予行政强制清单', name_en: 'No-compulsion list', effect: 'exempt_compulsion' }),
+  },
+  { name: 'GET /discretion/lists', perm: null, ok: 200, out: false, run: (c) => c.get(`${D}/lists`) },
+  {
+    name: 'POST /discretion/lists',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => c.post(`${D}/lists`, { unit_id: (await freshUnit(f.sys, f.unit(w).id)).id, kind_id: 'heavier', title: '从重处罚清单' }),
+  },
+  { name: 'GET /discretion/lists/{id}', perm: null, ok: 200, out: false, run: (c, w, f) => c.get(`${D}/lists/${f.listB.id}`) },
+  {
+    name: 'POST /discretion/lists/{id}/drafts',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      await publish(f.listsCity, l)
+      return c.post(`${D}/lists/${l.id}/drafts`, {})
+    },
+  },
+  {
+    name: 'GET /discretion/lists/{id}/versions/{version_id}',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: (c, w, f) => c.get(`${D}/lists/${f.listB.id}/versions/${f.listB.draft_version_id}`),
+  },
+  {
+    name: 'POST /discretion/lists/{id}/versions/{version_id}/entries',
+    perm: 'lists.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/entries`, entryFor((await f.matter('in')).code))
+    },
+  },
+  {
+    name: 'POST /discretion/lists/{id}/versions/{version_id}/publish',
+    perm: 'lists.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      return c.post(`${D}/lists/${l.id}/versions/${l.draft_version_id}/publish`, { effective_from: '2024-01-01' })
+    },
+  },
+  {
+    name: 'PUT /discretion/lists/{id}/entries/{entry_id}',
+    perm: 'lists.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      const code = (await f.matter('in')).code
+      const e = await addEntry(f.listsCity, l, entryFor(code))
+      return put(c, `${D}/lists/${l.id}/entries/${e.id}`, { ...entryFor(code), wording: '矩阵修改' })
+    },
+  },
+  {
+    name: 'DELETE /discretion/lists/{id}/entries/{entry_id}',
+    perm: 'lists.write',
+    ok: 204,
+    run: async (c, w, f) => {
+      const l = await freshList(f.sys, f.listsCity, f.unit(w).id)
+      const e = await addEntry(f.listsCity, l, entryFor((await f.matter('in')).code))
+      return c.del(`${D}/lists/${l.id}/entries/${e.id}`)
+    },
+  },
+  { name: 'GET /discretion/matter-options/{code}', perm: null, ok: 200, out: false, run: async (c, w, f) => c.get(`${D}/matter-options/${(await f.matter('in')).code}`) },
+  {
+    name: 'PUT /discretion/matter-options/{code}',
+    perm: 'catalogue.write',
+    ok: 403,
+    out: false,
+    run: async (c, w, f) => put(c, `${D}/matter-options/${(await f.matter('in')).code}`, { punish_without_fault: false }),
+  },
+  {
+    name: 'POST /discretion/evaluate',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: async (c, w, f) => c.post(`${D}/evaluate`, { matter_code: (await f.matter('in')).code, facts: { act_date: '2025-01-01' } }),
+  },
+  {
+    name: 'POST /discretion/check',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: async (c, w, f) => c.post(`${D}/check`, { matter_code: (await f.matter('in')).code, facts: { act_date: '2025-01-01' }, proposal: { kinds: ['fine'], fine: 300000 } }),
+  },
+  // Catalogue (issue 3): everyone signed in reads; catalogue.write changes matters held in scope.
+  { name: 'GET /catalogue/meta', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/meta`) },
+  { name: 'GET /catalogue/matters', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/matters`) },
+  { name: 'GET /catalogue/matters/{code}', perm: null, ok: 200, out: false, run: async (c, w, f) => c.get(`${API}/catalogue/matters/${(await f.matter(w)).code}`) },
+  { name: 'GET /catalogue/export', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/export?format=csv`) },
+  {
+    name: 'POST /catalogue/matters',
+    perm: 'catalogue.write',
+    ok: 201,
+    run: (c, w, f) => c.post(`${API}/catalogue/matters`, matterBody({ code: newCode('MX'), holders: [f.unit(w).id] })),
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/versions',
+    perm: 'catalogue.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const m = (await f.catEditor.get(`${API}/catalogue/matters/${(await f.matter(w)).code}`)).json
+      return c.post(`${API}/catalogue/matters/${m.code}/versions`, { ...matterBody({ from: nextDate() }), version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/transfers',
+    perm: 'catalogue.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const m = await newMatter(f.catEditor, f.unit(w).id)
+      return c.post(`${API}/catalogue/matters/${m.code}/transfers`, { from_unit_id: f.unit(w).id, to_unit_id: f.subA.id, effective_from: '2025-01-01', version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/matters/{code}/holders',
+    perm: 'catalogue.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const m = await newMatter(f.catEditor, f.unit(w).id)
+      return c.post(`${API}/catalogue/matters/${m.code}/holders`, { unit_id: f.subA.id, effective_from: '2025-01-01', version: m.version })
+    },
+  },
+  {
+    name: 'POST /catalogue/import',
+    perm: 'catalogue.write',
+    ok: 200,
+    out: false, // an import names its units; outside ones are problems of the file (400), tested in catalogue.test.mjs
+    run: (c) =>
+      c.post(`${API}/catalogue/import?effective_from=2024-01-01`, csv([MATTER_COLUMNS, [newCode('MXI'), '矩阵导入事项', '检查', '一中队', '其他', '', '', '', '否', '', '否']]), { contentType: 'text/csv' }),
+  },
 ]
 
 for (const backend of BACKENDS) {
@@ -151,6 +334,11 @@ for (const backend of BACKENDS) {
       f.target = await createUser(f, { username: 'mx_target', unitId: f.subA.id })
       f.outsider = await createUser(f, { username: 'mx_outsider', unitId: f.unitB.id, role: 'officer', scope: 'dept' })
       f.user = (w) => (w === 'in' ? f.target : f.outsider)
+      // A city-wide catalogue editor (in B, so scoped lists in A do not show it) and one matter
+      // held by A and one by B, made on first use.
+      f.catEditor = await signIn(srv.base, await createUser(f, { username: 'mx_cateditor', unitId: f.unitB.id, role: 'supervisor', scope: 'city' }))
+      const matters = {}
+      f.matter = async (w) => (matters[w] ??= await newMatter(f.catEditor, f.unit(w).id))
       f.users = {}
       f.clients = {}
       for (const role of ROLES) {
@@ -159,6 +347,9 @@ for (const backend of BACKENDS) {
         f.clients[role] = await signIn(srv.base, acc)
       }
       f.outsiderClient = await signIn(srv.base, f.outsider)
+      // Discretion: the city-wide editor (司法局 supervisor) sets up lists inside and outside.
+      f.listsCity = f.catEditor
+      f.listB = await freshList(f.sys, f.listsCity, f.unitB.id)
       f.targetAccount = f.target
       const evIn = await uploadEvidence(f.clients.officer, f.unitA.id)
       const evOut = await uploadEvidence(f.outsiderClient, f.unitB.id)

@@ -90,6 +90,7 @@ export async function startServer(options = {}) {
     pg = createPgSchema()
     env.ZHIFA_DB = pg.url
   }
+  if (options.db) env.ZHIFA_DB = options.db // a second node on another server's database
   // The binary may be in the middle of a relink (EACCES/ETXTBSY/ENOENT): retry for a while.
   let proc
   for (let attempt = 0; ; attempt++) {
@@ -146,6 +147,7 @@ export async function startServer(options = {}) {
     port,
     proc,
     backend,
+    db: env.ZHIFA_DB,
     dataDir,
     exited,
     log: () => output,

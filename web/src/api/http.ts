@@ -16,6 +16,8 @@ export class ApiError extends Error {
   code: string
   field?: string
   requestId?: string
+  /** the whole error answer (e.g. the problems table of an import) */
+  body?: unknown
   constructor(status: number, body: ApiErrorBody) {
     super(body.message || body.code)
     this.status = status
@@ -82,8 +84,12 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     const t = hooks.csrf()
     if (t) headers['X-CSRF-Token'] = t
   }
-  let body: string | undefined
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined
+  if (opts.body instanceof Blob) {
+    // a file sent as the raw body (catalogue import)
+    headers['Content-Type'] = opts.body.type || 'application/octet-stream'
+    body = opts.body
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json; charset=utf-8'
     body = JSON.stringify(opts.body)
   }
@@ -106,6 +112,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!res.ok) {
     const eb = (data as { error?: ApiErrorBody } | undefined)?.error
     const err = new ApiError(res.status, eb ?? { code: 'Http' + res.status, message: `HTTP ${res.status} ${res.statusText}` })
+    err.body = data
     if (res.status === 401 && err.code !== 'TotpRequired' && !opts.skipAuthRedirect) hooks.onUnauthenticated(err)
     if (res.status === 403 && err.code === 'PermissionDenied' && (err.field === 'totp' || err.field === 'password')) hooks.onForbiddenGate(err)
     throw err
