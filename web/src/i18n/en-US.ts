@@ -390,6 +390,7 @@ const enUS: Messages = {
     chooseFile: 'Choose a file',
     tooLarge: 'The file exceeds the limit of {max}',
     accepted: 'Type identified from the content: JPEG, PNG, TIFF, HEIC, PDF, OFD, MP4, MOV, M4A, MP3, WAV; at most {max} per file.',
+  },
   calendar: {
     monthTitle: '{month}/{year}',
     weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',
@@ -456,6 +457,7 @@ const enUS: Messages = {
     basis: 'Basis',
     basisHint: 'document and article',
     removeConfirm: 'Remove this override?',
+  },
   catalogue: {
     title: 'Enforcement matters',
     search: 'Code or name',

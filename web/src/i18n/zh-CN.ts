@@ -388,6 +388,7 @@ const zhCN = {
     chooseFile: '请选择文件',
     tooLarge: '文件超过上限 {max}',
     accepted: '按文件内容识别类型：JPEG、PNG、TIFF、HEIC、PDF、OFD、MP4、MOV、M4A、MP3、WAV；单个文件最大 {max}。',
+  },
   calendar: {
     monthTitle: '{year}年{month}月',
     weekdays: '一,二,三,四,五,六,日',
@@ -454,6 +455,7 @@ const zhCN = {
     basis: '依据',
     basisHint: '文件名称及条款',
     removeConfirm: '确定移除该调整？',
+  },
   catalogue: {
     title: '执法事项目录',
     search: '事项代码或名称',
