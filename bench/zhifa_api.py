@@ -7,6 +7,9 @@
   zhifa_api.py district BASE COOKIE         the id of the district with most children
   zhifa_api.py wait BASE [SECONDS]          wait until GET BASE/healthz answers 200
   zhifa_api.py admin-session BASE USER PW   enrol TOTP (first time) and print "COOKIE CSRF SECRET"
+  zhifa_api.py evidence-bench BASE ADMIN_PW FILE WORKDIR
+                                            an officer uploads FILE (curl -T, streamed) and
+                                            downloads it; prints both throughputs (bench/evidence.sh)
   zhifa_api.py reader-session BASE ADMIN_PW prints "COOKIE ROOT_ID DISTRICT_ID": a supervisor with city scope
                                             (created by admin, granted by secadmin), password
                                             changed at first login, logged in again
@@ -126,6 +129,44 @@ def reader_session(base, admin_pw):
     return r2.cookie, root, district
 
 
+def evidence_bench(base, admin_pw, path, workdir):
+    import os
+    import subprocess
+    admin, _ = admin_session(base, "admin", admin_pw)
+    root, _ = units_root_and_district(admin)
+    pw0, pw1 = "Init-Pass-2026x", "Bench-Pass-2026y"
+    name = "evbench%d" % (int(time.time() * 1000) % 10**9)
+    _, user = admin.call("POST", "/api/v1/users", {"username": name, "display_name": "证据压测",
+                                                   "unit_id": root, "password": pw0}, expect=201)
+    sec, _ = admin_session(base, "secadmin", admin_pw)
+    sec.call("POST", "/api/v1/users/%d/roles" % user["id"],
+             {"role": "officer", "unit_id": root, "scope": "city"}, expect=201)
+    r = Client(base)
+    r.login(name, pw0)
+    r.call("POST", "/api/v1/auth/password", {"old_password": pw0, "new_password": pw1}, expect=204)
+    c = Client(base)
+    c.login(name, pw1)
+    size = os.path.getsize(path)
+    q = urllib.parse.urlencode({"target_kind": "record", "target": "unit:%d" % root,
+                                "stage": "investigation", "captured_at": "2026-11-27T08:00:00Z",
+                                "file_name": os.path.basename(path)})
+    out = os.path.join(workdir, "upload.json")
+    t0 = time.time()
+    subprocess.run(["curl", "-sS", "-f", "-o", out, "-X", "POST", "-T", path, "-H", "Expect:",
+                    "-H", "Cookie: zhifa_session=" + c.cookie, "-H", "X-CSRF-Token: " + c.csrf,
+                    base + "/api/v1/evidence?" + q], check=True)
+    up = time.time() - t0
+    ev = json.load(open(out))
+    t0 = time.time()
+    subprocess.run(["curl", "-sS", "-f", "-o", "/dev/null", "-H", "Cookie: zhifa_session=" + c.cookie,
+                    base + "/api/v1/evidence/%d/content" % ev["id"]], check=True)
+    down = time.time() - t0
+    mib = size / (1 << 20)
+    print("file: %.0f MiB, %s %s" % (mib, ev["hash_alg"], ev["hash"]))
+    print("upload (stream + hash + fsync + record): %.1f s, %.0f MiB/s" % (up, mib / up))
+    print("download (stream + verify hash):         %.1f s, %.0f MiB/s" % (down, mib / down))
+
+
 def load(base, cookie, csrf, parent, outfile, threads, stopfile):
     """Creates units until `stopfile` exists; appends every id acknowledged with 201 to outfile.
     Connection failures (the server was killed) are retried after a short pause; those requests
@@ -227,6 +268,8 @@ def main(argv):
     elif cmd == "reader-session":
         cookie, root, district = reader_session(argv[2], argv[3])
         print(cookie, root, district)
+    elif cmd == "evidence-bench":
+        evidence_bench(argv[2], argv[3], argv[4], argv[5])
     elif cmd == "load":
         load(argv[2], argv[3], argv[4], int(argv[5]), argv[6], int(argv[7]), argv[8])
     elif cmd == "verify":

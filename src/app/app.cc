@@ -15,6 +15,7 @@
 #include "discretion/discretion_rules.h"
 #include "org/org_routes.h"
 #include "record/record_routes.h"
+#include "record/evidence_routes.h"
 #include "store/migrate.h"
 
 namespace zhifa::app {
@@ -72,6 +73,15 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->org_ = std::make_unique<org::OrgService>(*app->db_, *app->bus_, *app->cipher_);
   app->auth_ = std::make_unique<auth::AuthService>(*app->db_, *app->bus_, *app->org_, config.auth);
   app->authenticator_ = std::make_unique<auth::SessionAuthenticator>(*app->auth_);
+  {
+    auto alg = record::ParseHashAlgorithm(config.RecordHashName());
+    if (!alg) return alg.error();
+    auto evidence_store = record::EvidenceStore::Open(config.EvidenceDir(), *alg);
+    if (!evidence_store) return evidence_store.error();
+    app->evidence_store_ = std::move(*evidence_store);
+    app->evidence_ = std::make_unique<record::EvidenceService>(*app->db_, *app->bus_, *app->org_,
+                                                               *app->evidence_store_);
+  }
   app->catalogue_ = std::make_unique<catalogue::CatalogueService>(*app->db_, *app->bus_);
   app->catalogue_->SetConditionCheck([](std::string_view text, std::string_view field) {
     auto compiled = discretion::CompileConditionText(text, field);
@@ -228,6 +238,7 @@ void App::BuildRoutes() {
         return auth::HashPassword(password);
       });
   record::RegisterRecordRoutes(router_, [this] { return record_.get(); });
+  record::RegisterEvidenceRoutes(router_, *evidence_, config_.evidence.max_bytes);
   if (!calendar_) {  // not migrated (`zhifa routes`): the shipped years only
     auto cal = calendar::CalendarService::Open(nullptr, nullptr);
     if (cal) calendar_ = std::move(*cal);

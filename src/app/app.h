@@ -14,6 +14,7 @@
 #include "org/org_service.h"
 #include "record/command_bus.h"
 #include "record/record_service.h"
+#include "record/evidence_service.h"
 #include "store/database.h"
 
 namespace zhifa::app {
@@ -40,6 +41,7 @@ class App {
   // Null before Migrate().
   record::RecordService* record() { return record_.get(); }
   http::Router& router() { return router_; }
+  record::EvidenceService& evidence() { return *evidence_; }
   // The working-day calendar and time limits; built by Migrate() over the database (before it,
   // BuildRoutes builds one over the shipped years only, e.g. for `zhifa routes`).
   calendar::CalendarService& calendar() { return *calendar_; }
@@ -64,6 +66,8 @@ class App {
   std::unique_ptr<discretion::ListsService> lists_;
   std::unique_ptr<discretion::DiscretionService> discretion_;
   http::Router router_;
+  std::unique_ptr<record::EvidenceStore> evidence_store_;
+  std::unique_ptr<record::EvidenceService> evidence_;
 };
 
 // Registers GET / HEAD for the embedded SPA (history fallback to index.html).

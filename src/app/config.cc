@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <thread>
 
@@ -12,6 +13,10 @@ using core::ErrorCode;
 
 std::string Config::KeyFile() const {
   return key_file.empty() ? data_dir + "/keys/field.key" : key_file;
+}
+
+std::string Config::EvidenceDir() const {
+  return evidence.dir.empty() ? data_dir + "/evidence" : evidence.dir;
 }
 
 std::string Config::DatabaseUrl() const {
@@ -92,6 +97,14 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     ZHIFA_TRY(Read(t, "record", "origin", c.record.origin));
     ZHIFA_TRY(Read(t, "record", "checkpoint_every", c.record.checkpoint_every));
     ZHIFA_TRY(Read(t, "record", "checkpoint_seconds", c.record.checkpoint_seconds));
+    int64_t evidence_max = static_cast<int64_t>(c.evidence.max_bytes);
+    ZHIFA_TRY(Read(t, "evidence", "dir", c.evidence.dir));
+    ZHIFA_TRY(Read(t, "evidence", "max_bytes", evidence_max));
+    if (evidence_max <= 0) {
+      return Err(ErrorCode::kInvalidArgument, "evidence.max_bytes 必须大于 0",
+                 "evidence.max_bytes must be positive", "evidence.max_bytes");
+    }
+    c.evidence.max_bytes = static_cast<uint64_t>(evidence_max);
     ZHIFA_TRY(Read(t, "discretion", "lighter_permille", c.discretion.lighter_permille));
     ZHIFA_TRY(Read(t, "discretion", "heavier_permille", c.discretion.heavier_permille));
     ZHIFA_TRY(Read(t, "discretion", "narrow_within_tier", c.discretion.narrow_within_tier));
@@ -117,7 +130,7 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     for (const auto& [k, v] : t) {
       std::string section(k.str());
       if (section != "data" && section != "database" && section != "server" && section != "auth" &&
-          section != "discretion" && section != "record") {
+          section != "discretion" && section != "evidence" && section != "record") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
       }
@@ -141,6 +154,18 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     c.record.checkpoint_seconds = std::atoll(v);
   }
   ZHIFA_TRY(record::CheckRecordOptions(c.record));
+  if (const char* v = std::getenv("ZHIFA_EVIDENCE_MAX_BYTES"); v && *v) {
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || n == 0 || *v == '-') {
+      return Err(ErrorCode::kInvalidArgument, "ZHIFA_EVIDENCE_MAX_BYTES 应为正整数（字节）",
+                 "ZHIFA_EVIDENCE_MAX_BYTES must be a positive integer (bytes)",
+                 "ZHIFA_EVIDENCE_MAX_BYTES");
+    }
+    c.evidence.max_bytes = n;
+  }
+  c.record_hash = c.record.hash;  // the evidence store names files with the log's hash
   if (c.server.io_threads < 1 || c.server.worker_threads < 1) {
     return Err(ErrorCode::kInvalidArgument, "线程数必须至少为 1", "thread counts must be ≥ 1",
                "server.io_threads");
@@ -181,12 +206,17 @@ attempts_per_minute_per_ip = 20
 require_admin_totp = true       # 等保2.0 三级: administrators use a second factor
 secure_cookies = false          # true when served over HTTPS (also automatic with X-Forwarded-Proto)
 
+[evidence]
+# dir = "./zhifa-data/evidence"  # content-addressed evidence files (证据材料)
+max_bytes = 4294967296          # largest evidence file (4 GiB); larger uploads get 413
+
 [record]
 hash = "sm3"                    # sm3 | sha256 — fixed when the log is created, never changed
 signature = "sm2"               # sm2 | ed25519 — algorithm of the checkpoint key created at first start
 origin = "zhifa/record"         # checkpoint origin (fixed with the log), e.g. "zhifa.jinan.gov.cn/record"
 checkpoint_every = 1000         # sign a checkpoint when this many entries are new …
 checkpoint_seconds = 60         # … or after this many seconds when any entry is new
+
 [discretion]
 # National law does not fix how far 从轻/从重 narrow a range (the SAMR percentages were not
 # retrieved): lighter = the lower part, heavier = the upper part, in per mille of the range.

@@ -16,6 +16,12 @@
 
 namespace zhifa::app {
 
+// Evidence files (证据材料): where they live and how large one may be.
+struct EvidenceOptions {
+  std::string dir;                  // empty → <data_dir>/evidence
+  uint64_t max_bytes = 4ULL << 30;  // evidence.max_bytes / ZHIFA_EVIDENCE_MAX_BYTES (4 GiB)
+};
+
 struct Config {
   std::string data_dir = "./zhifa-data";
   std::string db_url;  // empty → sqlite:<data_dir>/zhifa.db
@@ -25,6 +31,15 @@ struct Config {
   std::string admin_password;           // from ZHIFA_ADMIN_PASSWORD
   std::string key_file;                 // field encryption key; empty → <data_dir>/keys/field.key
   discretion::EngineParams discretion;  // [discretion]: how 从轻/从重 narrow the range
+  EvidenceOptions evidence;
+  // The record log's hash algorithm ("sm3" | "sha256"; record.hash / ZHIFA_RECORD_HASH). Evidence
+  // files are named by the same hash. Read through RecordHashName() only.
+  std::string record_hash = "sm3";
+
+  std::string EvidenceDir() const;
+  // The one place the evidence store learns the log's algorithm (issue 4 fixes it in a metadata
+  // row; then this reads that row instead).
+  const std::string& RecordHashName() const { return record_hash; }
 
   std::string KeyFile() const;
   record::RecordOptions record;  // [record]: hash, signature, origin, checkpoint cadence

@@ -43,6 +43,41 @@ class Progress {
   bool shown_ = false;
 };
 
+// `zhifa verify`'s extra check: the evidence store re-hashes every file named by a metadata row
+// (changed or missing files fail the run; stored files no row names are reported, not failed:
+// an upload whose metadata commit failed leaves one).
+class EvidenceCheck final : public record::ExtraCheck {
+ public:
+  explicit EvidenceCheck(record::EvidenceService& evidence) : evidence_(evidence) {}
+  std::string name() const override { return "evidence"; }
+  core::Status Run(store::Database&, record::LogVerifyReport& report) override {
+    Progress progress;
+    auto r = evidence_.VerifyAll([&](const record::VerifyProgress& p) {
+      progress(p.files_done, p.files_total);
+    });
+    progress.Done();
+    if (!r) return r.error();
+    report.files += r->files_checked;
+    report.file_bytes += r->bytes_checked;
+    report.bytes_hashed += r->bytes_checked;
+    unreferenced = r->unreferenced.size();
+    if (!r->problems.empty()) {
+      const auto& f = r->problems.front();
+      bool missing = f.state == record::FileState::kMissing;
+      report.ok = false;
+      report.problem_zh = std::string("证据文件 ") + f.hash + (missing ? " 缺失" : " 已被改动") +
+                          "（共 " + std::to_string(r->problems.size()) + " 个文件有问题）";
+      report.problem_en = "evidence file " + f.hash + (missing ? " is missing" : " was changed") +
+                          " (" + std::to_string(r->problems.size()) + " files at fault)";
+    }
+    return core::Ok();
+  }
+  size_t unreferenced = 0;
+
+ private:
+  record::EvidenceService& evidence_;
+};
+
 }  // namespace
 
 int RunRecordPubkey(const app::Config& cfg) {
@@ -74,6 +109,8 @@ int RunVerify(const app::Config& cfg, const VerifyArgs& a,
   // The key file in the data directory, not the copy in the database.
   o.verifier = (*app)->record()->signer().verifier();
   o.extra_checks = extra;
+  EvidenceCheck evidence((*app)->evidence());
+  o.extra_checks.push_back(&evidence);
   Progress progress;
   o.progress = [&](uint64_t done, uint64_t total) { progress(done, total); };
   auto r = record::VerifyLog((*app)->db(), o);
@@ -95,6 +132,10 @@ int RunVerify(const app::Config& cfg, const VerifyArgs& a,
       std::fprintf(stderr, "  first bad entry: seq %llu\n",
                    static_cast<unsigned long long>(*r->bad_seq));
     }
+  }
+  if (evidence.unreferenced > 0) {
+    std::printf("zhifa verify: %zu evidence file(s) named by no record (not an error)\n",
+                evidence.unreferenced);
   }
   if (a.record) {
     // The result is itself a record entry (the administrator page shows the newest one).

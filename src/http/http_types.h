@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -11,8 +12,29 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/result.h"
 
 namespace zhifa::http {
+
+// A streamed request body (routes with RouteOptions::stream_body): the server feeds the body to
+// the sink chunk by chunk, in order, on the worker pool, in bounded memory. A sink that is
+// destroyed without its handler having consumed it (connection dropped, limit exceeded) must
+// leave nothing behind.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  virtual core::Status Write(std::string_view chunk) = 0;
+};
+
+// A streamed response body: the server declares Response::stream_length as Content-Length and
+// pulls chunks on the worker pool. An error aborts the response — the connection is closed
+// before the declared length is complete, so no client takes a partial body as the whole.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // Fills up to `cap` bytes of buf; returns how many (0 only at the end).
+  virtual core::Result<size_t> Read(char* buf, size_t cap) = 0;
+};
 
 struct Request {
   std::string method;  // "GET", "POST", …
@@ -24,6 +46,8 @@ struct Request {
   std::string remote_ip;
   std::string request_id;
   std::map<std::string, std::string> path_params;  // from the route pattern
+  std::shared_ptr<BodySink> body_sink;  // stream_body routes: the sink that received the body
+  uint64_t body_bytes = 0;              // stream_body routes: bytes received
 
   std::optional<std::string> Header(const std::string& lower_name) const;
   std::optional<std::string> Query(const std::string& name) const;
@@ -38,6 +62,8 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<BodySource> stream;  // when set, the body is streamed from it (body unused)
+  uint64_t stream_length = 0;          // Content-Length of the streamed body
 
   static Response Json(int status, const nlohmann::json& j);
   static Response NoContent();

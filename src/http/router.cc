@@ -102,41 +102,61 @@ Response Router::Dispatch(Request& req, const Match& m) const {
   const Route& r = *m.route;
   try {
     std::shared_ptr<const Principal> principal;
-    if (r.options.auth) {
-      if (!auth_) return ErrorResponse(req, Err(ErrorCode::kInternal, "认证未配置", "no auth"));
-      auto p = auth_->Authenticate(req);
-      if (!p) return ErrorResponse(req, p.error());
-      principal = std::move(*p);
-      if (!r.options.setup_exempt) {
-        if (principal->needs_password_change) {
-          return ErrorResponse(req, Err(ErrorCode::kPermissionDenied, "请先修改密码",
-                                        "change your password first", "password"));
-        }
-        if (principal->needs_totp_setup) {
-          return ErrorResponse(
-              req, Err(ErrorCode::kPermissionDenied, "管理员账号须先绑定动态口令（TOTP）",
-                       "administrator accounts must enrol TOTP first", "totp"));
-        }
-      }
-      if (r.options.csrf && IsStateChanging(req.method)) {
-        auto token = req.Header("x-csrf-token");
-        if (!token || *token != principal->csrf_token) {
-          return ErrorResponse(
-              req, Err(ErrorCode::kCsrfMismatch, "缺少或错误的 CSRF 令牌（X-CSRF-Token）",
-                       "missing or wrong CSRF token (X-CSRF-Token)", "X-CSRF-Token"));
-        }
-      }
-      if (r.options.permission && !principal->Has(*r.options.permission)) {
-        return ErrorResponse(req, Err(ErrorCode::kPermissionDenied, "没有执行此操作的权限",
-                                      std::string("permission required: ") +
-                                          org::PermissionName(*r.options.permission)));
-      }
-    }
+    if (auto fail = Check(req, r, principal)) return std::move(*fail);
     Ctx ctx{req, principal.get()};
     return r.handler(ctx);
   } catch (const std::exception& e) {
     return ErrorResponse(req, Err(ErrorCode::kInternal, e.what(), e.what()));
   }
+}
+
+std::optional<Response> Router::BeginStream(Request& req, const Match& m) const {
+  if (!m.route || !m.route->options.stream_body) return Dispatch(req, m);
+  try {
+    std::shared_ptr<const Principal> principal;
+    if (auto fail = Check(req, *m.route, principal)) return fail;
+    Ctx ctx{req, principal.get()};
+    auto sink = m.route->options.stream_body(ctx);
+    if (!sink) return ErrorResponse(req, sink.error());
+    req.body_sink = std::move(*sink);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return ErrorResponse(req, Err(ErrorCode::kInternal, e.what(), e.what()));
+  }
+}
+
+std::optional<Response> Router::Check(Request& req, const Route& r,
+                                      std::shared_ptr<const Principal>& principal) const {
+  if (!r.options.auth) return std::nullopt;
+  if (!auth_) return ErrorResponse(req, Err(ErrorCode::kInternal, "认证未配置", "no auth"));
+  auto p = auth_->Authenticate(req);
+  if (!p) return ErrorResponse(req, p.error());
+  principal = std::move(*p);
+  if (!r.options.setup_exempt) {
+    if (principal->needs_password_change) {
+      return ErrorResponse(req, Err(ErrorCode::kPermissionDenied, "请先修改密码",
+                                    "change your password first", "password"));
+    }
+    if (principal->needs_totp_setup) {
+      return ErrorResponse(req,
+                           Err(ErrorCode::kPermissionDenied, "管理员账号须先绑定动态口令（TOTP）",
+                               "administrator accounts must enrol TOTP first", "totp"));
+    }
+  }
+  if (r.options.csrf && IsStateChanging(req.method)) {
+    auto token = req.Header("x-csrf-token");
+    if (!token || *token != principal->csrf_token) {
+      return ErrorResponse(req,
+                           Err(ErrorCode::kCsrfMismatch, "缺少或错误的 CSRF 令牌（X-CSRF-Token）",
+                               "missing or wrong CSRF token (X-CSRF-Token)", "X-CSRF-Token"));
+    }
+  }
+  if (r.options.permission && !principal->Has(*r.options.permission)) {
+    return ErrorResponse(req, Err(ErrorCode::kPermissionDenied, "没有执行此操作的权限",
+                                  std::string("permission required: ") +
+                                      org::PermissionName(*r.options.permission)));
+  }
+  return std::nullopt;
 }
 
 void Router::Record(const Route* r, int status, uint64_t micros) const {

@@ -43,6 +43,12 @@ struct RouteOptions {
   bool csrf = true;                           // state-changing methods need X-CSRF-Token
   bool blocking = false;                      // may block (writes, hashing): run on the worker pool
   std::string summary;                        // one line for docs
+  // Streaming upload: when set, the body is not buffered. After the checks above pass, the
+  // server asks this factory (on the worker pool) for a sink — an error is answered at once,
+  // before the body is read — feeds it the body in chunks, then runs the handler with
+  // req.body_sink set. Bodies over stream_body_limit get 413 and the sink is dropped.
+  std::function<core::Result<std::shared_ptr<BodySink>>(Ctx&)> stream_body;
+  uint64_t stream_body_limit = 0;
 };
 
 struct Route {
@@ -78,6 +84,9 @@ class Router {
 
   // Runs the pipeline for a request whose path_params are filled by Find.
   Response Dispatch(Request& req, const Match& m) const;
+  // For a stream_body route, before its body is read: runs the checks and the sink factory.
+  // Returns the error response, or nullopt with req.body_sink set.
+  std::optional<Response> BeginStream(Request& req, const Match& m) const;
 
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
   RouteStats& stats(size_t i) const { return *stats_[i]; }
@@ -85,6 +94,9 @@ class Router {
   std::string MetricsText() const;
 
  private:
+  // Authentication, setup gate, CSRF and permission; an error response or nullopt.
+  std::optional<Response> Check(Request& req, const Route& r,
+                                std::shared_ptr<const Principal>& principal) const;
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<std::unique_ptr<RouteStats>> stats_;
   Authenticator* auth_ = nullptr;

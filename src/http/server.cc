@@ -7,8 +7,12 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <thread>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "core/random.h"
 #include "http/access_log.h"
@@ -33,7 +37,6 @@ void FillRequest(const bhttp::request<bhttp::string_body>& in, Request& out) {
     auto [it, inserted] = out.headers.emplace(name, S(f.value()));
     if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + S(f.value());
   }
-  out.body = in.body();
   auto q = out.target.find('?');
   std::string raw_path = out.target.substr(0, q);
   out.path = UrlDecode(raw_path, false).value_or(raw_path);
@@ -59,7 +62,7 @@ void FillRequest(const bhttp::request<bhttp::string_body>& in, Request& out) {
 std::string Serialize(const Response& res, bool head, unsigned version, bool keep_alive,
                       const std::string& request_id) {
   std::string wire;
-  wire.reserve(256 + res.body.size());
+  wire.reserve(256 + (res.stream ? 0 : res.body.size()));
   wire += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   wire += std::to_string(res.status);
   wire += ' ';
@@ -82,13 +85,13 @@ std::string Serialize(const Response& res, bool head, unsigned version, bool kee
   }
   if (res.status >= 200 && res.status != 204 && res.status != 304) {
     wire += "Content-Length: ";
-    wire += std::to_string(res.body.size());
+    wire += std::to_string(res.stream ? res.stream_length : res.body.size());
     wire += "\r\n";
   }
   if (version >= 11 && !keep_alive) wire += "Connection: close\r\n";
   if (version == 10 && keep_alive) wire += "Connection: keep-alive\r\n";
   wire += "\r\n";
-  if (!head) wire += res.body;
+  if (!head && !res.stream) wire += res.body;
   return wire;
 }
 
@@ -119,12 +122,12 @@ struct Server::Impl {
     if (options.access_log) access_log = std::make_unique<AccessLog>();
   }
 
-  template <typename F>
-  asio::awaitable<Response> OnWorkers(F f) {
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+  template <typename F, typename T = std::invoke_result_t<F&>>
+  asio::awaitable<T> OnWorkers(F f) {
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(T)>(
         [this, f = std::move(f)](auto handler) mutable {
           asio::post(workers, [f = std::move(f), handler = std::move(handler)]() mutable {
-            Response r = f();
+            T r = f();
             auto ex = asio::get_associated_executor(handler);
             asio::post(ex, [handler = std::move(handler), r = std::move(r)]() mutable {
               handler(std::move(r));
@@ -132,6 +135,110 @@ struct Server::Impl {
           });
         },
         asio::use_awaitable);
+  }
+
+  static constexpr size_t kStreamChunk = 256 * 1024;
+
+  // The body of a stream_body route: checks and sink first (nothing read when they fail), then
+  // the body in kStreamChunk pieces, each written to the sink on the worker pool; the handler
+  // runs after the last byte. Returns false when the connection must be closed.
+  asio::awaitable<bool> ReadStreamed(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                     bhttp::request_parser<bhttp::string_body>& header_parser,
+                                     Request& req, const Router::Match& match, Response& res) {
+    const RouteOptions& opt = match.route->options;
+    auto early = co_await OnWorkers([&]() { return router.BeginStream(req, match); });
+    if (early) {
+      res = std::move(*early);
+      co_return header_parser.is_done();
+    }
+    auto drop = [&]() -> asio::awaitable<void> {  // the sink removes its partial file
+      co_await OnWorkers([&]() {
+        req.body_sink.reset();
+        return 0;
+      });
+    };
+    auto too_large = [&] {
+      return ErrorResponse(
+          req, core::Err(core::ErrorCode::kPayloadTooLarge,
+                         "文件超过上限 " + std::to_string(opt.stream_body_limit) + " 字节",
+                         "the file exceeds the limit of " + std::to_string(opt.stream_body_limit) +
+                             " bytes"));
+    };
+    if (header_parser.content_length() && *header_parser.content_length() > opt.stream_body_limit) {
+      co_await drop();
+      res = too_large();
+      co_return false;
+    }
+    boost::system::error_code ec;
+    if (!header_parser.is_done()) {
+      auto expect = req.Header("expect");
+      if (expect && beast::iequals(*expect, "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          co_await drop();
+          co_return false;
+        }
+      }
+    }
+    bhttp::request_parser<bhttp::buffer_body> parser(std::move(header_parser));
+    parser.body_limit(opt.stream_body_limit);
+    std::vector<char> chunk(kStreamChunk);
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk.data();
+      parser.get().body().size = chunk.size();
+      stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));  // per chunk
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec == bhttp::error::body_limit) {
+        co_await drop();
+        res = too_large();
+        co_return false;
+      }
+      if (ec) {  // dropped or timed out midway: nothing kept, nothing answered
+        co_await drop();
+        res.status = 0;
+        co_return false;
+      }
+      size_t n = chunk.size() - parser.get().body().size;
+      if (n == 0) continue;
+      auto st = co_await OnWorkers(
+          [&]() { return req.body_sink->Write(std::string_view(chunk.data(), n)); });
+      if (!st) {
+        co_await drop();
+        res = ErrorResponse(req, st.error());
+        co_return false;
+      }
+      req.body_bytes += n;
+    }
+    res = co_await OnWorkers([&]() {
+      Response r = router.Dispatch(req, match);
+      req.body_sink.reset();  // whatever the handler did not commit is removed here
+      return r;
+    });
+    co_return true;
+  }
+
+  // Writes a streamed response body; false when it was aborted (the connection must close).
+  asio::awaitable<bool> WriteStreamed(beast::tcp_stream& stream, Response& res) {
+    std::vector<char> chunk(kStreamChunk);
+    uint64_t left = res.stream_length;
+    boost::system::error_code ec;
+    while (left > 0) {
+      auto n = co_await OnWorkers([&]() {
+        return res.stream->Read(chunk.data(),
+                                static_cast<size_t>(std::min<uint64_t>(left, chunk.size())));
+      });
+      if (!n || *n == 0) co_return false;
+      stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));
+      co_await asio::async_write(stream, asio::buffer(chunk.data(), *n),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;
+      left -= *n;
+    }
+    co_return true;
   }
 
   asio::awaitable<void> Session(tcp::socket socket) {
@@ -148,17 +255,18 @@ struct Server::Impl {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(16 * 1024);
-      parser.body_limit(options.max_body_bytes);
+      // The body limit depends on the route (stream_body routes have their own), so it is set
+      // once the header is read; a declared Content-Length is checked against it below.
+      // (Not boost::none: Beast compares a Content-Length against it as an optional, and any
+      // length is "greater" than none.)
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       stream.expires_after(std::chrono::seconds(first ? options.read_timeout_seconds
                                                       : options.idle_timeout_seconds));
       first = false;
       boost::system::error_code ec;
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(asio::use_awaitable, ec));
-      // A declared Content-Length over the limit fails while reading the header: answer 413
-      // (nothing of the body is read or kept) and close.
-      bool too_large = ec == bhttp::error::body_limit;
-      if (ec && !too_large) break;
+      if (ec) break;
       // A body gets its own read time; a request without one keeps the header's timer (one
       // timer operation per request instead of two: timers cost a reactor lock each).
       if (!parser.is_done()) {
@@ -169,12 +277,23 @@ struct Server::Impl {
       Request req;
       req.remote_ip = remote;
       req.request_id = id_prefix + "-" + std::to_string(next_id.fetch_add(1));
+      const unsigned version = parser.get().version();
+      const bool wants_keep_alive = parser.get().keep_alive();
       Response res;
       const Route* route = nullptr;
       bool close_after = false;
-      if (too_large ||
-          (parser.content_length() && *parser.content_length() > options.max_body_bytes)) {
-        FillRequest(parser.get(), req);
+      FillRequest(parser.get(), req);
+      auto match = router.Find(req.method, req.path, &req.path_params);
+      if (match.route && match.route->options.stream_body) {
+        route = match.route;
+        close_after = !co_await ReadStreamed(stream, buffer, parser, req, match, res);
+        if (res.status == 0) {  // the client went away midway
+          in_flight.fetch_sub(1);
+          break;
+        }
+      } else if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
+        // A declared Content-Length over the limit: answer 413 (nothing of the body is read or
+        // kept) and close.
         res = ErrorResponse(
             req, core::Err(core::ErrorCode::kPayloadTooLarge,
                            "请求体超过上限 " + std::to_string(options.max_body_bytes) + " 字节",
@@ -183,11 +302,11 @@ struct Server::Impl {
         close_after = true;
       } else {
         if (!parser.is_done()) {  // a request without a body is complete after its header
+          parser.body_limit(options.max_body_bytes);
           co_await bhttp::async_read(stream, buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
         }
         if (ec == bhttp::error::body_limit) {
-          FillRequest(parser.get(), req);
           res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge, "请求体超过上限",
                                              "request body too large"));
           close_after = true;
@@ -195,8 +314,7 @@ struct Server::Impl {
           in_flight.fetch_sub(1);
           break;
         } else {
-          FillRequest(parser.get(), req);
-          auto match = router.Find(req.method, req.path, &req.path_params);
+          req.body = std::move(parser.get().body());
           route = match.route;
           bool blocking = route && (route->options.blocking || !options.inline_reads);
           if (blocking) {
@@ -206,11 +324,16 @@ struct Server::Impl {
           }
         }
       }
-      bool keep_alive = parser.get().keep_alive() && !close_after && !stopping.load();
-      std::string wire =
-          Serialize(res, req.method == "HEAD", parser.get().version(), keep_alive, req.request_id);
+      bool keep_alive = wants_keep_alive && !close_after && !stopping.load();
+      bool head = req.method == "HEAD";
+      std::string wire = Serialize(res, head, version, keep_alive, req.request_id);
       co_await asio::async_write(stream, asio::buffer(wire),
                                  asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && res.stream && !head && !co_await WriteStreamed(stream, res)) {
+        keep_alive = false;
+        ec = asio::error::connection_aborted;
+      }
+      res.stream.reset();
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();

@@ -142,6 +142,10 @@ const char* PermissionName(Permission p) {
       return "catalogue.write";
     case Permission::kListsWrite:
       return "lists.write";
+    case Permission::kEvidenceWrite:
+      return "evidence.write";
+    case Permission::kEvidenceRead:
+      return "evidence.read";
     case Permission::kTimeLimitsWrite:
       return "time_limits.write";
   }
@@ -153,7 +157,8 @@ const std::vector<Permission>& AllPermissions() {
       Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
       Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
       Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
-      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kTimeLimitsWrite};
+      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kTimeLimitsWrite,
+      Permission::kEvidenceWrite,  Permission::kEvidenceRead};
   return kAll;
 }
 
@@ -172,13 +177,17 @@ bool Grants(Role r, Permission p) {
     case Role::kSupervisor:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kCatalogueWrite || p == Permission::kListsWrite ||
-             p == Permission::kTimeLimitsWrite;
+             p == Permission::kTimeLimitsWrite || p == Permission::kEvidenceRead;
     case Role::kDeptHead:
-      return p == Permission::kUnitsRead || p == Permission::kUsersRead;
+      return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
+             p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead;
     case Role::kLegalReviewer:
       return p == Permission::kUnitsRead || p == Permission::kCatalogueWrite ||
-             p == Permission::kListsWrite;
+             p == Permission::kListsWrite || p == Permission::kEvidenceWrite ||
+             p == Permission::kEvidenceRead;
     case Role::kOfficer:
+      return p == Permission::kUnitsRead || p == Permission::kEvidenceWrite ||
+             p == Permission::kEvidenceRead;
     case Role::kSocialSupervisor:
       return p == Permission::kUnitsRead;
   }

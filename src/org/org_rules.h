@@ -68,6 +68,8 @@ enum class Permission {
   kCatalogueWrite,  // edit enforcement matters and discretion benchmarks — legal reviewer,
                     // supervisor (within data scope)
   kListsWrite,  // edit the penalty lists (不予/减轻/从轻/从重) — legal reviewer, supervisor
+  kEvidenceWrite,  // add evidence files (证据材料) — officer, legal reviewer, department head
+  kEvidenceRead,   // list / download evidence — those, and supervisors (within data scope)
   kTimeLimitsWrite,  // department/sector overrides of the statutory time limits — supervisor
                      // (司法局 执法监督: it answers for the legality of every department's limits)
 };

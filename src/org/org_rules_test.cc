@@ -118,8 +118,24 @@ TEST(Roles, RulesPermissions) {
                  Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
     EXPECT_FALSE(Grants(r, Permission::kTimeLimitsWrite)) << Info(r).id;
   }
-  EXPECT_EQ(AllPermissions().size(), 12u);
+  EXPECT_EQ(AllPermissions().size(), 14u);
   for (auto p : AllPermissions()) EXPECT_STRNE(PermissionName(p), "");
+}
+
+TEST(Roles, EvidencePermissions) {
+  // Evidence is added by those who produce it at a stage (officers collect, reviewers add the
+  // review opinion, heads the signed decision); supervisors read it; social supervisors and the
+  // three administrators neither (三员分立: administration is not case handling).
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer, Role::kDeptHead}) {
+    EXPECT_TRUE(Grants(r, Permission::kEvidenceWrite)) << Info(r).id;
+    EXPECT_TRUE(Grants(r, Permission::kEvidenceRead)) << Info(r).id;
+  }
+  EXPECT_TRUE(Grants(Role::kSupervisor, Permission::kEvidenceRead));
+  EXPECT_FALSE(Grants(Role::kSupervisor, Permission::kEvidenceWrite));
+  for (auto r : {Role::kSocialSupervisor, Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
+    EXPECT_FALSE(Grants(r, Permission::kEvidenceWrite)) << Info(r).id;
+    EXPECT_FALSE(Grants(r, Permission::kEvidenceRead)) << Info(r).id;
+  }
 }
 
 TEST(Roles, NoUserHoldsTwoAdministratorDuties) {

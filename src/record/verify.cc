@@ -13,7 +13,7 @@ using core::Err;
 using core::ErrorCode;
 using nlohmann::json;
 
-json VerifyReport::ToJson() const {
+json LogVerifyReport::ToJson() const {
   json j = {{"ok", ok},
             {"entries", entries},
             {"from_size", from_size},
@@ -39,7 +39,7 @@ struct CheckpointRow {
   Checkpoint parsed;
 };
 
-void Fault(VerifyReport& r, std::optional<uint64_t> seq, std::string zh, std::string en) {
+void Fault(LogVerifyReport& r, std::optional<uint64_t> seq, std::string zh, std::string en) {
   if (!r.ok) return;  // keep the first fault
   r.ok = false;
   r.bad_seq = seq;
@@ -72,9 +72,9 @@ core::Status LoadStoredRows(store::Conn& c, uint64_t a, uint64_t b,
 
 }  // namespace
 
-core::Result<VerifyReport> VerifyLog(store::Database& db, const VerifyOptions& options) {
+core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions& options) {
   auto t0 = std::chrono::steady_clock::now();
-  VerifyReport report;
+  LogVerifyReport report;
   std::optional<LogMeta> meta;
   std::string public_key;
   uint64_t head = 0, stored_size = 0, max_seq = 0, tree_rows = 0;
@@ -111,7 +111,7 @@ core::Result<VerifyReport> VerifyLog(store::Database& db, const VerifyOptions& o
                "the record log was not created (record_meta is empty)", "record_meta");
   }
   TreeHasher hasher(meta->hash);
-  auto finish = [&]() -> core::Result<VerifyReport> {
+  auto finish = [&]() -> core::Result<LogVerifyReport> {
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;

@@ -27,7 +27,7 @@
 
 namespace zhifa::record {
 
-struct VerifyReport {
+struct LogVerifyReport {
   bool ok = true;
   uint64_t entries = 0;          // entries checked
   uint64_t from_size = 0;        // first entry checked is from_size + 1
@@ -51,7 +51,7 @@ class ExtraCheck {
   // Checks and adds to report.files / report.file_bytes / report.bytes_hashed. On a fault, sets
   // report.ok = false and the problem fields (naming the file) and returns Ok; returns an error
   // only when the check cannot run at all.
-  virtual core::Status Run(store::Database& db, VerifyReport& report) = 0;
+  virtual core::Status Run(store::Database& db, LogVerifyReport& report) = 0;
 };
 
 struct VerifyOptions {
@@ -69,6 +69,6 @@ struct VerifyOptions {
 
 // Errors only when the check cannot run (database unreachable, no record_meta); a damaged log
 // gives a report with ok = false.
-core::Result<VerifyReport> VerifyLog(store::Database& db, const VerifyOptions& options);
+core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions& options);
 
 }  // namespace zhifa::record

@@ -13,15 +13,21 @@ import { administrators, unitIndex, createUser, uniqueName } from './lib/fixture
 import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
 import { D, entryFor, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
 
+/** Uploads a small PDF as evidence about unit `unitId`'s record target, attached to that unit. */
+function uploadEvidence(c, unitId) {
+  const q = new URLSearchParams({ target_kind: 'record', target: `unit:${unitId}`, unit_id: String(unitId), stage: 'initiation', captured_at: '2026-11-01T08:00:00Z' })
+  return c.request('POST', `${API}/evidence?${q}`, { body: Buffer.from(`%PDF-1.7 ${Math.random()}`), contentType: 'application/octet-stream' })
+}
+
 const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_supervisor', 'sys_admin', 'sec_admin', 'audit_admin']
 
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
-  officer: ['units.read'],
-  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write'],
+  officer: ['units.read', 'evidence.write', 'evidence.read'],
+  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write', 'evidence.write', 'evidence.read'],
   social_supervisor: ['units.read'],
-  dept_head: ['units.read', 'users.read'],
-  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write'],
+  dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read'],
+  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read'],
@@ -148,6 +154,13 @@ const ROUTES = [
   { name: 'POST /time-limits/compute', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-07-04' }) },
   { name: 'POST /time-limits/surcharge', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/surcharge`, { fine_fen: 1000, due_date: '2025-10-09', as_of: '2025-10-19' }) },
   { name: 'GET /time-limits/overrides', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/time-limits/overrides`) },
+  // Evidence (test/http/evidence.test.mjs covers the rest): f.evidence(w) is a file in unit A / B.
+  { name: 'GET /evidence/meta', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence/meta`) },
+  { name: 'GET /evidence', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence`) },
+  { name: 'POST /evidence', perm: 'evidence.write', ok: 201, run: (c, w, f) => uploadEvidence(c, f.unit(w).id) },
+  { name: 'GET /evidence/{id}', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}`) },
+  { name: 'GET /evidence/{id}/content', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}/content`) },
+  { name: 'GET /evidence/{id}/integrity', perm: 'evidence.read', ok: 200, run: (c, w, f) => c.get(`${API}/evidence/${f.evidence(w).id}/integrity`) },
   // Routes every signed-in user may call (no permission).
   { name: 'GET /roles', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/roles`) },
   { name: 'GET /auth/me', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/auth/me`) },
@@ -338,6 +351,11 @@ for (const backend of BACKENDS) {
       f.listsCity = f.catEditor
       f.listB = await freshList(f.sys, f.listsCity, f.unitB.id)
       f.targetAccount = f.target
+      const evIn = await uploadEvidence(f.clients.officer, f.unitA.id)
+      const evOut = await uploadEvidence(f.outsiderClient, f.unitB.id)
+      assert.equal(evIn.status, 201, evIn.text)
+      assert.equal(evOut.status, 201, evOut.text)
+      f.evidence = (w) => (w === 'in' ? evIn.json : evOut.json)
       // A fresh session of the inside/outside user, for forced-logout cases.
       f.sessionOf = async (w) => {
         const acc = w === 'in' ? f.target : f.outsider

@@ -134,14 +134,14 @@ class RecordLogTest : public ::testing::TestWithParam<Dialect> {
     ASSERT_TRUE(st) << Describe(st.error()) << " — " << sql;
   }
 
-  VerifyReport Verify(bool from_checkpoint = false) {
+  LogVerifyReport Verify(bool from_checkpoint = false) {
     VerifyOptions o;
     o.from_checkpoint = from_checkpoint;
     o.verifier = node_.service->signer().verifier();
     o.batch = 16;  // several batches
     auto r = VerifyLog(*node_.db, o);
     EXPECT_TRUE(r) << Describe(r.error());
-    return r ? *r : VerifyReport{.ok = false};
+    return r ? *r : LogVerifyReport{.ok = false};
   }
 
   // 45 entries, checkpoints at 20 and 40 (the last 5 are not checkpointed yet).

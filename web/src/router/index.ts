@@ -26,6 +26,12 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../layout/MainLayout.vue'),
     children: [
       { path: '', name: 'home', component: () => import('../views/home/HomeView.vue'), meta: { title: 'menu.home' } },
+      {
+        path: 'evidence',
+        name: 'evidence',
+        component: () => import('../views/evidence/EvidenceView.vue'),
+        meta: { title: 'menu.evidence', roles: ['officer', 'legal_reviewer', 'dept_head', 'supervisor'] },
+      },
       { path: 'org', name: 'org', component: () => import('../views/org/OrgView.vue'), meta: { title: 'menu.org', roles: 'read' } },
       {
         path: 'users',
