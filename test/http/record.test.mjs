@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, rmSync, openSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer, BACKENDS, BIN, REPO } from './lib/server.mjs'
@@ -17,6 +17,13 @@ import { administrators, unitIndex, createUser, uniqueName } from './lib/fixture
 process.env.ZHIFA_CHECKPOINT_EVERY = '5'
 process.env.ZHIFA_CHECKPOINT_SECONDS = '1'
 
+const CREDIT = '91350100M000100Y43'
+function jpeg(n) {
+  const b = Buffer.alloc(n)
+  for (let i = 0; i < n; i++) b[i] = (i * 131 + 7) & 0xff
+  b.set([0xff, 0xd8, 0xff, 0xe0], 0)
+  return b
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 for (const backend of BACKENDS) {
@@ -171,6 +178,34 @@ openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -digest sm3 \\
       assertError(await officer.get(`${API}/record/entries/1/verify`), 404, 'NotFound', 'seq')
     })
 
+    let evidenceHash
+    test('evidence for an enterprise appears in its timeline (data scope) and verifies', async () => {
+      const q = new URLSearchParams({ target_kind: 'enterprise', target: CREDIT, stage: 'investigation', captured_at: '2026-11-01T09:30:00+08:00', device: '执法记录仪', location: '济南市历下区', file_name: '现场照片.jpg' })
+      const res = await fetch(`${srv.base}${API}/evidence?${q}`, {
+        method: 'POST',
+        headers: { Cookie: officer.cookie, 'X-CSRF-Token': officer.csrf, 'Content-Type': 'application/octet-stream' },
+        body: jpeg(5000),
+      })
+      const up = await res.json()
+      assert.equal(res.status, 201, JSON.stringify(up))
+      evidenceHash = up.hash
+      const tl = await officer.get(`${API}/record/targets/enterprise/${CREDIT.toLowerCase()}`)
+      assert.equal(tl.status, 200, tl.text)
+      assert.equal(tl.json.target, `enterprise:${CREDIT}`)
+      const e = tl.json.items.find((x) => x.kind === 'evidence.added')
+      assert.ok(e, tl.text)
+      assert.match(e.leaf_hash, /^[0-9a-f]{64}$/)
+      await a.audit.post(`${API}/record/checkpoints`, {})
+      const v = await officer.get(`${API}/record/entries/${e.seq}/verify`)
+      assert.equal(v.status, 200, v.text)
+      assert.equal(v.json.included, true)
+      // Another district's view: nothing of this enterprise is in its scope.
+      const other = await createUser(a, { username: uniqueName('rlx'), unitId: (await unitIndex(a.sys)).byName('市中区').id, role: 'officer', scope: 'dept' })
+      const oc = await signIn(srv.base, other)
+      assertError(await oc.get(`${API}/record/targets/enterprise/${CREDIT}`), 404, 'NotFound', 'target')
+      assertError(await oc.get(`${API}/record/entries/${e.seq}/verify`), 404, 'NotFound', 'seq')
+    })
+
     test('zhifa verify passes on the live database and its result is shown', async () => {
       if (backend !== 'sqlite') return // the CLI needs the server's database URL (sqlite: the data dir)
       const env = { ...process.env, ZHIFA_CONFIG: join(srv.dataDir, 'zhifa.toml'), ZHIFA_DATA_DIR: join(srv.dataDir, 'data') }
@@ -184,6 +219,15 @@ openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -digest sm3 \\
       assert.equal(last.json.last.result.ok, true)
       const again = spawnSync(BIN, ['verify', '--from-checkpoint', '--no-record'], { env })
       assert.equal(again.status, 0, `${again.stdout}${again.stderr}`)
+      assert.match(v.stdout.toString(), /[1-9]\d* files/)
+      // A changed evidence file fails the run and is named.
+      const h = evidenceHash
+      const fd = openSync(join(srv.dataDir, 'data', 'evidence', h.slice(0, 2), h.slice(2, 4), h), 'r+')
+      writeSync(fd, Buffer.from('X'), 0, 1, 100)
+      closeSync(fd)
+      const bad = spawnSync(BIN, ['verify', '--no-record'], { env })
+      assert.equal(bad.status, 1, `${bad.stdout}${bad.stderr}`)
+      assert.match(bad.stderr.toString(), new RegExp(`evidence file ${h} was changed`))
     })
   })
 }
