@@ -5,7 +5,8 @@
 // "Record log (issue 4, the database)".
 //
 //   build/release/bench/record_log_bench                       # 1M-entry tree, 200k-entry verify
-//   build/release/bench/record_log_bench --benchmark_filter='Proof/entries:10000000'   # 10M (≈ 2 GB disk)
+//   build/release/bench/record_log_bench --benchmark_filter='Proof/entries:10000000'   # 10M (≈ 2
+//   GB disk)
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -114,7 +115,9 @@ void BM_DbInclusionProof(benchmark::State& state) {
       if (batched) {  // what the API runs: one UNION ALL query, upper levels cached
         auto p = record::BatchedLookup(
             c, t->n,
-            [&](const record::HashStore& s) { return record::InclusionProof(hasher, s, index, t->n); },
+            [&](const record::HashStore& s) {
+              return record::InclusionProof(hasher, s, index, t->n);
+            },
             &cache);
         if (!p) return p.error();
         len = p->size();
@@ -153,8 +156,11 @@ void BM_Verify(benchmark::State& state) {
     bus.RunAsync(
         record::Actor{.user_id = 1001, .unit_id = 2002, .ip = {}},
         [&, i](record::CommandTx& tx) -> core::Status {
-          auto s = tx.Emit({"bench.event", "enterprise:91370100MA3C2X1234",
-                            {{"i", i}, {"note", filler}}, std::nullopt, {}});
+          auto s = tx.Emit({"bench.event",
+                            "enterprise:91370100MA3C2X1234",
+                            {{"i", i}, {"note", filler}},
+                            std::nullopt,
+                            {}});
           if (!s) return s.error();
           return core::Ok();
         },

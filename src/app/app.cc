@@ -14,8 +14,8 @@
 #include "discretion/discretion_routes.h"
 #include "discretion/discretion_rules.h"
 #include "org/org_routes.h"
-#include "record/record_routes.h"
 #include "record/evidence_routes.h"
+#include "record/record_routes.h"
 #include "store/migrate.h"
 
 namespace zhifa::app {

@@ -13,8 +13,8 @@
 #include "http/router.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
-#include "record/record_service.h"
 #include "record/evidence_service.h"
+#include "record/record_service.h"
 #include "store/database.h"
 
 namespace zhifa::app {

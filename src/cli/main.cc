@@ -10,8 +10,8 @@
 #include "auth/password_hash.h"
 #include "cli/calendar.h"
 #include "cli/commands.h"
-#include "cli/record.h"
 #include "cli/discretion.h"
+#include "cli/record.h"
 #include "core/allocator.h"
 #include "core/password_policy.h"
 #include "http/server.h"
@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
 
   auto* record = cli.add_subcommand("record", "The verifiable record log (全过程记录)");
   record->require_subcommand(1);
-  auto* record_pubkey = record->add_subcommand("pubkey", "Print the PEM key that signs checkpoints");
+  auto* record_pubkey =
+      record->add_subcommand("pubkey", "Print the PEM key that signs checkpoints");
   auto* record_checkpoint =
       record->add_subcommand("checkpoint", "Sign a checkpoint now and print it");
   auto* verify = cli.add_subcommand(

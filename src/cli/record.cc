@@ -52,9 +52,8 @@ class EvidenceCheck final : public record::ExtraCheck {
   std::string name() const override { return "evidence"; }
   core::Status Run(store::Database&, record::LogVerifyReport& report) override {
     Progress progress;
-    auto r = evidence_.VerifyAll([&](const record::VerifyProgress& p) {
-      progress(p.files_done, p.files_total);
-    });
+    auto r = evidence_.VerifyAll(
+        [&](const record::VerifyProgress& p) { progress(p.files_done, p.files_total); });
     progress.Done();
     if (!r) return r.error();
     report.files += r->files_checked;

@@ -138,8 +138,7 @@ void RegisterRecordRoutes(http::Router& router, std::function<RecordService*()> 
              });
 
   router.Add("GET", "/api/v1/record/proof/inclusion",
-             Opt("RFC 9162 inclusion proof of leaf index in the tree of size"),
-             [get](Ctx& ctx) {
+             Opt("RFC 9162 inclusion proof of leaf index in the tree of size"), [get](Ctx& ctx) {
                RecordService* svc = get();
                if (!svc) return Unavailable(ctx);
                RecordService& service = *svc;
@@ -164,21 +163,21 @@ void RegisterRecordRoutes(http::Router& router, std::function<RecordService*()> 
                return JsonOr(ctx, service.ConsistencyProof(*old_size, *new_size));
              });
 
-  router.Add("GET", "/api/v1/record/targets/enterprise/{code}",
-             Opt("Entries for one enterprise (统一社会信用代码), within data scope"),
-             [get](Ctx& ctx) {
-               RecordService* svc = get();
-               if (!svc) return Unavailable(ctx);
-               RecordService& service = *svc;
-               std::string code = core::NormalizeCode(ctx.req.PathParam("code"));
-               if (auto st = core::ValidateCreditCode(code, "code"); !st) {
-                 return http::Fail(ctx.req, st.error());
-               }
-               auto pg = http::ParsePaging(ctx.req);
-               if (!pg) return http::Fail(ctx.req, pg.error());
-               return JsonOr(ctx, service.TargetEntries(ctx.who(), EnterpriseTarget(code),
-                                                        pg->page, pg->page_size));
-             });
+  router.Add(
+      "GET", "/api/v1/record/targets/enterprise/{code}",
+      Opt("Entries for one enterprise (统一社会信用代码), within data scope"), [get](Ctx& ctx) {
+        RecordService* svc = get();
+        if (!svc) return Unavailable(ctx);
+        RecordService& service = *svc;
+        std::string code = core::NormalizeCode(ctx.req.PathParam("code"));
+        if (auto st = core::ValidateCreditCode(code, "code"); !st) {
+          return http::Fail(ctx.req, st.error());
+        }
+        auto pg = http::ParsePaging(ctx.req);
+        if (!pg) return http::Fail(ctx.req, pg.error());
+        return JsonOr(
+            ctx, service.TargetEntries(ctx.who(), EnterpriseTarget(code), pg->page, pg->page_size));
+      });
 
   router.Add("POST", "/api/v1/record/targets/person",
              Opt("Entries for one person (keyed hash of the ID number), within data scope"),
@@ -206,8 +205,8 @@ void RegisterRecordRoutes(http::Router& router, std::function<RecordService*()> 
                                    Err(ErrorCode::kInvalidArgument, "page_size 须在 1–200 之间",
                                        "page_size must be 1–200", "page_size"));
                }
-               return JsonOr(ctx, service.TargetEntries(
-                                      ctx.who(), service.person_key().Target(id), page, page_size));
+               return JsonOr(ctx, service.TargetEntries(ctx.who(), service.person_key().Target(id),
+                                                        page, page_size));
              });
 
   router.Add("GET", "/api/v1/record/entries/{seq}/verify",

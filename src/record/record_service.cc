@@ -85,8 +85,8 @@ core::Result<PersonKey> PersonKey::LoadOrCreate(const std::string& path) {
       return Err(ErrorCode::kUnavailable, "无法创建身份号码密钥文件 " + path,
                  "cannot create the person key file " + path, "key_file");
     }
-    bool ok = ::write(fd, k->data(), k->size()) == static_cast<ssize_t>(k->size()) &&
-              ::fsync(fd) == 0;
+    bool ok =
+        ::write(fd, k->data(), k->size()) == static_cast<ssize_t>(k->size()) && ::fsync(fd) == 0;
     ::close(fd);
     // link() never replaces: a concurrent first start keeps the winner's key.
     if (ok) (void)::link(tmp.c_str(), path.c_str());
@@ -205,9 +205,9 @@ void RecordService::Loop() {
     });
     if (!st) continue;
     auto now = std::chrono::steady_clock::now();
-    bool due = head > last &&
-               (head - last >= static_cast<uint64_t>(options_.checkpoint_every) ||
-                now - last_time >= std::chrono::seconds(options_.checkpoint_seconds));
+    bool due =
+        head > last && (head - last >= static_cast<uint64_t>(options_.checkpoint_every) ||
+                        now - last_time >= std::chrono::seconds(options_.checkpoint_seconds));
     if (!due) continue;
     auto cp = Checkpoint();
     if (!cp) {
@@ -224,8 +224,8 @@ StoredCheckpoint FromRow(const store::Row& r) {
 }
 
 core::Result<std::optional<StoredCheckpoint>> LatestIn(store::Conn& c) {
-  auto r = c.Query(
-      "SELECT size, root, note, at FROM record_checkpoints ORDER BY size DESC LIMIT 1");
+  auto r =
+      c.Query("SELECT size, root, note, at FROM record_checkpoints ORDER BY size DESC LIMIT 1");
   if (!r) return r.error();
   if (r->rows.empty()) return std::optional<StoredCheckpoint>();
   return std::optional<StoredCheckpoint>(FromRow(r->rows[0]));
@@ -401,7 +401,7 @@ core::Result<json> RecordService::InclusionProof(uint64_t index, uint64_t size) 
     all->pop_back();
     json hashes = json::array();
     for (const auto& h : *all) hashes.push_back(HashHex(h));
-    out = {{"index", index},    {"size", n},       {"leaf_hash", HashHex(leaf)},
+    out = {{"index", index},        {"size", n},       {"leaf_hash", HashHex(leaf)},
            {"root", HashHex(root)}, {"proof", hashes}, {"hash", HashAlgorithmName(hash_)}};
     return core::Ok();
   }));
@@ -456,18 +456,18 @@ core::Result<json> RecordService::TargetEntries(const org::Principal& p, const s
   ZHIFA_TRY(db_.Read([&](store::Conn& c) -> core::Status {
     store::Params params{target};
     std::string pred = org::ScopePredicate(p.scope, "l.unit_id", "l.actor_id", params);
-    std::string where = " FROM record_log l WHERE (l.target = $1 OR l.seq IN (SELECT seq FROM "
-                        "record_subjects WHERE subject = $1)) AND " +
-                        pred;
+    std::string where =
+        " FROM record_log l WHERE (l.target = $1 OR l.seq IN (SELECT seq FROM "
+        "record_subjects WHERE subject = $1)) AND " +
+        pred;
     auto n = c.Query("SELECT COUNT(*)" + where, params);
     if (!n) return n.error();
     if (n->rows[0].Int(0) == 0) {
       return Err(ErrorCode::kNotFound, "没有该对象的记录（或不在数据范围内）",
                  "no entries for this target (or outside your data scope)", "target");
     }
-    std::string sql =
-        "SELECT l.seq, l.at, l.actor_id, l.unit_id, l.kind, l.target, l.payload" + where +
-        " ORDER BY l.seq";
+    std::string sql = "SELECT l.seq, l.at, l.actor_id, l.unit_id, l.kind, l.target, l.payload" +
+                      where + " ORDER BY l.seq";
     store::AddPage(sql, params, page, page_size);
     auto r = c.Query(sql, params);
     if (!r) return r.error();
@@ -502,7 +502,8 @@ core::Result<json> RecordService::VerifyEntry(const org::Principal& p, uint64_t 
     std::string pred = org::ScopePredicate(p.scope, "unit_id", "actor_id", params);
     auto r = c.Query(
         "SELECT seq, at, actor_id, unit_id, kind, target, payload FROM record_log WHERE seq = $1 "
-        "AND " + pred,
+        "AND " +
+            pred,
         params);
     if (!r) return r.error();
     if (r->rows.empty()) {

@@ -39,11 +39,11 @@ namespace zhifa::record {
 
 // Configuration ([record] in zhifa.toml).
 struct RecordOptions {
-  std::string hash = "sm3";          // sm3 | sha256 — fixed when the log is created
-  std::string signature = "sm2";     // sm2 | ed25519 — the algorithm of a new signing key
+  std::string hash = "sm3";             // sm3 | sha256 — fixed when the log is created
+  std::string signature = "sm2";        // sm2 | ed25519 — the algorithm of a new signing key
   std::string origin = "zhifa/record";  // checkpoint origin and key name (no spaces, no '+')
-  int64_t checkpoint_every = 1000;   // a checkpoint when this many entries are new …
-  int64_t checkpoint_seconds = 60;   // … or when this many seconds passed and any entry is new
+  int64_t checkpoint_every = 1000;      // a checkpoint when this many entries are new …
+  int64_t checkpoint_seconds = 60;      // … or when this many seconds passed and any entry is new
 };
 
 // Checks the options (fields "record.hash", "record.signature", "record.origin",
@@ -144,7 +144,7 @@ class RecordService {
   PersonKey person_key_;
   HashAlgorithm hash_;
   TreeHasher hasher_;
-  SubtreeCache cache_;  // upper tree levels for the proof API (read transactions only)
+  SubtreeCache cache_;        // upper tree levels for the proof API (read transactions only)
   std::mutex checkpoint_mu_;  // one checkpoint at a time per node
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;

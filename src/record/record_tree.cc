@@ -58,8 +58,7 @@ using Key = std::pair<int, uint64_t>;
 // Answers from a map; records what it lacks (and answers a zero hash for it).
 class RecordingStore final : public HashStore {
  public:
-  RecordingStore(uint64_t size, const std::map<Key, Hash>& known,
-                 const std::map<Key, Hash>* cached)
+  RecordingStore(uint64_t size, const std::map<Key, Hash>& known, const std::map<Key, Hash>* cached)
       : size_(size), known_(known), cached_(cached) {}
   uint64_t size() const override { return size_; }
   core::Result<Hash> SubtreeHash(int level, uint64_t index) const override {

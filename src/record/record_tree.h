@@ -21,10 +21,10 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <shared_mutex>
-#include <vector>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "record/entry_codec.h"

@@ -112,8 +112,7 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
   }
   TreeHasher hasher(meta->hash);
   auto finish = [&]() -> core::Result<LogVerifyReport> {
-    report.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
   };
 
@@ -125,13 +124,14 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
     verifier = std::move(*v);
   }
   if (!verifier && !raw_checkpoints.empty()) {
-    return Err(ErrorCode::kUnavailable, "没有用于核验检查点的公钥", "no public key to check the checkpoints",
-               "public_key");
+    return Err(ErrorCode::kUnavailable, "没有用于核验检查点的公钥",
+               "no public key to check the checkpoints", "public_key");
   }
   for (auto& [size, root, note] : raw_checkpoints) {
     auto cp = verifier->VerifyCheckpoint(note);
     if (!cp) {
-      Fault(report, std::nullopt, "检查点（大小 " + S(size) + "）签名无效或格式错误: " + cp.error().message_zh,
+      Fault(report, std::nullopt,
+            "检查点（大小 " + S(size) + "）签名无效或格式错误: " + cp.error().message_zh,
             "checkpoint (size " + S(size) + ") has no valid signature: " + cp.error().message_en);
       return finish();
     }
@@ -154,8 +154,8 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
       Fault(report, stored_size + 1,
             "检查点（大小 " + S(last.size) + "）超出已存储的树（" + S(stored_size) +
                 " 个叶子）：记录被删除",
-            "checkpoint (size " + S(last.size) + ") is beyond the stored tree (" +
-                S(stored_size) + " leaves): entries were deleted");
+            "checkpoint (size " + S(last.size) + ") is beyond the stored tree (" + S(stored_size) +
+                " leaves): entries were deleted");
       return finish();
     }
     ZHIFA_TRY(db.Read([&](store::Conn& c) -> core::Status {
@@ -166,8 +166,7 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
       return core::Ok();
     }));
     if (frontier.Root() != last.parsed.root) {
-      Fault(report, std::nullopt,
-            "已存储的树与检查点（大小 " + S(last.size) + "）的根哈希不一致",
+      Fault(report, std::nullopt, "已存储的树与检查点（大小 " + S(last.size) + "）的根哈希不一致",
             "the stored tree does not match checkpoint (size " + S(last.size) + ")");
       return finish();
     }
@@ -201,8 +200,7 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
       for (const auto& row : r->rows) {
         uint64_t seq = static_cast<uint64_t>(row.Int(0));
         if (seq != last_seq + 1) {
-          Fault(report, last_seq + 1,
-                "记录 " + S(last_seq + 1) + " 缺失（被删除）",
+          Fault(report, last_seq + 1, "记录 " + S(last_seq + 1) + " 缺失（被删除）",
                 "entry " + S(last_seq + 1) + " is missing (deleted)");
           return core::Ok();
         }
@@ -231,20 +229,21 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
             bad = true;
             Fault(report, seq,
                   "树节点 (" + S(n.level) + ", " + S(n.index) + ") 缺失（记录 " + S(seq) + "）",
-                  "tree row (" + S(n.level) + ", " + S(n.index) + ") is missing (entry " +
-                      S(seq) + ")");
+                  "tree row (" + S(n.level) + ", " + S(n.index) + ") is missing (entry " + S(seq) +
+                      ")");
           } else if (it->second != HashHex(n.hash)) {
             bad = true;
             if (n.level == 0) {
               Fault(report, seq,
-                    "记录 " + S(seq) + " 已被改动：其叶子哈希与追加时写入的树不同（内容被改、"
-                                       "或在其前插入/移动了记录）",
-                    "entry " + S(seq) + " was altered: its leaf hash differs from the tree "
-                                        "written when it was appended (changed, or an entry was "
-                                        "inserted before it or moved)");
+                    "记录 " + S(seq) +
+                        " 已被改动：其叶子哈希与追加时写入的树不同（内容被改、"
+                        "或在其前插入/移动了记录）",
+                    "entry " + S(seq) +
+                        " was altered: its leaf hash differs from the tree "
+                        "written when it was appended (changed, or an entry was "
+                        "inserted before it or moved)");
             } else {
-              Fault(report, seq,
-                    "树节点 (" + S(n.level) + ", " + S(n.index) + ") 被改动",
+              Fault(report, seq, "树节点 (" + S(n.level) + ", " + S(n.index) + ") 被改动",
                     "tree row (" + S(n.level) + ", " + S(n.index) + ") was altered");
             }
           }

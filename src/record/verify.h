@@ -29,12 +29,12 @@ namespace zhifa::record {
 
 struct LogVerifyReport {
   bool ok = true;
-  uint64_t entries = 0;          // entries checked
-  uint64_t from_size = 0;        // first entry checked is from_size + 1
-  uint64_t checkpoints = 0;      // checkpoints checked
-  uint64_t bytes_hashed = 0;     // payload, entry and node bytes fed to the hash
-  uint64_t files = 0;            // extra checks: files checked
-  uint64_t file_bytes = 0;       // extra checks: bytes of files re-hashed
+  uint64_t entries = 0;       // entries checked
+  uint64_t from_size = 0;     // first entry checked is from_size + 1
+  uint64_t checkpoints = 0;   // checkpoints checked
+  uint64_t bytes_hashed = 0;  // payload, entry and node bytes fed to the hash
+  uint64_t files = 0;         // extra checks: files checked
+  uint64_t file_bytes = 0;    // extra checks: bytes of files re-hashed
   double seconds = 0;
   std::optional<uint64_t> bad_seq;  // the first bad entry, when an entry is at fault
   std::string problem_zh;           // what is wrong (empty when ok)

@@ -116,8 +116,11 @@ class RecordLogTest : public ::testing::TestWithParam<Dialect> {
     for (int i = 0; i < count; ++i) {
       auto st = n.bus->Run(Actor{.user_id = 1001, .unit_id = 2002, .ip = {}}, [&](CommandTx& tx) {
         nlohmann::json payload = {{"i", i}, {"text", prefix + "：执法记录"}};
-        auto seq = tx.Emit({"test.appended", "enterprise:91370100MA3C2X1234", payload,
-                            std::nullopt, {"person:abc"}});
+        auto seq = tx.Emit({"test.appended",
+                            "enterprise:91370100MA3C2X1234",
+                            payload,
+                            std::nullopt,
+                            {"person:abc"}});
         if (!seq) return core::Status(seq.error());
         return core::Ok();
       });
@@ -255,9 +258,10 @@ TEST_P(RecordLogTest, AnOldDatabaseGetsItsTreeAtFirstStart) {
   Exec("DELETE FROM record_meta");
   Exec("DELETE FROM record_checkpoints");
   for (int i = 1; i <= 30; ++i) {
-    Exec("INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
-         "($1, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{\"a\":1}')",
-         {int64_t{i}});
+    Exec(
+        "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
+        "($1, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{\"a\":1}')",
+        {int64_t{i}});
   }
   Exec("UPDATE counters SET value = 30 WHERE name = 'record_seq'");
   Node fresh = MakeNode("sha256");
@@ -358,8 +362,9 @@ TEST_P(RecordLogTest, TamperTruncatedLogTreeAndCounter) {
 
 TEST_P(RecordLogTest, TamperInsertedEntryAtTheEnd) {
   Build();
-  Exec("INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
-       "(46, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
+  Exec(
+      "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
+      "(46, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
   ExpectBad(46, "tree row (0, 45) is missing");
 }
 
@@ -369,8 +374,9 @@ TEST_P(RecordLogTest, TamperInsertedEntryInTheMiddle) {
   for (int s = 45; s >= 10; --s) {
     Exec("UPDATE record_log SET seq = seq + 1 WHERE seq = $1", {int64_t{s}});
   }
-  Exec("INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
-       "(10, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
+  Exec(
+      "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
+      "(10, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
   Exec("UPDATE counters SET value = 46 WHERE name = 'record_seq'");
   ExpectBad(10, "entry 10 was altered");
 }
@@ -405,8 +411,7 @@ TEST_P(RecordLogTest, TamperWholeTreeRewrittenIsCaughtByTheSignedCheckpoint) {
   ASSERT_TRUE(rebuilt.service) << Describe(*open_error_);
   auto r = Verify();
   EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.problem_en.find("does not match the signed checkpoint (size 40)"),
-            std::string::npos)
+  EXPECT_NE(r.problem_en.find("does not match the signed checkpoint (size 40)"), std::string::npos)
       << r.problem_en;
   EXPECT_NE(r.problem_en.find("21–40"), std::string::npos) << r.problem_en;
 }
