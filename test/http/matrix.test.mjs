@@ -27,10 +27,10 @@ const PERMS = {
   legal_reviewer: ['units.read', 'lists.write', 'catalogue.write', 'evidence.write', 'evidence.read'],
   social_supervisor: ['units.read'],
   dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read'],
-  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read'],
+  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read', 'record.proofs'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
-  audit_admin: ['logs.read'],
+  audit_admin: ['logs.read', 'record.proofs'],
 }
 
 /**
@@ -154,6 +154,29 @@ const ROUTES = [
   { name: 'POST /time-limits/compute', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-07-04' }) },
   { name: 'POST /time-limits/surcharge', perm: null, ok: 200, out: false, run: (c) => c.post(`${API}/time-limits/surcharge`, { fine_fen: 1000, due_date: '2025-10-09', as_of: '2025-10-19' }) },
   { name: 'GET /time-limits/overrides', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/time-limits/overrides`) },
+  // Record log (test/http/record.test.mjs covers the rest). 'record.proofs' = record::CanReadProofs
+  // (audit_admin, supervisor). Timelines and the entry check are data-scoped: with no entry of
+  // the target in any scope here they answer 404 to every role (the record suite covers 200).
+  {
+    name: 'GET /record/checkpoint',
+    perm: null,
+    ok: 200,
+    out: false,
+    run: async (c, w, f) => {
+      await f.clients.audit_admin.post(`${API}/record/checkpoints`, {})
+      return c.get(`${API}/record/checkpoint`)
+    },
+  },
+  { name: 'GET /record/public-key', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/record/public-key`) },
+  { name: 'GET /record/checkpoints', perm: 'record.proofs', ok: 200, out: false, run: (c) => c.get(`${API}/record/checkpoints`) },
+  { name: 'POST /record/checkpoints', perm: 'record.proofs', ok: 200, out: false, run: (c) => c.post(`${API}/record/checkpoints`, {}) },
+  { name: 'GET /record/leaves', perm: 'record.proofs', ok: 200, out: false, run: (c) => c.get(`${API}/record/leaves?start=1&end=2`) },
+  { name: 'GET /record/proof/inclusion', perm: 'record.proofs', ok: 200, out: false, run: (c) => c.get(`${API}/record/proof/inclusion?index=0&size=2`) },
+  { name: 'GET /record/proof/consistency', perm: 'record.proofs', ok: 200, out: false, run: (c) => c.get(`${API}/record/proof/consistency?old=1&new=2`) },
+  { name: 'GET /record/verify/last', perm: 'record.proofs', ok: 200, out: false, run: (c) => c.get(`${API}/record/verify/last`) },
+  { name: 'GET /record/targets/enterprise/{code}', perm: null, ok: 404, out: false, run: (c) => c.get(`${API}/record/targets/enterprise/91350100M000100Y43`) },
+  { name: 'POST /record/targets/person', perm: null, ok: 404, out: false, run: (c) => c.post(`${API}/record/targets/person`, { id_number: '11010519491231002X' }) },
+  { name: 'GET /record/entries/{seq}/verify', perm: null, ok: 404, out: false, run: (c) => c.get(`${API}/record/entries/999999999/verify`) },
   // Evidence (test/http/evidence.test.mjs covers the rest): f.evidence(w) is a file in unit A / B.
   { name: 'GET /evidence/meta', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence/meta`) },
   { name: 'GET /evidence', perm: 'evidence.read', ok: 200, out: false, run: (c) => c.get(`${API}/evidence`) },
