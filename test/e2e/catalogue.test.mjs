@@ -4,123 +4,34 @@
 //   node --test test/e2e/catalogue.test.mjs      (env as shell.test.mjs: ZHIFA_BIN, CHROMIUM)
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import net from 'node:net'
-import { freshTotp } from './totp.mjs'
+import { join } from 'node:path'
+import { rnd, startZhifa, launchChromium, screenshots, newPage, tid, input, loginFlow } from './lib.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const require = createRequire(join(root, 'web/package.json'))
-const { chromium } = require('playwright-core')
-
-const BIN = resolve(root, process.env.ZHIFA_BIN || 'build/release/zhifa')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = join(root, 'test-output/e2e-catalogue')
-const ADMIN_PW = 'Zf#e2e-Cat-' + Math.random().toString(36).slice(2, 8)
+const ADMIN_PW = 'Zf#e2e-Cat-' + rnd()
 const DEMO_PW = 'Demo-2026-zhifa'
 
-let server, serverLog = '', dataDir, workDir, baseURL, browser
-const secrets = {}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => res(port))
-    })
-    s.on('error', rej)
-  })
-}
-
-const tid = (page, id) => page.locator(`[data-testid="${id}"]`)
-const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-let shotNo = 0
-async function shot(page, name) {
-  shotNo += 1
-  await page.screenshot({ path: join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true })
-}
-
-async function login(page, username, password) {
-  await page.goto('/login')
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(password)
-  await tid(page, 'login-submit').click()
-  for (let i = 0; i < 4; i++) {
-    const which = await Promise.race([
-      tid(page, 'home').waitFor().then(() => 'home'),
-      tid(page, 'force-totp').waitFor().then(() => 'totp'),
-      input(page, 'login-totp').waitFor().then(() => 'login-totp'),
-      tid(page, 'login-error').waitFor().then(() => 'error'),
-    ])
-    if (which === 'home') return
-    if (which === 'error') throw new Error(`login failed: ${await tid(page, 'login-error').innerText()}`)
-    if (which === 'login-totp') {
-      await input(page, 'login-totp').fill(await freshTotp(secrets[username]))
-      await tid(page, 'login-submit').click()
-      continue
-    }
-    const secret = (await tid(page, 'totp-secret').innerText()).trim()
-    secrets[username] = secret
-    await input(page, 'totp-code').fill(await freshTotp(secret))
-    await tid(page, 'totp-submit').click()
-    await tid(page, 'force-totp').waitFor({ state: 'detached' })
-  }
-}
+let zhifa, workDir, browser, shot
+const login = loginFlow()
 
 before(async () => {
-  rmSync(SHOTS, { recursive: true, force: true })
-  mkdirSync(SHOTS, { recursive: true })
-  mkdirSync(join(root, 'test-output'), { recursive: true })
-  writeFileSync(join(root, 'test-output/.gitignore'), '*\n')
-  assert.ok(existsSync(BIN), `zhifa binary not found at ${BIN}`)
-  dataDir = mkdtempSync(join(tmpdir(), 'zhifa-e2e-cat-'))
+  shot = screenshots('e2e-catalogue').shot
+  zhifa = await startZhifa({ prefix: 'zhifa-e2e-cat-', env: { ZHIFA_ADMIN_PASSWORD: ADMIN_PW }, demo: [] })
+  assert.match(zhifa.demo.stdout, /8 catalogue matters/)
   workDir = mkdtempSync(join(tmpdir(), 'zhifa-e2e-cat-files-'))
-  const env = { ...process.env, ZHIFA_DATA_DIR: dataDir, ZHIFA_ADMIN_PASSWORD: ADMIN_PW }
-  const demo = spawnSync(BIN, ['demo'], { env, cwd: root, encoding: 'utf8' })
-  assert.equal(demo.status, 0, demo.stdout + demo.stderr)
-  assert.match(demo.stdout, /8 catalogue matters/)
-  const port = await freePort()
-  baseURL = `http://127.0.0.1:${port}`
-  server = spawn(BIN, ['serve'], { env: { ...env, ZHIFA_LISTEN: `127.0.0.1:${port}` }, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  server.stdout.on('data', (d) => (serverLog += d))
-  server.stderr.on('data', (d) => (serverLog += d))
-  const until = Date.now() + 60000
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`server exited:\n${serverLog}`)
-    try {
-      if ((await fetch(baseURL + '/healthz')).ok) break
-    } catch {}
-    if (Date.now() > until) throw new Error('server not healthy:\n' + serverLog)
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {
   await browser?.close().catch(() => {})
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM')
-    await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  await zhifa?.stop()
   if (workDir) rmSync(workDir, { recursive: true, force: true })
 })
 
 test('a legal reviewer browses, reads a matter, imports with problems, then cleanly, and exports', { timeout: 180000 }, async () => {
-  const ctx = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: 1400, height: 900 }, acceptDownloads: true })
-  const page = await ctx.newPage()
-  page.setDefaultTimeout(15000)
   const errors = []
-  page.on('pageerror', (e) => errors.push(e.message))
+  const page = await newPage(browser, zhifa.baseURL, { acceptDownloads: true, errors })
   await login(page, 'scjgreviewer1', DEMO_PW)
 
   // Browse: the demo matters, marked 示例; filter by domain.
@@ -196,5 +107,5 @@ test('a legal reviewer browses, reads a matter, imports with problems, then clea
   assert.match(en, /Sample/)
   await shot(page, 'catalogue-en')
   assert.deepEqual(errors, [])
-  await ctx.close()
+  await page.context().close()
 })

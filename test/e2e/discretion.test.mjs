@@ -5,75 +5,17 @@
 // Screenshots go to test-output/e2e-discretion/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import net from 'node:net'
+import { rnd, startZhifa, launchChromium, screenshots, newPage as openPage, tid, input, fillDate, loginFlow } from './lib.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const require = createRequire(join(root, 'web/package.json'))
-const { chromium } = require('playwright-core')
+const DEMO_PW = 'Demo#e2e-' + rnd() + 'A1'
 
-const BIN = resolve(root, process.env.ZHIFA_BIN || 'build/release/zhifa')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = join(root, 'test-output/e2e-discretion')
-const DEMO_PW = 'Demo#e2e-' + Math.random().toString(36).slice(2, 8) + 'A1'
+let zhifa, browser, shot
 
-let server, serverLog = '', dataDir, baseURL, browser
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => res(port))
-    })
-    s.on('error', rej)
-  })
-}
-
-async function waitHealthy(url, ms = 60000) {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${serverLog}`)
-    try {
-      const r = await fetch(url + '/healthz')
-      if (r.ok) return
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error('server did not become healthy:\n' + serverLog)
-}
-
-let shotNo = 0
-async function shot(page, name) {
-  shotNo += 1
-  await page.screenshot({ path: join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true })
-}
-
-const tid = (page, id) => page.locator(`[data-testid="${id}"]`)
-const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-
-async function newPage(locale = 'zh-CN') {
-  const ctx = await browser.newContext({ baseURL, locale, viewport: { width: 1500, height: 1000 } })
-  if (locale === 'en-US') await ctx.addInitScript(() => localStorage.setItem('zhifa.locale', 'en-US'))
-  const page = await ctx.newPage()
-  page.setDefaultTimeout(15000)
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message))
-  return page
-}
+const newPage = (locale = 'zh-CN') => openPage(browser, zhifa.baseURL, { locale, width: 1500, height: 1000 })
 
 // Demo users have no forced steps (no TOTP for business roles, password set by the demo).
-async function login(page, username) {
-  await page.goto('/login')
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(DEMO_PW)
-  await tid(page, 'login-submit').click()
-  await tid(page, 'home').waitFor()
-}
+const signIn = loginFlow()
+const login = (page, username) => signIn(page, username, DEMO_PW)
 
 /** Picks `label` in the el-select inside the form item with data-testid `testid`. */
 async function pickIn(page, testid, label) {
@@ -81,46 +23,20 @@ async function pickIn(page, testid, label) {
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: label }).first().click()
 }
 
-async function fillDate(page, testid, value) {
-  const box = input(page, testid)
-  await box.click()
-  await box.fill(value)
-  await box.press('Enter')
-}
-
 before(async () => {
-  rmSync(SHOTS, { recursive: true, force: true })
-  mkdirSync(SHOTS, { recursive: true })
-  mkdirSync(join(root, 'test-output'), { recursive: true })
-  writeFileSync(join(root, 'test-output/.gitignore'), '*\n')
-  assert.ok(existsSync(BIN), `zhifa binary not found at ${BIN} (set ZHIFA_BIN)`)
-  assert.ok(existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`)
-  dataDir = mkdtempSync(join(tmpdir(), 'zhifa-e2e-disc-'))
-  const port = await freePort()
-  baseURL = `http://127.0.0.1:${port}`
-  const env = { ...process.env, ZHIFA_DATA_DIR: dataDir, ZHIFA_LISTEN: `127.0.0.1:${port}`, ZHIFA_ADMIN_PASSWORD: 'Zf#e2e-Adm1n-disc9' }
-  const demo = spawnSync(BIN, ['demo', '--password', DEMO_PW, '--officers', '1'], { env, cwd: root, encoding: 'utf8' })
-  assert.equal(demo.status, 0, demo.stdout + demo.stderr)
-  assert.match(demo.stdout, /discretion lists: \d+ demo entries/)
-  server = spawn(BIN, ['serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  server.stdout.on('data', (d) => (serverLog += d))
-  server.stderr.on('data', (d) => (serverLog += d))
-  await waitHealthy(baseURL)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  shot = screenshots('e2e-discretion').shot
+  zhifa = await startZhifa({
+    prefix: 'zhifa-e2e-disc-',
+    env: { ZHIFA_ADMIN_PASSWORD: 'Zf#e2e-Adm1n-disc9' },
+    demo: ['--password', DEMO_PW, '--officers', '1'],
   })
+  assert.match(zhifa.demo.stdout, /discretion lists: \d+ demo entries/)
+  browser = await launchChromium()
 })
 
 after(async () => {
   await browser?.close().catch(() => {})
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM')
-    await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
-    if (server.exitCode === null) server.kill('SIGKILL')
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  await zhifa?.stop()
 })
 
 test('裁量辅助: an officer enters facts and sees band, range, grounds with articles; checks a penalty', async () => {

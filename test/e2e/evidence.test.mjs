@@ -5,26 +5,20 @@
 //   node --test test/e2e/evidence.test.mjs    env: ZHIFA_BIN, CHROMIUM (as shell.test.mjs)
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { startServer } from '../http/lib/server.mjs'
 import { API, signIn } from '../http/lib/client.mjs'
 import { administrators, unitIndex, createUser } from '../http/lib/fixtures.mjs'
+import { launchChromium, screenshots, newPage, tid, input } from './lib.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const require = createRequire(join(root, 'web/package.json'))
-const { chromium } = require('playwright-core')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = join(root, 'test-output/e2e')
 const CREDIT = '91350100M000100Y43'
 
-let srv, browser, officer, files
+let srv, browser, officer, files, SHOTS
 
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true })
+  SHOTS = screenshots('e2e', { keep: true }).dir
   srv = await startServer({})
   const a = await administrators(srv.base)
   const units = await unitIndex(a.sys)
@@ -38,7 +32,7 @@ before(async () => {
   const video = Buffer.alloc(300000, 3)
   video.write('\0\0\0\x18ftypisom', 0, 'latin1')
   writeFileSync(join(files, '执法记录.mp4'), video)
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+  browser = await launchChromium()
 })
 
 after(async () => {
@@ -49,9 +43,6 @@ after(async () => {
     assert.equal(r.code, 0, `server exit ${JSON.stringify(r)}`)
   }
 })
-
-const tid = (page, id) => page.locator(`[data-testid="${id}"]`)
-const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
 
 async function uploadVia(page, file, stageLabel, device, location) {
   await tid(page, 'evidence-upload-open').click()
@@ -71,13 +62,10 @@ async function uploadVia(page, file, stageLabel, device, location) {
 }
 
 test('evidence panel: upload by stage, integrity badge, video seeks with Range', async () => {
-  const ctx = await browser.newContext({ baseURL: srv.base, locale: 'zh-CN', viewport: { width: 1400, height: 900 } })
-  const [name, value] = officer.cookie.split('=')
-  await ctx.addCookies([{ name, value, url: srv.base }])
-  const page = await ctx.newPage()
-  page.setDefaultTimeout(15000)
   const errors = []
-  page.on('pageerror', (e) => errors.push(e.message))
+  const page = await newPage(browser, srv.base, { errors })
+  const [name, value] = officer.cookie.split('=')
+  await page.context().addCookies([{ name, value, url: srv.base }])
   const ranges = []
   page.on('response', (r) => {
     if (r.url().includes('/content')) ranges.push({ status: r.status(), range: r.request().headers().range })
@@ -120,5 +108,5 @@ test('evidence panel: upload by stage, integrity badge, video seeks with Range',
   assert.ok(ranges.some((r) => r.status === 206 && r.range), `the video element used Range: ${JSON.stringify(ranges)}`)
   await page.screenshot({ path: join(SHOTS, 'evidence-video.png') })
   assert.deepEqual(errors, [])
-  await ctx.close()
+  await page.context().close()
 })

@@ -6,128 +6,22 @@
 // Screenshots go to test-output/e2e/.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import net from 'node:net'
+import { join, extname } from 'node:path'
 import http from 'node:http'
-import { readFileSync, statSync } from 'node:fs'
-import { extname } from 'node:path'
-import { freshTotp } from './totp.mjs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { root, rnd, startZhifa, launchChromium, screenshots, newPage as openPage, tid, input, loginFlow } from './lib.mjs'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const require = createRequire(join(root, 'web/package.json'))
-const { chromium } = require('playwright-core')
-
-const BIN = resolve(root, process.env.ZHIFA_BIN || 'build/release/zhifa')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const SHOTS = join(root, 'test-output/e2e')
-const ADMIN_PW = 'Zf#e2e-Adm1n-' + Math.random().toString(36).slice(2, 8)
-const NEW_PW = 'Zf#e2e-N3w-' + Math.random().toString(36).slice(2, 8)
-const OFFICER_PW = 'Of#e2e-Init1al-' + Math.random().toString(36).slice(2, 6)
-const OFFICER_NEW_PW = 'Of#e2e-Ch4nged-' + Math.random().toString(36).slice(2, 6)
+const ADMIN_PW = 'Zf#e2e-Adm1n-' + rnd()
+const NEW_PW = 'Zf#e2e-N3w-' + rnd()
+const OFFICER_PW = 'Of#e2e-Init1al-' + rnd(4)
+const OFFICER_NEW_PW = 'Of#e2e-Ch4nged-' + rnd(4)
 const UNIT = '测试执法大队'
 const PARENT = '市市场监管局'
 
-let server, serverLog = '', dataDir, baseURL, browser, proxy
-const secrets = {}
+let zhifa, baseURL, browser, proxy, shot
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => res(port))
-    })
-    s.on('error', rej)
-  })
-}
-
-async function waitHealthy(url, ms = 60000) {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${serverLog}`)
-    try {
-      const r = await fetch(url + '/healthz')
-      if (r.ok) return
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error('server did not become healthy:\n' + serverLog)
-}
-
-let shotNo = 0
-async function shot(page, name) {
-  shotNo += 1
-  await page.screenshot({ path: join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true })
-}
-
-const tid = (page, id) => page.locator(`[data-testid="${id}"]`)
-// Element Plus puts data-testid of <el-input> on the native <input>; this works for both cases
-const input = (page, id) => page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-
-async function newPage() {
-  const ctx = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: 1400, height: 900 } })
-  const page = await ctx.newPage()
-  page.setDefaultTimeout(15000)
-  page.on('pageerror', (e) => console.error('[pageerror]', e.message))
-  return page
-}
-
-/**
- * Log in and get through the forced steps (password change, TOTP enrolment) up to the dashboard.
- * Returns the password now valid.
- */
-async function login(page, username, password, newPassword) {
-  await page.goto('/login')
-  await input(page, 'login-username').fill(username)
-  await input(page, 'login-password').fill(password)
-  await tid(page, 'login-submit').click()
-  for (let i = 0; i < 6; i++) {
-    const which = await Promise.race([
-      tid(page, 'home').waitFor().then(() => 'home'),
-      tid(page, 'force-password').waitFor().then(() => 'password'),
-      tid(page, 'force-totp').waitFor().then(() => 'totp'),
-      input(page, 'login-totp').waitFor().then(() => 'login-totp'),
-      tid(page, 'login-error').waitFor().then(() => 'error'),
-    ])
-    if (which === 'home') return password
-    if (which === 'error') throw new Error(`login of ${username} failed: ${await tid(page, 'login-error').innerText()}`)
-    if (which === 'login-totp') {
-      assert.ok(secrets[username], `TOTP asked for ${username} but no secret known`)
-      await input(page, 'login-totp').fill(await freshTotp(secrets[username]))
-      await tid(page, 'login-submit').click()
-      await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-      continue
-    }
-    if (which === 'password') {
-      await shot(page, `${username}-force-password`)
-      await input(page, 'pw-old').fill(password)
-      await input(page, 'pw-new').fill(newPassword)
-      await input(page, 'pw-confirm').fill(newPassword)
-      await tid(page, 'pw-submit').click()
-      password = newPassword
-      await tid(page, 'force-password').waitFor({ state: 'detached' })
-      continue
-    }
-    if (which === 'totp') {
-      const secret = (await tid(page, 'totp-secret').innerText()).trim()
-      assert.match(secret, /^[A-Z2-7]+=*$/)
-      assert.match(await tid(page, 'totp-uri').innerText(), /^otpauth:\/\/totp\//)
-      assert.ok(await tid(page, 'totp-qr').evaluate((img) => img.naturalWidth > 0))
-      secrets[username] = secret
-      await shot(page, `${username}-totp-enrol`)
-      await input(page, 'totp-code').fill(await freshTotp(secret))
-      await tid(page, 'totp-submit').click()
-      await tid(page, 'force-totp').waitFor({ state: 'detached' })
-      continue
-    }
-  }
-  throw new Error(`could not reach the dashboard as ${username}`)
-}
+const newPage = () => openPage(browser, baseURL)
+const login = loginFlow({ shot: (page, name) => shot(page, name), checkEnrolment: true })
 
 /** Choose a unit by name in an el-tree-select wrapped by UnitTreeSelect. */
 async function pickUnit(page, testid, name) {
@@ -169,37 +63,17 @@ function startDistProxy(upstream) {
 }
 
 before(async () => {
-  rmSync(SHOTS, { recursive: true, force: true })
-  mkdirSync(SHOTS, { recursive: true })
-  writeFileSync(join(root, 'test-output/.gitignore'), '*\n')
-  assert.ok(existsSync(BIN), `zhifa binary not found at ${BIN} (set ZHIFA_BIN)`)
-  assert.ok(existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}`)
-  dataDir = mkdtempSync(join(tmpdir(), 'zhifa-e2e-data-'))
-  const port = await freePort()
-  baseURL = `http://127.0.0.1:${port}`
-  const env = { ...process.env, ZHIFA_DATA_DIR: dataDir, ZHIFA_LISTEN: `127.0.0.1:${port}`, ZHIFA_ADMIN_PASSWORD: ADMIN_PW }
-  server = spawn(BIN, ['serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  server.stdout.on('data', (d) => (serverLog += d))
-  server.stderr.on('data', (d) => (serverLog += d))
-  await waitHealthy(baseURL)
+  shot = screenshots('e2e').shot
+  zhifa = await startZhifa({ env: { ZHIFA_ADMIN_PASSWORD: ADMIN_PW } })
+  baseURL = zhifa.baseURL
   if (process.env.ZHIFA_E2E_WEB_DIST === '1') baseURL = await startDistProxy(baseURL)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  browser = await launchChromium()
 })
 
 after(async () => {
   await browser?.close().catch(() => {})
   proxy?.close()
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM')
-    await Promise.race([new Promise((r) => server.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])
-    if (server.exitCode === null) server.kill('SIGKILL')
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  if (process.env.E2E_SERVER_LOG) console.log(serverLog)
+  await zhifa?.stop()
 })
 
 test('SPA is served with history fallback', async () => {
