@@ -108,9 +108,13 @@ json RuleJson(const TimeLimitRule& r, bool en) {
   return j;
 }
 
-// "2025-09-10/2025-09-19" (ISO 8601 interval, both ends inclusive).
-core::Result<std::vector<DateInterval>> DateIntervals(const json& body, const char* field) {
-  std::vector<DateInterval> out;
+// A list of ISO 8601 intervals "from/to" (both ends inclusive), at most 100, each end read by
+// `parse` (a date or an RFC 3339 instant). Errors name the element, e.g. "paused[2]"; the body
+// parser has already checked that every element is a string.
+template <typename Interval, typename Parse>
+core::Result<std::vector<Interval>> Intervals(const json& body, const char* field, Parse parse,
+                                              std::string_view hint_zh, std::string_view hint_en) {
+  std::vector<Interval> out;
   if (!body.contains(field) || body[field].is_null()) return out;
   const auto& arr = body[field];
   if (arr.size() > 100) {
@@ -118,44 +122,31 @@ core::Result<std::vector<DateInterval>> DateIntervals(const json& body, const ch
   }
   for (size_t i = 0; i < arr.size(); ++i) {
     std::string f = std::string(field) + "[" + std::to_string(i) + "]";
-    std::string s = arr[i].get<std::string>();
+    const std::string& s = arr[i].get_ref<const std::string&>();
     auto slash = s.find('/');
     if (slash == std::string::npos) {
-      return Err(ErrorCode::kInvalidArgument,
-                 "区间应写作 起始日期/结束日期，如 2025-09-10/2025-09-19",
-                 "an interval is written from/to, e.g. 2025-09-10/2025-09-19", f);
+      return Err(ErrorCode::kInvalidArgument, std::string(hint_zh), std::string(hint_en), f);
     }
-    auto a = core::ParseDate(s.substr(0, slash), f);
-    if (!a) return a.error();
-    auto b = core::ParseDate(s.substr(slash + 1), f);
-    if (!b) return b.error();
-    out.push_back({*a, *b});
+    auto from = parse(s.substr(0, slash), f);
+    if (!from) return from.error();
+    auto to = parse(s.substr(slash + 1), f);
+    if (!to) return to.error();
+    out.push_back({*from, *to});
   }
   return out;
 }
 
+core::Result<std::vector<DateInterval>> DateIntervals(const json& body, const char* field) {
+  return Intervals<DateInterval>(
+      body, field, [](std::string_view t, std::string_view f) { return core::ParseDate(t, f); },
+      "区间应写作 起始日期/结束日期，如 2025-09-10/2025-09-19",
+      "an interval is written from/to, e.g. 2025-09-10/2025-09-19");
+}
+
 core::Result<std::vector<InstantInterval>> InstantIntervals(const json& body, const char* field) {
-  std::vector<InstantInterval> out;
-  if (!body.contains(field) || body[field].is_null()) return out;
-  const auto& arr = body[field];
-  if (arr.size() > 100) {
-    return Err(ErrorCode::kInvalidArgument, "区间不超过 100 个", "at most 100 intervals", field);
-  }
-  for (size_t i = 0; i < arr.size(); ++i) {
-    std::string f = std::string(field) + "[" + std::to_string(i) + "]";
-    std::string s = arr[i].get<std::string>();
-    auto slash = s.find('/');
-    if (slash == std::string::npos) {
-      return Err(ErrorCode::kInvalidArgument, "区间应写作 起始时间/结束时间（RFC 3339）",
-                 "an interval is written from/to (RFC 3339)", f);
-    }
-    auto a = core::ParseRfc3339(s.substr(0, slash), f);
-    if (!a) return a.error();
-    auto b = core::ParseRfc3339(s.substr(slash + 1), f);
-    if (!b) return b.error();
-    out.push_back({*a, *b});
-  }
-  return out;
+  return Intervals<InstantInterval>(
+      body, field, [](std::string_view t, std::string_view f) { return core::ParseRfc3339(t, f); },
+      "区间应写作 起始时间/结束时间（RFC 3339）", "an interval is written from/to (RFC 3339)");
 }
 
 }  // namespace

@@ -149,28 +149,35 @@ VersionRow VersionFromRow(const Row& r) {
   return v;
 }
 
+// The tier columns in the order TierFromRow reads them (alias "t." for joins).
+constexpr std::string_view kTierColumns =
+    "t.ordinal, t.name, t.band, t.conditions_text, t.condition_json, t.standard_text, t.kinds, "
+    "t.fine_basis, t.fine_min, t.fine_max, t.fine_min_permille, t.fine_max_permille, "
+    "t.fine_fallback_min, t.fine_fallback_max, t.source, t.note";
+
+// A tier from the kTierColumns starting at column `at` of `row`.
+Tier TierFromRow(const store::Row& row, size_t at) {
+  Tier t;
+  t.ordinal = static_cast<int>(row.Int(at));
+  t.name = row.Text(at + 1);
+  if (!row.IsNull(at + 2)) t.band = ParseBand(row.Text(at + 2));
+  t.conditions_text = row.Text(at + 3);
+  t.condition_json = row.Text(at + 4);
+  t.standard_text = row.Text(at + 5);
+  t.kinds = ParseKinds(row.Text(at + 6));
+  t.fine = FineFromRow(row, at + 7);
+  t.source = row.Text(at + 14);
+  t.note = row.Text(at + 15);
+  return t;
+}
+
 Status LoadTiers(Conn& c, int64_t version_id, std::vector<Tier>& out) {
-  auto r = c.Query(
-      "SELECT ordinal, name, band, conditions_text, condition_json, standard_text, kinds, "
-      "fine_basis, fine_min, fine_max, fine_min_permille, fine_max_permille, fine_fallback_min, "
-      "fine_fallback_max, source, note FROM catalogue_tiers WHERE version_id = $1 ORDER BY ordinal",
-      {version_id});
+  auto r = c.Query("SELECT " + std::string(kTierColumns) +
+                       " FROM catalogue_tiers t WHERE t.version_id = $1 ORDER BY t.ordinal",
+                   {version_id});
   if (!r) return r.error();
   out.clear();
-  for (const auto& row : r->rows) {
-    Tier t;
-    t.ordinal = static_cast<int>(row.Int(0));
-    t.name = row.Text(1);
-    if (!row.IsNull(2)) t.band = ParseBand(row.Text(2));
-    t.conditions_text = row.Text(3);
-    t.condition_json = row.Text(4);
-    t.standard_text = row.Text(5);
-    t.kinds = ParseKinds(row.Text(6));
-    t.fine = FineFromRow(row, 7);
-    t.source = row.Text(14);
-    t.note = row.Text(15);
-    out.push_back(std::move(t));
-  }
+  for (const auto& row : r->rows) out.push_back(TierFromRow(row, 0));
   return core::Ok();
 }
 
@@ -494,30 +501,15 @@ Result<std::vector<MatterRules>> CatalogueService::AllMatterRulesAt(Date on) {
       by_matter[v.matter_id] = out.size();
       out.push_back(std::move(v.rules));
     }
-    auto t = c.Query(
-        "SELECT t.version_id, t.ordinal, t.name, t.band, t.conditions_text, t.condition_json, "
-        "t.standard_text, t.kinds, t.fine_basis, t.fine_min, t.fine_max, t.fine_min_permille, "
-        "t.fine_max_permille, t.fine_fallback_min, t.fine_fallback_max, t.source, t.note FROM "
-        "catalogue_tiers t JOIN catalogue_versions v ON v.id = t.version_id WHERE "
-        "v.effective_from <= $1 AND (v.effective_to IS NULL OR v.effective_to >= $1) ORDER BY "
-        "t.version_id, t.ordinal",
-        {d});
+    auto t = c.Query("SELECT t.version_id, " + std::string(kTierColumns) +
+                         " FROM catalogue_tiers t JOIN catalogue_versions v ON v.id = "
+                         "t.version_id WHERE v.effective_from <= $1 AND (v.effective_to IS NULL "
+                         "OR v.effective_to >= $1) ORDER BY t.version_id, t.ordinal",
+                     {d});
     if (!t) return t.error();
     for (const auto& row : t->rows) {
       auto it = by_version.find(row.Int(0));
-      if (it == by_version.end()) continue;
-      Tier x;
-      x.ordinal = static_cast<int>(row.Int(1));
-      x.name = row.Text(2);
-      if (!row.IsNull(3)) x.band = ParseBand(row.Text(3));
-      x.conditions_text = row.Text(4);
-      x.condition_json = row.Text(5);
-      x.standard_text = row.Text(6);
-      x.kinds = ParseKinds(row.Text(7));
-      x.fine = FineFromRow(row, 8);
-      x.source = row.Text(15);
-      x.note = row.Text(16);
-      out[it->second].tiers.push_back(std::move(x));
+      if (it != by_version.end()) out[it->second].tiers.push_back(TierFromRow(row, 1));
     }
     auto h = c.Query(
         "SELECT matter_id, unit_id FROM catalogue_holdings WHERE start_date <= $1 AND (end_date "

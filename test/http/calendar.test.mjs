@@ -187,6 +187,7 @@ for (const backend of BACKENDS) {
       assertError(await officer.post(`${API}/time-limits/compute`, { rule_id: 'nope', start: '2025-09-01' }), 400, 'InvalidArgument', 'rule_id')
       assertError(await officer.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-13-01' }), 400, 'InvalidArgument', 'start')
       assertError(await officer.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-01-01', paused: ['2025-01-10'] }), 400, 'InvalidArgument', 'paused[0]')
+      assertError(await officer.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-01-01', paused: ['2025-01-10/2025-01-11', 7] }), 400, 'WrongType', 'paused')
       assertError(await officer.post(`${API}/time-limits/compute`, { rule_id: 'penalty.decision', start: '2025-01-01', x: 1 }), 400, 'UnknownField', 'x')
 
       r = await officer.post(`${API}/time-limits/surcharge`, { fine_fen: 100000, due_date: '2025-10-09', as_of: '2025-10-19', paused: ['2025-10-12/2025-10-15'] })
