@@ -134,6 +134,19 @@ void SubtreeCache::Put(int level, uint64_t index, const Hash& hash) {
   lv.present[index] = 1;
 }
 
+void SubtreeCache::Reserve(int level, uint64_t count) {
+  if (level < kCachedLevel) return;
+  const auto l = static_cast<size_t>(level - kCachedLevel);
+  if (l >= levels_.size()) levels_.resize(l + 1);
+  Level& lv = levels_[l];
+  if (count > lv.present.size()) {
+    lv.hashes.reserve(count);
+    lv.present.reserve(count);
+    lv.hashes.resize(count);
+    lv.present.resize(count, 0);
+  }
+}
+
 uint64_t SubtreeCache::MemoryBytes() const {
   uint64_t bytes = 0;
   for (const Level& l : levels_) bytes += l.hashes.capacity() * sizeof(Hash) + l.present.capacity();
@@ -148,98 +161,104 @@ struct Known {
   Hash hash;
 };
 
-// Answers from the hashes fetched so far (a few dozen: a sorted vector) and the cache; records
-// what it lacks (and answers a zero hash for it).
-class RecordingStore final : public HashStore {
+// One pass of CachedLookup: the cache first, then the database (each row once), lower levels
+// folded from their block's leaves.
+class CachedDbStore final : public HashStore {
  public:
-  RecordingStore(uint64_t size, const std::vector<Known>& known, const SubtreeCache* cache)
-      : size_(size), known_(known), cache_(cache) {}
+  CachedDbStore(store::Conn& conn, const TreeHasher& hasher, uint64_t size,
+                const SubtreeCache* cache)
+      : conn_(conn), hasher_(hasher), size_(size), cache_(cache) {}
   uint64_t size() const override { return size_; }
   core::Result<Hash> SubtreeHash(int level, uint64_t index) const override {
-    auto it = std::lower_bound(known_.begin(), known_.end(), std::make_pair(level, index),
-                               [](const Known& k, const std::pair<int, uint64_t>& key) {
-                                 return std::make_pair(k.level, k.index) < key;
-                               });
-    if (it != known_.end() && it->level == level && it->index == index) return it->hash;
     if (cache_) {
       if (const Hash* h = cache_->Get(level, index)) return *h;
     }
-    missing_.emplace_back(level, index);
-    return Hash{};
+    for (const Known& k : read_) {  // a few dozen at most
+      if (k.level == level && k.index == index) return k.hash;
+    }
+    Hash h;
+    if (level >= kStoredLevel) {
+      auto row = NodeRow(conn_, level, index);
+      if (!row) return row.error();
+      h = *row;
+    } else {
+      const uint64_t begin = index << level;
+      const uint64_t block = begin >> kStoredLevel;
+      if (block != block_) {
+        const uint64_t block_begin = block << kStoredLevel;
+        auto l = StoredLeaves(conn_, block_begin,
+                              std::min(block_begin + (uint64_t{1} << kStoredLevel), size_));
+        if (!l) return l.error();
+        leaves_ = std::move(*l);
+        block_ = block;
+      }
+      const uint64_t offset = begin - (block << kStoredLevel);
+      const uint64_t width = uint64_t{1} << level;
+      if (offset + width > leaves_.size()) return BadLeaf(begin + width);
+      h = FoldPerfect(hasher_, std::span<const Hash>(leaves_).subspan(offset, width));
+    }
+    read_.push_back({level, index, h});
+    return h;
   }
-  // Sorted, without duplicates.
-  std::vector<std::pair<int, uint64_t>> TakeMissing() {
-    std::sort(missing_.begin(), missing_.end());
-    missing_.erase(std::unique(missing_.begin(), missing_.end()), missing_.end());
-    return std::move(missing_);
-  }
-  bool complete() const { return missing_.empty(); }
+  const std::vector<Known>& read() const { return read_; }
 
  private:
+  store::Conn& conn_;
+  const TreeHasher& hasher_;
   uint64_t size_;
-  const std::vector<Known>& known_;
   const SubtreeCache* cache_;
-  mutable std::vector<std::pair<int, uint64_t>> missing_;
+  mutable std::vector<Known> read_;
+  mutable uint64_t block_ = UINT64_MAX;
+  mutable std::vector<Hash> leaves_;
 };
 
 }  // namespace
 
-core::Result<std::vector<Hash>> BatchedLookup(
+core::Result<uint64_t> WarmSubtreeCache(store::Conn& conn, SubtreeCache& cache) {
+  struct Row {
+    int level;
+    uint64_t index;
+    Hash hash;
+  };
+  std::vector<Row> rows;  // read first: proofs go on while the scan runs
+  ZHIFA_TRY(conn.QueryEach(
+      "SELECT level, idx, hash FROM record_nodes WHERE level >= $1 ORDER BY level, idx",
+      {int64_t{kCachedLevel}}, [&](const store::RowRef& row) -> core::Status {
+        auto h = HashFromBytes(row.Bytes(2));
+        if (!h) return core::Ok();  // malformed: left to CachedLookup (which reports it)
+        rows.push_back({static_cast<int>(row.Int(0)), static_cast<uint64_t>(row.Int(1)), *h});
+        return core::Ok();
+      }));
+  std::unique_lock lock(cache.mu);
+  for (size_t i = 0; i < rows.size(); ++i) {  // rows are ordered by (level, idx)
+    if (i + 1 == rows.size() || rows[i + 1].level != rows[i].level) {
+      cache.Reserve(rows[i].level, rows[i].index + 1);
+    }
+  }
+  for (const Row& r : rows) cache.Put(r.level, r.index, r.hash);
+  return static_cast<uint64_t>(rows.size());
+}
+
+core::Result<std::vector<Hash>> CachedLookup(
     store::Conn& conn, const TreeHasher& hasher, uint64_t size,
     const std::function<core::Result<std::vector<Hash>>(const HashStore&)>& fn,
     SubtreeCache* cache) {
-  std::vector<Known> known;
-  // The cache only grows and its rows never change: holding its lock for a pass is short (no
-  // database access inside).
-  std::optional<std::shared_lock<std::shared_mutex>> lock;
-  if (cache) lock.emplace(cache->mu);
-  RecordingStore first(size, known, cache);
-  auto r = fn(first);
-  if (!r || first.complete()) return r;
-  lock.reset();
-  const auto missing = first.TakeMissing();
-  // Stored rows: one primary-key probe each, the same prepared statement each time (measured
-  // faster on SQLite than one statement whose text varies with the number of rows). Lower
-  // subtrees: one range read of the leaves of each 2^kStoredLevel block they lie in.
-  known.reserve(missing.size());
-  uint64_t block = UINT64_MAX;
-  std::vector<Hash> leaves;
-  for (const auto& [level, idx] : missing) {
-    if (level >= kStoredLevel) {
-      auto h = NodeRow(conn, level, idx);
-      if (!h) return h.error();
-      known.push_back({level, idx, *h});
-      continue;
-    }
-    const uint64_t begin = idx << level;
-    const uint64_t b = begin >> kStoredLevel;
-    if (b != block) {
-      const uint64_t block_begin = b << kStoredLevel;
-      auto l = StoredLeaves(conn, block_begin,
-                            std::min(block_begin + (uint64_t{1} << kStoredLevel), size));
-      if (!l) return l.error();
-      leaves = std::move(*l);
-      block = b;
-    }
-    const uint64_t offset = begin - (block << kStoredLevel);
-    const uint64_t width = uint64_t{1} << level;
-    if (offset + width > leaves.size()) return BadLeaf(begin + width);
-    known.push_back(
-        {level, idx, FoldPerfect(hasher, std::span<const Hash>(leaves).subspan(offset, width))});
+  CachedDbStore store(conn, hasher, size, cache);
+  core::Result<std::vector<Hash>> r = std::vector<Hash>{};
+  {
+    // Shared while reading (other proofs read alongside); the cache only grows and its rows
+    // never change.
+    std::optional<std::shared_lock<std::shared_mutex>> lock;
+    if (cache) lock.emplace(cache->mu);
+    r = fn(store);
   }
-  // `missing` was sorted, so `known` is.
-  if (cache) lock.emplace(cache->mu);
-  RecordingStore second(size, known, cache);
-  r = fn(second);
-  lock.reset();
-  if (!r) return r;
-  if (!second.complete()) {
-    const auto [level, idx] = second.TakeMissing().front();
-    return MissingNode(level, idx);
-  }
-  if (cache) {
-    std::unique_lock unique(cache->mu);
-    for (const Known& k : known) cache->Put(k.level, k.index, k.hash);
+  if (r && cache) {
+    bool any = false;
+    for (const Known& k : store.read()) any = any || k.level >= kCachedLevel;
+    if (any) {
+      std::unique_lock lock(cache->mu);
+      for (const Known& k : store.read()) cache->Put(k.level, k.index, k.hash);
+    }
   }
   return r;
 }

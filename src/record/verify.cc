@@ -68,9 +68,9 @@ struct EntryRec {
   Slice at, kind, target, payload;
   std::optional<Hash> stored_leaf;  // record_log.leaf (nullopt: NULL or not 32 bytes)
   // Hashing stage:
-  Hash leaf{};                         // recomputed
-  uint32_t entry_bytes = 0;            // length of the entry bytes
-  std::optional<core::Error> problem;  // the entry cannot be encoded
+  Hash leaf{};                           // recomputed
+  uint32_t entry_bytes = 0;              // length of the entry bytes
+  std::unique_ptr<core::Error> problem;  // the entry cannot be encoded (rare: kept small)
 };
 
 // The stored subtrees of one level for a batch: idx lo… (present[i]: row lo + i exists).
@@ -193,8 +193,9 @@ void HashChunks(const TreeHasher& hasher, Batch& b) {
       std::string_view at = b.View(e.at);
       auto micros = core::ParseRfc3339(at, "at");
       if (!micros) {
-        e.problem = Err(ErrorCode::kInvalidArgument, "时间无法解析: " + std::string(at),
-                        "time cannot be parsed: " + std::string(at), "at");
+        e.problem = std::make_unique<core::Error>(
+            Err(ErrorCode::kInvalidArgument, "时间无法解析: " + std::string(at),
+                "time cannot be parsed: " + std::string(at), "at"));
         continue;
       }
       std::string_view payload = b.View(e.payload);
@@ -206,7 +207,7 @@ void HashChunks(const TreeHasher& hasher, Batch& b) {
                   b.View(e.target),
                   hasher.Digest(payload)};
       if (auto st = EncodeEntryInto(v, bytes); !st) {
-        e.problem = st.error();
+        e.problem = std::make_unique<core::Error>(st.error());
         continue;
       }
       e.leaf = hasher.LeafHash(bytes);
@@ -412,7 +413,11 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
     return true;
   };
 
-  auto cur = std::make_unique<Batch>();
+  // Two batches in turn: one is read (and then built) while the other is hashed; their buffers
+  // keep their capacity from batch to batch.
+  Batch buffers[2];
+  Batch* cur = &buffers[0];
+  Batch* next = &buffers[1];
   uint64_t read_to = last_seq;  // the last seq read so far
   ZHIFA_TRY(ReadBatch(db, read_to, bound, limit, *cur));
   if (!cur->entries.empty()) read_to = cur->entries.back().seq;
@@ -420,26 +425,24 @@ core::Result<LogVerifyReport> VerifyLog(store::Database& db, const VerifyOptions
     return std::async(std::launch::async, [&hasher, b] { HashChunks(hasher, *b); });
   };
   std::future<void> hashing;
-  if (options.pipeline) hashing = hash_on_second_thread(cur.get());
+  if (options.pipeline) hashing = hash_on_second_thread(cur);
   for (;;) {
     const bool more = !cur->last && !cur->missing_seq && !cur->entries.empty();
-    std::unique_ptr<Batch> next;
     core::Status read_status = core::Ok();
     if (more) {
-      next = std::make_unique<Batch>();
       read_status = ReadBatch(db, read_to, bound, limit, *next);  // while `cur` is hashed
       if (read_status && !next->entries.empty()) read_to = next->entries.back().seq;
     }
     HashChunks(hasher, *cur);  // what the second thread has not claimed yet
     if (hashing.valid()) hashing.get();
     if (!read_status) return read_status.error();
-    if (next && options.pipeline) hashing = hash_on_second_thread(next.get());
+    if (more && options.pipeline) hashing = hash_on_second_thread(next);
     const bool ok = build(*cur);  // while `next` is hashed
-    if (!ok || !next) {
+    if (!ok || !more) {
       if (hashing.valid()) hashing.wait();  // the second thread may still use `next`
       break;
     }
-    cur = std::move(next);
+    std::swap(cur, next);
   }
   if (!report.ok) return finish();
 
