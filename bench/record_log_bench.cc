@@ -1,11 +1,11 @@
-// record_log_bench — the record log on SQLite (issue 4): inclusion proofs from the database-backed
-// tree (record_tree) for a large log, `zhifa verify` throughput (bytes hashed per second, compare
-// with `openssl speed -evp sm3` in the same run), and storage per entry. Append throughput with the
-// tree is BM_CommandBus in zhifa_bench (every Emit appends its leaf). See bench/README.md,
-// "Record log (issue 4, the database)".
+// record_log_bench — the record log on SQLite (issue 4): inclusion proofs from the stored tree
+// (record_log.leaf + record_nodes) of a large log, `zhifa verify` throughput (bytes hashed per
+// second, compare with `openssl speed -evp sm3` in the same run), and tree bytes per entry.
+// Append throughput with the tree is BM_CommandBus in zhifa_bench (every Emit appends its leaf).
+// See bench/README.md, "Record log on the database"; bench/record_log.sh runs it all.
 //
 //   build/release/bench/record_log_bench --benchmark_filter='Proof/entries:1000000/|Verify'
-//   build/release/bench/record_log_bench --benchmark_filter='Proof/entries:10000000/'  # ≈ 1 GB
+//   build/release/bench/record_log_bench --benchmark_filter='Proof/entries:10000000/'  # ≈ 2 GB
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <unistd.h>
