@@ -92,6 +92,8 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());
   app->discretion_ = std::make_unique<discretion::DiscretionService>(
       *app->lists_, *app->matter_source_, config.discretion);
+  app->officers_ =
+      std::make_unique<officers::OfficerService>(*app->db_, *app->bus_, config.officers);
   return app;
 }
 

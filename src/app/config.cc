@@ -127,10 +127,14 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
                  "discretion.first_violation_lookback_days must be 1–3650",
                  "discretion.first_violation_lookback_days");
     }
+    ZHIFA_TRY(Read(t, "officers", "expiring_days", c.officers.expiring_days));
+    ZHIFA_TRY(Read(t, "officers", "reviewer_ratio_permille", c.officers.reviewer_ratio_permille));
+    ZHIFA_TRY(officers::CheckOfficerOptions(c.officers));
     for (const auto& [k, v] : t) {
       std::string section(k.str());
       if (section != "data" && section != "database" && section != "server" && section != "auth" &&
-          section != "discretion" && section != "evidence" && section != "record") {
+          section != "discretion" && section != "evidence" && section != "record" &&
+          section != "officers") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
       }
@@ -224,6 +228,13 @@ lighter_permille = 500          # 从轻: lower half
 heavier_permille = 500          # 从重: upper half
 narrow_within_tier = true       # narrow the matched benchmark tier's range (false: the statute's)
 first_violation_lookback_days = 365  # 初次违法 when not asserted: no prior violation within
+
+[officers]
+# A valid 执法证 is flagged "expiring soon" when it ends within this many days (not fixed by law).
+expiring_days = 30
+# Least share of legal reviewers among officers with a valid credential, per mille: action plan
+# item 34 "原则上负责法制审核的人员不少于本单位执法人员总数的5%".
+reviewer_ratio_permille = 50
 )";
 }
 

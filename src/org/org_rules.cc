@@ -148,17 +148,22 @@ const char* PermissionName(Permission p) {
       return "evidence.read";
     case Permission::kTimeLimitsWrite:
       return "time_limits.write";
+    case Permission::kOfficersRead:
+      return "officers.read";
+    case Permission::kOfficersWrite:
+      return "officers.write";
   }
   return "";
 }
 
 const std::vector<Permission>& AllPermissions() {
   static const std::vector<Permission> kAll = {
-      Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
-      Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
-      Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
-      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kTimeLimitsWrite,
-      Permission::kEvidenceWrite,  Permission::kEvidenceRead};
+      Permission::kUnitsRead,      Permission::kUnitsWrite,   Permission::kUsersRead,
+      Permission::kUsersWrite,     Permission::kRolesAssign,  Permission::kCredentials,
+      Permission::kSessionsManage, Permission::kLogsRead,     Permission::kCalendarManage,
+      Permission::kCatalogueWrite, Permission::kListsWrite,   Permission::kTimeLimitsWrite,
+      Permission::kEvidenceWrite,  Permission::kEvidenceRead, Permission::kOfficersRead,
+      Permission::kOfficersWrite};
   return kAll;
 }
 
@@ -177,17 +182,19 @@ bool Grants(Role r, Permission p) {
     case Role::kSupervisor:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kCatalogueWrite || p == Permission::kListsWrite ||
-             p == Permission::kTimeLimitsWrite || p == Permission::kEvidenceRead;
+             p == Permission::kTimeLimitsWrite || p == Permission::kEvidenceRead ||
+             p == Permission::kOfficersRead || p == Permission::kOfficersWrite;
     case Role::kDeptHead:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
-             p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead;
+             p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead ||
+             p == Permission::kOfficersRead || p == Permission::kOfficersWrite;
     case Role::kLegalReviewer:
       return p == Permission::kUnitsRead || p == Permission::kCatalogueWrite ||
              p == Permission::kListsWrite || p == Permission::kEvidenceWrite ||
-             p == Permission::kEvidenceRead;
+             p == Permission::kEvidenceRead || p == Permission::kOfficersRead;
     case Role::kOfficer:
       return p == Permission::kUnitsRead || p == Permission::kEvidenceWrite ||
-             p == Permission::kEvidenceRead;
+             p == Permission::kEvidenceRead || p == Permission::kOfficersRead;
     case Role::kSocialSupervisor:
       return p == Permission::kUnitsRead;
   }
