@@ -13,6 +13,7 @@
 #include "core/random.h"
 #include "discretion/discretion_routes.h"
 #include "discretion/discretion_rules.h"
+#include "officers/officer_routes.h"
 #include "org/org_routes.h"
 #include "record/evidence_routes.h"
 #include "record/record_routes.h"
@@ -248,6 +249,7 @@ void App::BuildRoutes() {
   if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
   catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
   discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
+  officers::RegisterOfficerRoutes(router_, *officers_);
   RegisterStatic(router_);
 }
 
