@@ -112,6 +112,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import('../views/discretion/AssistView.vue'),
         meta: { title: 'menu.discretionAssist', roles: 'read' },
       },
+      {
+        path: 'officers',
+        name: 'officers',
+        component: () => import('../views/officers/OfficersView.vue'),
+        meta: { title: 'menu.officers', roles: ['officer', 'legal_reviewer', 'dept_head', 'supervisor'] },
+      },
       { path: 'profile', name: 'profile', component: () => import('../views/profile/ProfileView.vue'), meta: { title: 'menu.profile' } },
     ],
   },
