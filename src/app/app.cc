@@ -14,6 +14,7 @@
 #include "core/random.h"
 #include "discretion/discretion_routes.h"
 #include "discretion/discretion_rules.h"
+#include "officers/officer_routes.h"
 #include "org/org_routes.h"
 #include "record/evidence_routes.h"
 #include "record/record_routes.h"
@@ -312,6 +313,7 @@ void App::BuildRoutes() {
   if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
   catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
   discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
+  officers::RegisterOfficerRoutes(router_, *officers_);
   cases::RegisterCaseRoutes(router_, *cases_, [this] { return record_.get(); });
   RegisterStatic(router_);
 }

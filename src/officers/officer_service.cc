@@ -4,7 +4,9 @@
 #include <map>
 #include <set>
 
+#include "core/csv.h"
 #include "core/utf8.h"
+#include "core/xlsx.h"
 #include "org/org_service.h"
 
 namespace zhifa::officers {
@@ -243,6 +245,32 @@ Status WriteOfficer(Conn& c, const Officer& o, int64_t seq, bool insert) {
       ps);
   if (!r) return r.error();
   return core::Ok();
+}
+
+// {field: {from, to}} for every field that differs between two RecordJson values.
+json Changes(const json& before, const json& after) {
+  json changes = json::object();
+  for (auto it = after.begin(); it != after.end(); ++it) {
+    if (!before.contains(it.key()) || before[it.key()] != it.value()) {
+      changes[it.key()] = {{"from", before.value(it.key(), json(nullptr))}, {"to", it.value()}};
+    }
+  }
+  for (auto it = before.begin(); it != before.end(); ++it) {
+    if (!after.contains(it.key())) changes[it.key()] = {{"from", it.value()}, {"to", nullptr}};
+  }
+  return changes;
+}
+
+// The units within the caller's scope, as the sheet names them.
+Result<UnitNames> ScopedUnits(Conn& c, const org::Principal& p) {
+  Params params;
+  auto r = c.Query("SELECT u.id, u.parent_id, u.name FROM units u WHERE " +
+                       org::ScopePredicate(p.scope, "u.id", "", params),
+                   params);
+  if (!r) return r.error();
+  std::vector<UnitNames::Unit> units;
+  for (const auto& row : r->rows) units.push_back({row.Int(0), row.OptInt(1), row.Text(2)});
+  return UnitNames(std::move(units));
 }
 
 std::string LikePattern(std::string_view q) {
@@ -564,15 +592,7 @@ Result<json> OfficerService::Update(const org::Principal& p, int64_t id,
       tx.NoChange();
       return core::Ok();
     }
-    json changes = json::object();
-    for (auto it = after.begin(); it != after.end(); ++it) {
-      if (!before.contains(it.key()) || before[it.key()] != it.value()) {
-        changes[it.key()] = {{"from", before.value(it.key(), json(nullptr))}, {"to", it.value()}};
-      }
-    }
-    for (auto it = before.begin(); it != before.end(); ++it) {
-      if (!after.contains(it.key())) changes[it.key()] = {{"from", it.value()}, {"to", nullptr}};
-    }
+    json changes = Changes(before, after);
     o.version += 1;
     auto seq = tx.Emit({"officer.updated",
                         Target(o.id),
@@ -755,6 +775,249 @@ Result<json> OfficerService::ReviewerRatios(const org::Principal& p, std::option
        "action plan checklist item 34: legal reviewers, in principle, at least 5 % of the "
        "unit's enforcement officers"},
       {"items", std::move(items)}};
+}
+
+json OfficerImportReport::ToJson() const {
+  json ps = json::array();
+  for (const auto& x : problems) {
+    ps.push_back({{"sheet", x.sheet},
+                  {"row", x.row},
+                  {"column", x.column},
+                  {"message_zh", x.message_zh},
+                  {"message_en", x.message_en}});
+  }
+  return {{"ok", ok},
+          {"created", created},
+          {"updated", updated},
+          {"unchanged", unchanged},
+          {"problems", std::move(ps)}};
+}
+
+Result<OfficerImportReport> OfficerService::Import(const org::Principal& p, std::string_view bytes,
+                                                   const OfficerImportOptions& o) const {
+  catalogue::Table table;
+  table.name = kOfficerSheet;
+  if (o.format == catalogue::FileFormat::kXlsx) {
+    auto book = core::ReadXlsx(bytes);
+    if (!book) return book.error();
+    if (book->empty()) {
+      return Err(ErrorCode::kInvalidArgument, "工作簿中没有工作表", "the workbook has no sheet",
+                 "file");
+    }
+    const core::XlsxSheet* sheet = &book->front();
+    for (const auto& s : *book) {
+      if (s.name == kOfficerSheet) sheet = &s;
+    }
+    table.rows = sheet->TextRows();
+  } else {
+    auto rows = core::ReadCsv(bytes);
+    if (!rows) return rows.error();
+    table.rows = std::move(*rows);
+  }
+  return ImportTable(p, table, o.dry_run);
+}
+
+Result<OfficerImportReport> OfficerService::ImportTable(const org::Principal& p,
+                                                        const catalogue::Table& table,
+                                                        bool dry_run) const {
+  OfficerImportReport report;
+  OfficerSheet sheet = ReadOfficerSheet(table);
+  report.problems = sheet.problems;
+  if (!report.problems.empty()) return report;
+  const std::string name = kOfficerSheet;
+  auto body = [&](Conn& c, record::CommandTx* tx) -> Status {
+    report.created = report.updated = report.unchanged = 0;
+    report.problems.clear();
+    auto units = ScopedUnits(c, p);
+    if (!units) return units.error();
+    struct Plan {
+      Officer next;
+      std::optional<Officer> prev;
+    };
+    std::vector<Plan> plan;
+    for (const auto& row : sheet.rows) {
+      auto problem = [&](const char* column, std::string zh, std::string en) {
+        report.problems.push_back({name, row.row, column, std::move(zh), std::move(en)});
+      };
+      Plan pl;
+      auto unit = units->Resolve(row.unit);
+      if (!unit) {
+        problem("所属单位", unit.error().message_zh, unit.error().message_en);
+        continue;
+      }
+      std::optional<int64_t> user_id;
+      if (!row.username.empty()) {
+        Params up{row.username};
+        auto u = c.Query("SELECT u.id FROM users u WHERE u.username = $1 AND " +
+                             org::ScopePredicate(p.scope, "u.unit_id", "", up),
+                         up);
+        if (!u) return u.error();
+        if (u->rows.empty()) {
+          problem("用户名", "用户“" + row.username + "”不存在或不在您的数据范围内",
+                  "user \"" + row.username + "\" does not exist or is outside your data scope");
+          continue;
+        }
+        user_id = u->rows[0].Int(0);
+      }
+      auto existing = QueryOfficers(c, " WHERE o.cert_no = $1", {row.cert_no});
+      if (!existing) return existing.error();
+      if (!existing->empty()) {
+        pl.prev = existing->front();
+        if (units->Label(pl.prev->unit_id).empty()) {
+          problem("执法证号", "执法证号 " + row.cert_no + " 已由您数据范围以外的单位登记",
+                  "credential number " + row.cert_no +
+                      " is registered by a unit outside your data scope");
+          continue;
+        }
+      }
+      if (user_id) {
+        auto other = c.Query("SELECT cert_no FROM officers WHERE user_id = $1 AND cert_no <> $2",
+                             {*user_id, row.cert_no});
+        if (!other) return other.error();
+        if (!other->rows.empty()) {
+          problem("用户名", "用户“" + row.username + "”已关联执法证号 " + other->rows[0].Text(0),
+                  "user \"" + row.username + "\" is already linked to credential " +
+                      other->rows[0].Text(0));
+          continue;
+        }
+      }
+      Officer& n = pl.next;
+      if (pl.prev) n = *pl.prev;
+      n.user_id = user_id;
+      n.unit_id = *unit;
+      n.name = row.name;
+      n.cert_no = row.cert_no;
+      n.issuing_authority = row.issuing_authority;
+      n.valid_from = row.valid_from;
+      n.valid_to = row.valid_to;
+      n.domains = row.domains;
+      n.legal_qualification = row.legal_qualification;
+      n.legal_cert_no = row.legal_cert_no;
+      n.status = row.status;
+      if (pl.prev) {
+        if (RecordJson(*pl.prev) == RecordJson(n)) {
+          ++report.unchanged;
+          continue;
+        }
+        if (pl.prev->status != n.status) {
+          if (auto st = CheckStatusChange(pl.prev->status, n.status); !st) {
+            problem("状态", st.error().message_zh, st.error().message_en);
+            continue;
+          }
+        } else if (n.status == OfficerStatus::kRevoked || n.status == OfficerStatus::kRetired) {
+          problem("状态", std::string("「") + OfficerStatusZh(n.status) + "」的执法人员不能再修改",
+                  std::string("a ") + OfficerStatusId(n.status) + " officer cannot be changed");
+          continue;
+        }
+      }
+      plan.push_back(std::move(pl));
+    }
+    if (!report.problems.empty()) {
+      return Err(ErrorCode::kInvalidArgument, "导入文件有问题，未导入任何数据",
+                 "the file has problems; nothing was imported", "file");
+    }
+    report.ok = true;
+    for (const auto& pl : plan) (pl.prev ? report.updated : report.created)++;
+    if (!tx) return core::Ok();  // dry run
+    if (plan.empty()) {
+      tx->NoChange();
+      return core::Ok();
+    }
+    for (auto& pl : plan) {
+      Officer& n = pl.next;
+      if (!pl.prev) {
+        auto id = tx->NewId();
+        if (!id) return id.error();
+        n.id = *id;
+        n.version = 1;
+        n.created_at = core::FormatRfc3339Micros(tx->now());
+        json payload = RecordJson(n);
+        payload["source"] = "import";
+        auto seq = tx->Emit({"officer.created", Target(n.id), payload, n.unit_id});
+        if (!seq) return seq.error();
+        ZHIFA_TRY(WriteOfficer(c, n, *seq, true));
+      } else {
+        n.version = pl.prev->version + 1;
+        auto seq = tx->Emit({"officer.updated",
+                             Target(n.id),
+                             {{"officer_id", n.id},
+                              {"version", n.version},
+                              {"changes", Changes(RecordJson(*pl.prev), RecordJson(n))},
+                              {"source", "import"}},
+                             n.unit_id});
+        if (!seq) return seq.error();
+        ZHIFA_TRY(WriteOfficer(c, n, *seq, false));
+      }
+    }
+    auto seq = tx->Emit({"officer.imported",
+                         "officers:import",
+                         {{"created", report.created},
+                          {"updated", report.updated},
+                          {"unchanged", report.unchanged}},
+                         p.unit_id ? std::optional(p.unit_id) : std::nullopt});
+    if (!seq) return seq.error();
+    return core::Ok();
+  };
+  Status st =
+      dry_run ? db_.Read([&](Conn& c) { return body(c, nullptr); })
+              : bus_.Run(ActorFor(p), [&](record::CommandTx& tx) { return body(tx.conn(), &tx); });
+  if (!st) {
+    if (!report.problems.empty()) {
+      report.ok = false;
+      report.created = report.updated = report.unchanged = 0;
+      return report;
+    }
+    return st.error();
+  }
+  return report;
+}
+
+Result<catalogue::ExportFile> OfficerService::Export(const org::Principal& p,
+                                                     catalogue::FileFormat format,
+                                                     std::optional<int64_t> unit_id) const {
+  std::vector<OfficerRow> rows;
+  std::string unit_label;
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto units = ScopedUnits(c, p);
+    if (!units) return units.error();
+    Params params;
+    std::string where = " WHERE " + org::ScopePredicate(p.scope, "o.unit_id", "o.user_id", params);
+    if (unit_id) {
+      unit_label = units->Label(*unit_id);
+      if (unit_label.empty()) {
+        return Err(ErrorCode::kNotFound, "单位不存在或不在您的数据范围内",
+                   "no such unit within your data scope", "unit_id");
+      }
+      params.emplace_back(*unit_id);
+      where += " AND o.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $" +
+               std::to_string(params.size()) + ")";
+    }
+    auto all = QueryOfficers(c, where + " ORDER BY o.unit_id, o.name, o.id", params);
+    if (!all) return all.error();
+    for (const auto& o : *all) {
+      std::string label = units->Label(o.unit_id);
+      rows.push_back({0, o.cert_no, o.name, label.empty() ? o.unit_name : label,
+                      o.issuing_authority, o.valid_from, o.valid_to, o.domains,
+                      o.legal_qualification, o.legal_cert_no, o.status, o.username});
+    }
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  catalogue::Table t = WriteOfficerSheet(rows);
+  catalogue::ExportFile f;
+  std::string base = "执法人员名册_" + core::FormatDate(Today(core::NowMicros()));
+  if (format == catalogue::FileFormat::kXlsx) {
+    auto bytes = core::WriteXlsx({core::TextSheet(t.name, t.rows)});
+    if (!bytes) return bytes.error();
+    f.bytes = std::move(*bytes);
+    f.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    f.filename = base + ".xlsx";
+  } else {
+    f.bytes = core::WriteCsv(t.rows);
+    f.content_type = "text/csv; charset=utf-8";
+    f.filename = base + ".csv";
+  }
+  return f;
 }
 
 Result<bool> OfficerService::Empty() const {

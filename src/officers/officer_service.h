@@ -26,6 +26,7 @@
 #include "core/result.h"
 #include "core/time.h"
 #include "officers/officers_rules.h"
+#include "officers/officers_sheet.h"
 #include "org/principal.h"
 #include "record/command_bus.h"
 #include "store/database.h"
@@ -118,12 +119,6 @@ struct OfficerImportReport {
   nlohmann::json ToJson() const;
 };
 
-// The sheet of the register (import and export), one row per officer:
-//   执法证号, 姓名, 所属单位, 发证机关, 有效期起, 有效期至, 执法领域, 法律职业资格,
-//   法律职业资格证书编号, 状态, 用户名
-inline constexpr const char* kOfficerSheet = "执法人员";
-const std::vector<std::string>& OfficerColumns();
-
 class OfficerService {
  public:
   OfficerService(store::Database& db, record::CommandBus& bus, OfficerOptions options = {})
@@ -184,6 +179,20 @@ class OfficerService {
   core::Result<nlohmann::json> ReviewerRatios(const org::Principal& p,
                                               std::optional<int64_t> unit_id,
                                               std::optional<core::Date> on) const;
+
+  // Imports the register sheet: every row checked (row, column, reason), then all or nothing in
+  // one command. A row whose 执法证号 exists updates that officer (its data, credential period,
+  // status); a new number creates one. Units by name within the caller's scope; accounts by
+  // username within the scope. A report with problems is an ok Result with ok == false.
+  core::Result<OfficerImportReport> Import(const org::Principal& p, std::string_view bytes,
+                                           const OfficerImportOptions& o) const;
+  // As Import, from a sheet already read (the demo, tests).
+  core::Result<OfficerImportReport> ImportTable(const org::Principal& p,
+                                                const catalogue::Table& table, bool dry_run) const;
+  // Exports the officers in the caller's scope (optionally one unit's subtree) in the same layout;
+  // Import(Export(x)) changes nothing.
+  core::Result<catalogue::ExportFile> Export(const org::Principal& p, catalogue::FileFormat format,
+                                             std::optional<int64_t> unit_id) const;
 
   // Demo: whether the register is empty.
   core::Result<bool> Empty() const;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/csv.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
 #include "store/migrate.h"
@@ -376,6 +377,87 @@ TEST_P(OfficerServiceTest, ListFiltersAndReviewerRatio) {
   // Outside the caller's scope: not found.
   EXPECT_EQ(svc_->ReviewerRatios(Head(scjg_), cgj_, std::nullopt).error().code,
             ErrorCode::kNotFound);
+}
+
+TEST_P(OfficerServiceTest, ImportExportRoundTripAllOrNothing) {
+  int64_t u = User("imp_user", scjg_, "officer");
+  auto a = Officer("IM-001", scjg_);
+  a.user_id = u;
+  a.legal_qualification = true;
+  a.legal_cert_no = "A2018370102";
+  Create(a);
+  Create(Officer("IM-002", cgj_));
+  for (auto format : {catalogue::FileFormat::kCsv, catalogue::FileFormat::kXlsx}) {
+    auto f = svc_->Export(sys_, format, std::nullopt);
+    ASSERT_TRUE(f) << Describe(f.error());
+    auto r = svc_->Import(sys_, f->bytes, {format, false});
+    ASSERT_TRUE(r) << Describe(r.error());
+    EXPECT_TRUE(r->ok) << (r->problems.empty() ? "" : r->problems[0].message_zh);
+    EXPECT_EQ(r->unchanged, 2);
+    EXPECT_EQ(r->created + r->updated, 0);
+  }
+  int64_t entries = Count("SELECT COUNT(*) FROM record_log");
+  auto csv = [](const std::vector<std::vector<std::string>>& body) {
+    core::CsvRows rows = {OfficerColumns()};
+    rows.insert(rows.end(), body.begin(), body.end());
+    return core::WriteCsv(rows);
+  };
+  // One good new row, one changed row, one bad row: nothing is written, every problem named.
+  std::vector<std::string> fresh = {"IM-003",
+                                    "赵敏",
+                                    "市城市管理局",
+                                    "济南市人民政府",
+                                    "2025-01-01",
+                                    "2029-12-31",
+                                    "城市管理",
+                                    "否",
+                                    "",
+                                    "",
+                                    ""};
+  std::vector<std::string> changed = {"IM-002",
+                                      "王伟",
+                                      "市城市管理局",
+                                      "济南市人民政府",
+                                      "2024-01-01",
+                                      "2030-12-31",
+                                      "食品药品",
+                                      "否",
+                                      "",
+                                      "",
+                                      ""};
+  std::vector<std::string> bad = {"IM-004",     "李芳",       "火星区",   "济南市人民政府",
+                                  "2025-01-01", "2029-12-31", "城市管理", "否",
+                                  "",           "",           "nobody"};
+  auto r = svc_->Import(sys_, csv({fresh, changed, bad}), {catalogue::FileFormat::kCsv, false});
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->ok);
+  ASSERT_EQ(r->problems.size(), 1u);  // the unit; the user is checked once the unit resolves
+  EXPECT_EQ(r->problems[0].row, 4);
+  EXPECT_EQ(r->problems[0].column, "所属单位");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM record_log"), entries);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM officers"), 2);
+  // Dry run of the good rows: counts, nothing written.
+  r = svc_->Import(sys_, csv({fresh, changed}), {catalogue::FileFormat::kCsv, true});
+  ASSERT_TRUE(r && r->ok);
+  EXPECT_EQ(r->created, 1);
+  EXPECT_EQ(r->updated, 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM record_log"), entries);
+  r = svc_->Import(sys_, csv({fresh, changed}), {catalogue::FileFormat::kCsv, false});
+  ASSERT_TRUE(r && r->ok);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM officers"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM record_log WHERE kind = 'officer.imported'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM officers WHERE cert_no = 'IM-002' AND valid_to = "
+                  "'2030-12-31' AND version = 2"),
+            1);
+  // A department head cannot import into another department, nor take over its numbers.
+  auto head = Head(scjg_);
+  r = svc_->Import(head, csv({changed}), {catalogue::FileFormat::kCsv, false});
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->ok);
+  // An unreadable file is an error of the file as a whole.
+  auto broken = svc_->Import(sys_, "not a zip", {catalogue::FileFormat::kXlsx, false});
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().field, "file");
 }
 
 std::string BackendName(const ::testing::TestParamInfo<Dialect>& info) {
