@@ -1,7 +1,7 @@
 // `zhifa demo`, issue 5: a handful of realistic cases of 市城市管理局 in the states of the
 // procedure (a lead, an investigation, a notice running, a legal review pending, a decision
 // served with the payment running, an archived case, an overdue investigation, a lead not
-// filed, an on-the-spot warning), made through the same service calls as the API (every step a
+// filed, an on-the-spot fine), made through the same service calls as the API (every step a
 // command with its record entry). Officers of the demo team are put in the register when the
 // register has no record for them yet. Skipped when any case exists.
 #include "cli/demo_cases.h"
@@ -261,18 +261,19 @@ int SeedCasesDemo(app::App& app) {
     auto nf = step(*k8, "not_file",
                    {{"date", day(9)}, {"reason", "经核查违法事实不存在，当事人已自行整改"}});
     if (!nf) return nf.error();
-    // 9. An on-the-spot warning (simplified procedure).
+    // 9. An on-the-spot fine of 100 元 (simplified procedure).
     cases::NewSimplified s;
     s.unit_id = unit;
-    s.matter_code = matter;
-    s.title = "占用人行道摆放商品";
+    s.matter_code = "CGJ-LJ-003";  // 随意倾倒生活垃圾: 个人 100–500 元 (demo catalogue)
+    s.title = "随意倾倒生活垃圾";
     s.place = "济南市历下区芙蓉街";
     s.party.kind = "person";
     s.party.name = "孙海燕";
     s.party.id_number = IdNumber("370102", Date{1990, 6, 15}, 222);
     s.act_date = D(today);
-    s.penalty = {{"kinds", {"warning"}}};
+    s.penalty = {{"kinds", {"fine"}}, {"fine", 10000}};  // 100 元 on the spot (第51条)
     s.basis = "《城市道路管理条例》第四十二条";
+    s.reason = "个人首次违法，数量少";
     s.officer_ids = pair;
     s.credentials_shown = true;
     auto k9 = cases.CreateSimplified(sys, s);

@@ -13,7 +13,7 @@ import { administrators, unitIndex, createUser, uniqueName } from './lib/fixture
 import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
 import { D, entryFor, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
 import { O, OFFICER_COLUMNS, newCertNo, officerBody, newOfficer } from './lib/officers.mjs'
-import { C, today, addDays, PERSON_ID } from './lib/cases.mjs'
+import { C, today, addDays } from './lib/cases.mjs'
 
 /** Uploads a small PDF as evidence about unit `unitId`'s record target, attached to that unit. */
 function uploadEvidence(c, unitId) {
@@ -482,7 +482,7 @@ for (const backend of BACKENDS) {
         matter_code: await f.caseMatter(w),
         source: 'inspection',
         title: '矩阵案件',
-        party: { kind: 'person', name: '矩阵当事人', id_number: PERSON_ID },
+        party: { kind: 'person', name: '矩阵当事人', id_number: '370102198506121239' }, // not PERSON_ID: /record/targets/person expects none
         act_date: addDays(today(), -10),
         discovered_date: addDays(today(), -5),
         officer_ids: officersOf[w],
