@@ -8,6 +8,7 @@
 #include "auth/auth_routes.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
+#include "cases/case_service.h"
 #include "catalogue/catalogue_service.h"
 #include "discretion/lists_service.h"
 #include "http/router.h"
@@ -51,6 +52,7 @@ class App {
   discretion::DiscretionService& discretion() { return *discretion_; }
   // The officer register (issue 5): what cases read about officers and reviewers.
   officers::OfficerService& officers() { return *officers_; }
+  cases::CaseService& cases() { return *cases_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -68,6 +70,9 @@ class App {
   std::unique_ptr<discretion::MatterSource> matter_source_;
   std::unique_ptr<discretion::ListsService> lists_;
   std::unique_ptr<discretion::DiscretionService> discretion_;
+  // Cases (issue 5): reads officers through cases::OfficerSource (an adapter over the register).
+  std::unique_ptr<cases::OfficerSource> officer_source_;
+  std::unique_ptr<cases::CaseService> cases_;
   http::Router router_;
   std::unique_ptr<record::EvidenceStore> evidence_store_;
   std::unique_ptr<record::EvidenceService> evidence_;

@@ -116,6 +116,8 @@ Response ErrorResponse(const Request& req, const core::Error& e) {
   nlohmann::json err = {{"code", core::ErrorCodeName(e.code)},
                         {"message", e.Message(req.PrefersEnglish())}};
   if (!e.field.empty()) err["field"] = e.field;
+  if (!e.rule.empty()) err["rule"] = e.rule;
+  if (!e.article.empty()) err["article"] = e.article;
   if (e.code == core::ErrorCode::kInternal) {
     // A 500 is a bug: every one, from a service's error or an escaping exception, is logged here
     // with its detail and request id; the client sees only the id.

@@ -76,6 +76,12 @@ enum class Permission {
                   // the case roles: officer, legal reviewer, department head, supervisor
   kOfficersWrite,  // register officers, edit them, change status, renew credentials, import —
                    // department head (负责人) within scope and supervisor (司法局 manages 执法证)
+  // Cases (案件, issue 5), within the data scope of the case's unit:
+  kCasesRead,     // read cases (parties' ID numbers masked unless also kCasesWrite/kCasesApprove)
+                  // — officer, legal reviewer, department head, supervisor
+  kCasesWrite,    // register leads and take the handling officers' steps — officer
+  kCasesApprove,  // approve filing, decision, extension; recusal; collective discussion — 负责人
+  kCasesReview,  // legal review (法制审核) opinions and the review queue — legal reviewer
 };
 
 const char* PermissionName(Permission p);
