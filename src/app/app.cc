@@ -7,6 +7,7 @@
 
 #include "auth/password_hash.h"
 #include "calendar/calendar_routes.h"
+#include "cases/case_routes.h"
 #include "catalogue/catalogue_routes.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
@@ -92,6 +93,11 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());
   app->discretion_ = std::make_unique<discretion::DiscretionService>(
       *app->lists_, *app->matter_source_, config.discretion);
+  app->cases_ = std::make_unique<cases::CaseService>(*app->db_, *app->bus_, *app->org_,
+                                                     *app->cipher_, config.cases);
+  app->cases_->SetDiscretion(app->discretion_.get());
+  app->cases_->SetMatters(app->matter_source_.get());
+  app->cases_->SetOfficers(app->officer_source_.get());
   return app;
 }
 
@@ -112,6 +118,8 @@ core::Result<int> App::Migrate() {
   auto cal = calendar::CalendarService::Open(db_.get(), bus_.get());
   if (!cal) return cal.error();
   calendar_ = std::move(*cal);
+  cases_->SetCalendar(calendar_.get());
+  cases_->SetPersonKey(&record_->person_key());
   return applied;
 }
 
@@ -246,6 +254,7 @@ void App::BuildRoutes() {
   if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
   catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
   discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
+  cases::RegisterCaseRoutes(router_, *cases_, [this] { return record_.get(); });
   RegisterStatic(router_);
 }
 

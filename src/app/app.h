@@ -8,6 +8,7 @@
 #include "auth/auth_routes.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
+#include "cases/case_service.h"
 #include "catalogue/catalogue_service.h"
 #include "discretion/lists_service.h"
 #include "http/router.h"
@@ -48,6 +49,7 @@ class App {
   catalogue::CatalogueService& catalogue() { return *catalogue_; }
   discretion::ListsService& lists() { return *lists_; }
   discretion::DiscretionService& discretion() { return *discretion_; }
+  cases::CaseService& cases() { return *cases_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -65,6 +67,9 @@ class App {
   std::unique_ptr<discretion::MatterSource> matter_source_;
   std::unique_ptr<discretion::ListsService> lists_;
   std::unique_ptr<discretion::DiscretionService> discretion_;
+  // Cases (issue 5): reads officers through cases::OfficerSource (an adapter over the register).
+  std::unique_ptr<cases::OfficerSource> officer_source_;
+  std::unique_ptr<cases::CaseService> cases_;
   http::Router router_;
   std::unique_ptr<record::EvidenceStore> evidence_store_;
   std::unique_ptr<record::EvidenceService> evidence_;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "auth/auth_rules.h"
+#include "cases/case_rules.h"
 #include "core/result.h"
 #include "discretion/discretion_rules.h"
 #include "http/server.h"
@@ -32,6 +33,7 @@ struct Config {
   std::string key_file;                 // field encryption key; empty → <data_dir>/keys/field.key
   discretion::EngineParams discretion;  // [discretion]: how 从轻/从重 narrow the range
   EvidenceOptions evidence;
+  cases::CaseParams cases;  // [cases]: hearing thresholds (第63条), extensions, due-soon window
   // The record log's hash algorithm ("sm3" | "sha256"; record.hash / ZHIFA_RECORD_HASH). Evidence
   // files are named by the same hash. Read through RecordHashName() only.
   std::string record_hash = "sm3";

@@ -264,8 +264,8 @@ core::Result<calendar::Deadline> DecisionDeadline(const CaseSnapshot& s, const S
   return Deadline("penalty.decision", *s.filed_date, ctx, ovr);
 }
 
-// Applies the discretion engine's verdict: hard problems refuse; leaving the benchmark range
-// needs a written reason (and then legal review). Returns whether the range was left.
+}  // namespace
+
 core::Result<bool> ApplyDiscretion(const DiscretionVerdict& v, const std::string& reason) {
   bool outside = false;
   for (const auto& p : v.problems) {
@@ -294,6 +294,8 @@ core::Result<bool> ApplyDiscretion(const DiscretionVerdict& v, const std::string
   }
   return outside;
 }
+
+namespace {
 
 Status CheckOutcomePenalty(Outcome o, const Penalty& p) {
   if (o == Outcome::kPenalty && p.empty()) {

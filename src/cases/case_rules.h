@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -193,7 +194,9 @@ const StepInfo& Info(StepKind k);
 struct OfficerFact {
   int64_t id = 0;
   int64_t user_id = 0;  // 0 when no account
+  int64_t unit_id = 0;
   std::string name;
+  std::string cert_no;            // 执法证号
   bool credential_valid = false;  // 执法证 valid on that date
   bool expiring_soon = false;
   bool legal_qualification = false;  // 法律职业资格
@@ -323,6 +326,8 @@ std::string Xzqz(std::string_view article);  // 《行政强制法》+ article
 struct StepContext {
   core::Date today;
   const core::WorkingCalendar* cal = nullptr;
+  // Optionally keeps *cal alive (the calendar in use is shared and swapped when a year loads).
+  std::shared_ptr<const core::WorkingCalendar> calendar_ref;
   CaseParams params;
   // The department's override of rule "penalty.statement" / "penalty.decision", if any.
   std::optional<calendar::Override> statement_override;
@@ -341,6 +346,12 @@ struct DiscretionVerdict {
   bool evaluated = false;  // false: the matter has no rules for the engine (not checked)
   std::vector<DiscretionProblem> problems;
 };
+
+// Applies the discretion engine's verdict to a proposal: a hard problem (above the statutory
+// maximum, a kind not allowed, …) refuses with the engine's article (rule "discretion.<code>");
+// leaving the benchmark range needs a written `reason` (rule "discretion_reason_required",
+// 第34条). Returns whether the range was left (legal review then becomes required).
+core::Result<bool> ApplyDiscretion(const DiscretionVerdict& v, const std::string& reason);
 
 // ---- Gates shared by several steps ---------------------------------------------------------
 
