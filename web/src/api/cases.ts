@@ -25,7 +25,8 @@ export type SourceId = 'inspection' | 'complaint' | 'hotline' | 'referral' | 'di
 export type OutcomeId = 'penalty' | 'no_penalty' | 'not_established' | 'transfer'
 export type ReviewStatus = 'none' | 'pending' | 'agree' | 'amend' | 'disagree'
 export type TimerStatus = 'running' | 'due_soon' | 'overdue' | 'done' | 'lapsed'
-export type StepAuthority = 'write' | 'approve' | 'review'
+/** the permission a step needs */
+export type StepAuthority = 'cases.write' | 'cases.approve' | 'cases.review'
 export type FieldType = 'date' | 'text' | 'bool' | 'int' | 'fen' | 'enum' | 'ids' | 'kinds' | 'object'
 
 export interface PenaltyValue {

@@ -134,7 +134,7 @@ const routes: RouteRecordRaw[] = [
         path: 'cases/:id(\\d+)',
         name: 'case-detail',
         component: () => import('../views/cases/CaseDetailView.vue'),
-        meta: { title: 'cases.menuList', roles: ['officer', 'legal_reviewer', 'dept_head', 'supervisor'] },
+        meta: { title: 'cases.menuDetail', roles: ['officer', 'legal_reviewer', 'dept_head', 'supervisor'] },
       },
       { path: 'profile', name: 'profile', component: () => import('../views/profile/ProfileView.vue'), meta: { title: 'menu.profile' } },
     ],
