@@ -12,6 +12,7 @@ import { API, Client, assertError, flattenTree, signIn, newPassword } from './li
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
 import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
 import { D, entryFor, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
+import { O, OFFICER_COLUMNS, newCertNo, officerBody, newOfficer } from './lib/officers.mjs'
 
 /** Uploads a small PDF as evidence about unit `unitId`'s record target, attached to that unit. */
 function uploadEvidence(c, unitId) {
@@ -23,11 +24,11 @@ const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_s
 
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
-  officer: ['units.read', 'evidence.write', 'evidence.read'],
-  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write', 'evidence.write', 'evidence.read'],
+  officer: ['units.read', 'evidence.write', 'evidence.read', 'officers.read'],
+  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write', 'evidence.write', 'evidence.read', 'officers.read'],
   social_supervisor: ['units.read'],
-  dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read'],
-  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read', 'record.proofs'],
+  dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read', 'officers.read', 'officers.write'],
+  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read', 'record.proofs', 'officers.read', 'officers.write'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read', 'record.proofs'],
@@ -331,6 +332,48 @@ const ROUTES = [
     run: (c) =>
       c.post(`${API}/catalogue/import?effective_from=2024-01-01`, csv([MATTER_COLUMNS, [newCode('MXI'), '矩阵导入事项', '检查', '一中队', '其他', '', '', '', '否', '', '否']]), { contentType: 'text/csv' }),
   },
+  // Officer register (issue 5): the case roles read within scope; department heads and
+  // supervisors write. f.officer(w) is an officer in unit A / B; f.freshOfficer(w) a new one.
+  { name: 'GET /officers', perm: 'officers.read', ok: 200, out: false, run: (c) => c.get(O) },
+  { name: 'GET /officers/reviewer-ratio', perm: 'officers.read', ok: 200, out: false, run: (c) => c.get(`${O}/reviewer-ratio`) },
+  { name: 'GET /officers/export', perm: 'officers.read', ok: 200, out: false, run: (c) => c.get(`${O}/export?format=csv`) },
+  { name: 'GET /officers/{id}', perm: 'officers.read', ok: 200, run: (c, w, f) => c.get(`${O}/${f.officer(w).id}`) },
+  { name: 'POST /officers', perm: 'officers.write', ok: 201, run: (c, w, f) => c.post(O, officerBody(f.unit(w).id)) },
+  {
+    name: 'PATCH /officers/{id}',
+    perm: 'officers.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const o = await f.freshOfficer(w)
+      return c.patch(`${O}/${o.id}`, { version: o.version, name: '矩阵改名' })
+    },
+  },
+  {
+    name: 'POST /officers/{id}/status',
+    perm: 'officers.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const o = await f.freshOfficer(w)
+      return c.post(`${O}/${o.id}/status`, { status: 'suspended', reason: '矩阵', version: o.version })
+    },
+  },
+  {
+    name: 'POST /officers/{id}/credential',
+    perm: 'officers.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const o = await f.freshOfficer(w)
+      return c.post(`${O}/${o.id}/credential`, { version: o.version, valid_from: '2025-01-01', valid_to: '2031-12-31' })
+    },
+  },
+  {
+    name: 'POST /officers/import',
+    perm: 'officers.write',
+    ok: 200,
+    out: false, // units are named in the file; an outside one is a problem of the file (officers.test.mjs)
+    run: (c, w, f) =>
+      c.post(`${O}/import`, csv([OFFICER_COLUMNS, [newCertNo('MX'), '矩阵导入', f.unitA.name, '济南市人民政府', '2024-01-01', '2030-12-31', '城市管理', '否', '', '', '']]), { contentType: 'text/csv' }),
+  },
 ]
 
 for (const backend of BACKENDS) {
@@ -362,6 +405,9 @@ for (const backend of BACKENDS) {
       f.catEditor = await signIn(srv.base, await createUser(f, { username: 'mx_cateditor', unitId: f.unitB.id, role: 'supervisor', scope: 'city' }))
       const matters = {}
       f.matter = async (w) => (matters[w] ??= await newMatter(f.catEditor, f.unit(w).id))
+      const officers = { in: await newOfficer(f.catEditor, f.subA.id), out: await newOfficer(f.catEditor, f.unitB.id) }
+      f.officer = (w) => officers[w]
+      f.freshOfficer = (w) => newOfficer(f.catEditor, f.unit(w).id)
       f.users = {}
       f.clients = {}
       for (const role of ROLES) {
@@ -473,6 +519,25 @@ for (const backend of BACKENDS) {
           const byUnit = await f.clients[role].get(`${API}/users?unit_id=${f.unitB.id}`)
           assert.ok([200, 404].includes(byUnit.status), byUnit.text)
           if (byUnit.status === 200) assert.equal(byUnit.json.total, 0, `${role} unit_id=B`)
+        }
+      })
+
+      test('GET /officers and the export: only officers in A', async () => {
+        for (const role of ROLES.filter((r) => PERMS[r].includes('officers.read'))) {
+          const r = await f.clients[role].get(`${O}?page_size=200`)
+          assert.equal(r.status, 200, r.text)
+          assert.equal(r.json.total, r.json.items.length)
+          const ids = r.json.items.map((o) => o.id)
+          assert.ok(ids.includes(f.officer('in').id), `${role} sees the inside officer`)
+          assert.ok(!ids.includes(f.officer('out').id), `${role} must not see the outside officer`)
+          for (const o of r.json.items) assert.ok(isUnder(o.unit_id, f.unitA.id, f), `${role} sees officer ${o.id}`)
+          const byUnit = await f.clients[role].get(`${O}?unit_id=${f.unitB.id}`)
+          assert.equal(byUnit.json.total, 0, `${role} unit_id=B`)
+          const file = await f.clients[role].get(`${O}/export?format=csv`)
+          assert.equal(file.status, 200)
+          assert.ok(file.text.includes(f.officer('in').cert_no) && !file.text.includes(f.officer('out').cert_no), `${role} export`)
+          const ratio = await f.clients[role].get(`${O}/reviewer-ratio`)
+          assert.ok(ratio.json.items.every((i) => isUnder(i.unit_id, f.unitA.id, f)), `${role} ratio`)
         }
       })
 

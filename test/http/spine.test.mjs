@@ -7,6 +7,8 @@ import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, Account, signIn, enrolTotp, assertError, newPassword } from './lib/client.mjs'
 import { codeForStep, currentStep } from './lib/totp.mjs'
 import { administrators, unitIndex, createUser, headSeq, entriesSince, operations, uniqueName } from './lib/fixtures.mjs'
+import { csv } from './lib/catalogue.mjs'
+import { O, OFFICER_COLUMNS, newCertNo, officerBody } from './lib/officers.mjs'
 
 for (const backend of BACKENDS) {
   describe(`command→record spine [${backend}]`, () => {
@@ -162,6 +164,30 @@ for (const backend of BACKENDS) {
       await expectNothing(() => a.sys.post(`${API}/users/${user.id}/roles`, { role: 'officer', unit_id: unit.id, scope: 'dept' }))
       await expectNothing(() => a.sec.post(`${API}/users/${a.sec.user.id}/roles`, { role: 'officer', unit_id: unit.id, scope: 'dept' }))
       await expectNothing(() => a.sys.post(`${API}/units`, '{oops'))
+    })
+
+    test('officer register → officer.created, .updated, .status_changed, .credential_renewed, .imported', async () => {
+      const head = await signIn(srv.base, await createUser(a, { username: 'spine_head', unitId: unit.id, role: 'dept_head', scope: 'dept_tree' }))
+      const { r } = await expectRecorded(['officer.created'], () => head.post(O, officerBody(unit.id)))
+      assert.equal(r.status, 201, r.text)
+      const id = r.json.id
+      const { r: p } = await expectRecorded(['officer.updated'], () => head.patch(`${O}/${id}`, { version: 1, name: '记录员' }))
+      assert.equal(p.status, 200, p.text)
+      await expectNothing(() => head.patch(`${O}/${id}`, { version: 1, name: 'stale' }))
+      await expectNothing(() => head.patch(`${O}/${id}`, { version: 2, name: '记录员' })) // no change
+      const { r: s } = await expectRecorded(['officer.status_changed'], () => head.post(`${O}/${id}/status`, { status: 'suspended', reason: '停职', version: 2 }))
+      assert.equal(s.status, 200, s.text)
+      await expectNothing(() => head.post(`${O}/${id}/status`, { status: 'suspended', reason: '再次', version: 3 }))
+      const { r: c } = await expectRecorded(['officer.credential_renewed'], () => head.post(`${O}/${id}/credential`, { version: 3, valid_from: '2025-01-01', valid_to: '2031-12-31' }))
+      assert.equal(c.status, 200, c.text)
+      await expectNothing(() => head.post(`${O}/${id}/credential`, { version: 4, valid_from: '2032-01-01', valid_to: '2031-12-31' }))
+      await expectNothing(() => head.post(O, officerBody(unit.id, { cert_no: r.json.cert_no })))
+      await expectNothing(() => a.sys.post(O, officerBody(unit.id)))
+      const row = [newCertNo('SP'), '导入员', '记录测试局', '济南市人民政府', '2024-01-01', '2030-12-31', '城市管理', '否', '', '', '']
+      await expectNothing(() => head.post(`${O}/import?dry_run=true`, csv([OFFICER_COLUMNS, row]), { contentType: 'text/csv' }))
+      await expectNothing(() => head.post(`${O}/import`, csv([OFFICER_COLUMNS, row, [...row.slice(0, 4), 'x']]), { contentType: 'text/csv' }))
+      const { r: i } = await expectRecorded(['officer.created', 'officer.imported'], () => head.post(`${O}/import`, csv([OFFICER_COLUMNS, row]), { contentType: 'text/csv' }))
+      assert.equal(i.status, 200, i.text)
     })
 
     test('the whole log: newest first, seq strictly consecutive with no gaps, paging consistent', async () => {
