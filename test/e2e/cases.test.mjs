@@ -37,9 +37,16 @@ function day(offset) {
 }
 
 const signInUi = loginFlow()
+const live = new Set() // pages of the running test, pictured when it fails
 async function pageAs(username, { locale = 'zh-CN' } = {}) {
   const errors = []
   const page = await openPage(browser, zhifa.baseURL, { locale, width: 1500, height: 1000, errors })
+  // Vue reports a failed render on the console (not as a page error): count those too.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text())
+  })
+  live.add(page)
+  page.on('close', () => live.delete(page))
   await signInUi(page, username, DEMO_PW)
   page.errors = errors
   return page
@@ -47,11 +54,13 @@ async function pageAs(username, { locale = 'zh-CN' } = {}) {
 
 /** Picks the option containing `text` in the el-select with data-testid `id` (typing `type` first). */
 async function pick(page, id, text, type) {
-  const open = page.locator('.el-select-dropdown:visible')
-  if (!(await open.count())) await page.locator(`[data-testid="${id}"]`).first().click()
-  if (type) await page.keyboard.type(type)
+  const box = page.locator(`[data-testid="${id}"] input`).first()
+  if ((await box.getAttribute('aria-expanded')) !== 'true') await page.locator(`[data-testid="${id}"]`).first().click()
+  if (type) await page.locator(`[data-testid="${id}"] input`).first().fill(type)
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
 }
+/** A textarea by data-testid (on the el-input or on the textarea itself). */
+const area = (page, id) => page.locator(`textarea[data-testid="${id}"], [data-testid="${id}"] textarea`).first()
 const field = (page, name) => page.locator(`[data-testid="step-field-${name}"]`)
 async function typeIn(page, name, value) {
   await field(page, name).locator('textarea, input').first().fill(value)
@@ -80,6 +89,19 @@ async function stateIs(page, state) {
 async function openCase(page, id) {
   await page.goto(`/cases/${id}`)
   await tid(page, 'case-detail').locator('[data-testid="case-no"]').waitFor()
+}
+
+/** The test body; on failure a picture of every page still open, then the error. */
+const pictured = (fn) => async () => {
+  try {
+    await fn()
+  } catch (e) {
+    for (const p of live) {
+      await shot(p, 'FAILED').catch(() => {})
+      if (process.env.E2E_DUMP) writeFileSync(join(process.env.E2E_DUMP, `${Date.now()}.html`), await p.content())
+    }
+    throw e
+  }
 }
 
 before(async () => {
@@ -159,10 +181,9 @@ after(async () => {
   await zhifa?.stop()
 })
 
-test('ordinary procedure: lead → filing → investigation → notice → hearing → legal review → decision → service → execution → closing', async () => {
+test('ordinary procedure: lead → filing → investigation → notice → hearing → legal review → decision → service → execution → closing', pictured(async () => {
   const officer = await pageAs('scjgt1o1')
   // ---- the lead, with the party's code checked in the browser and officers from the register
-  await tid(officer, 'menu-cases').click()
   await tid(officer, 'menu-case-new').click()
   await tid(officer, 'case-new').waitFor()
   await pick(officer, 'case-new-matter', '生产经营超过保质期的食品', 'SCJG-SP-001')
@@ -298,7 +319,6 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   await stateIs(officer, 'legal_review')
 
   const reviewer = await pageAs('scjgreviewer1')
-  await tid(reviewer, 'menu-cases').click()
   await tid(reviewer, 'menu-case-reviews').click()
   await tid(reviewer, `review-open-${ordinaryId}`).click()
   await reviewer.locator('[data-testid="step-dialog"][data-step="review_opinion"]').waitFor()
@@ -306,11 +326,11 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   assert.ok((await tid(reviewer, 'review-report').innerText()).includes(names.o1))
   await fillDate(reviewer, 'step-field-date', day(-16))
   await pick(reviewer, 'step-opinion', '同意')
-  await reviewer.locator('[data-testid="step-report-facts"] textarea').fill('违法事实清楚，证据确实充分')
-  await reviewer.locator('[data-testid="step-report-basis"] textarea').fill('适用《食品安全法》第一百二十四条正确')
-  await reviewer.locator('[data-testid="step-report-qualifications"] textarea').fill('执法主体合法，两名执法人员持有效执法证')
-  await reviewer.locator('[data-testid="step-report-procedure"] textarea').fill('已告知并举行听证，程序合法')
-  await reviewer.locator('[data-testid="step-report-discretion"] textarea').fill('罚款六万元在裁量基准幅度内')
+  await area(reviewer, 'step-report-facts').fill('违法事实清楚，证据确实充分')
+  await area(reviewer, 'step-report-basis').fill('适用《食品安全法》第一百二十四条正确')
+  await area(reviewer, 'step-report-qualifications').fill('执法主体合法，两名执法人员持有效执法证')
+  await area(reviewer, 'step-report-procedure').fill('已告知并举行听证，程序合法')
+  await area(reviewer, 'step-report-discretion').fill('罚款六万元在裁量基准幅度内')
   await shot(reviewer, 'review-opinion-form')
   await stepOk(reviewer, 'review_opinion')
   await tid(reviewer, `review-open-${ordinaryId}`).waitFor({ state: 'detached' })
@@ -381,9 +401,9 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
     assert.deepEqual(p.errors, [])
     await p.context().close()
   }
-})
+}))
 
-test('simplified procedure: an on-the-spot fine within 第51条, filed, executed, closed; ID masked for a reviewer', async () => {
+test('simplified procedure: an on-the-spot fine within 第51条, filed, executed, closed; ID masked for a reviewer', pictured(async () => {
   const officer = await pageAs('scjgt1o1')
   await officer.goto('/cases')
   await tid(officer, 'case-new-simplified').click()
@@ -402,7 +422,7 @@ test('simplified procedure: an on-the-spot fine within 第51条, filed, executed
   await input(officer, 'case-new-address').fill('济南市历下区')
   await fillDate(officer, 'case-new-act-date', day(0))
   await officer.locator('[data-testid="case-new-penalty-fine"] input').fill('300')
-  await input(officer, 'case-new-basis').fill('《中华人民共和国价格法》第四十二条')
+  await area(officer, 'case-new-basis').fill('《中华人民共和国价格法》第四十二条')
   await pick(officer, 'case-new-officers', names.o1, names.o1)
   await pick(officer, 'case-new-officers', names.o2, names.o2)
   await officer.keyboard.press('Escape')
@@ -441,11 +461,10 @@ test('simplified procedure: an on-the-spot fine within 第51条, filed, executed
     assert.deepEqual(p.errors, [])
     await p.context().close()
   }
-})
+}))
 
-test('case list: filters, deadline badges, English', async () => {
+test('case list: filters, deadline badges, English', pictured(async () => {
   const headPage = await pageAs('scjghead')
-  await tid(headPage, 'menu-cases').click()
   await tid(headPage, 'menu-case-list').click()
   await tid(headPage, `case-row-${ordinaryId}`).waitFor()
   await tid(headPage, `case-row-${simplifiedId}`).waitFor()
@@ -461,11 +480,17 @@ test('case list: filters, deadline badges, English', async () => {
   await pick(headPage, 'case-filter-officer', names.o2, names.o2)
   await tid(headPage, `case-row-${ordinaryId}`).waitFor()
   await shot(headPage, 'list-filtered-by-officer')
-  // A deadline badge for a case with a running time limit: a new lead (decision within 90 days
-  // of filing is not running yet, but the limitation period is) — and overdue/due-soon filters.
+  // Deadline badges: the closed ordinary case still owes its publication (国办发〔2018〕118号:
+  // 7 working days after the decision, made 14 days ago) — overdue; the on-the-spot decision of
+  // today is to be published within 7 working days — running. The overdue filter finds the first.
   await headPage.getByRole('button', { name: '重置' }).click()
+  assert.equal(await tid(headPage, `case-due-${ordinaryId}`).getAttribute('data-status'), 'overdue')
+  assert.match(await tid(headPage, `case-due-${ordinaryId}`).innerText(), /已逾期[\s\S]*公示期限/)
+  assert.equal(await tid(headPage, `case-due-${simplifiedId}`).getAttribute('data-status'), 'running')
   await pick(headPage, 'case-filter-due', '已逾期')
-  await headPage.locator('[data-testid="case-table"] .el-table__empty-text').waitFor()
+  await tid(headPage, `case-row-${simplifiedId}`).waitFor({ state: 'detached' })
+  await tid(headPage, `case-row-${ordinaryId}`).waitFor()
+  await shot(headPage, 'list-overdue')
   assert.deepEqual(headPage.errors, [])
   await headPage.context().close()
 
@@ -479,4 +504,4 @@ test('case list: filters, deadline badges, English', async () => {
   await shot(en, 'case-en')
   assert.deepEqual(en.errors, [])
   await en.context().close()
-})
+}))

@@ -822,6 +822,7 @@ const enUS: Messages = {
       party_signed: 'Party signed',
     },
     amended: 'Amended and resubmitted',
+    fieldLabel: { penalty: 'Penalty', facts: 'Discretion facts (checked against the benchmark)', report: 'Review report', paid: 'Amount paid (yuan)' },
     submitted: 'Submitted',
     procedureFacts: 'Procedure',
     filedOn: 'filed {d}',

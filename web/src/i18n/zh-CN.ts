@@ -820,6 +820,7 @@ const zhCN = {
       party_signed: '当事人签收',
     },
     amended: '按审核意见修改后重新提交',
+    fieldLabel: { penalty: '处罚', facts: '裁量事实（用于裁量基准校验）', report: '审核报告', paid: '缴纳金额（元）' },
     submitted: '提交审核',
     procedureFacts: '办案程序',
     filedOn: '{d} 立案',
