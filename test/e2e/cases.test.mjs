@@ -208,6 +208,11 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   assert.equal((await refused).status(), 400)
   await tid(officer, 'step-refusal').waitFor()
   assert.match(await tid(officer, 'step-refusal').innerText(), /第42条/)
+  // … and on the field it names
+  await officer
+    .locator('.el-form-item', { has: officer.locator('[data-testid="case-new-officers"]') })
+    .locator('.el-form-item__error', { hasText: '没有有效的执法证件' })
+    .waitFor()
   assert.equal(await input(officer, 'case-new-title').inputValue(), '销售超过保质期的食品', 'the form keeps what was typed')
   await shot(officer, 'new-case-refused-expired-credential')
   await tid(officer, 'case-new-officers').locator('.el-tag', { hasText: '赵过期' }).locator('.el-tag__close').click()
@@ -243,6 +248,7 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   assert.equal(await submitStep(officer), 400, 'credentials not shown')
   await tid(officer, 'step-refusal').waitFor()
   assert.match(await tid(officer, 'step-refusal').innerText(), /出示执法证件[\s\S]*第55条/)
+  await field(officer, 'credentials_shown').locator('.el-form-item__error', { hasText: '出示执法证件' }).waitFor()
   assert.match(await field(officer, 'summary').locator('textarea').inputValue(), /超过保质期的饼干/, 'the form keeps what was typed')
   await shot(officer, 'investigate-refused-credentials-not-shown')
   await toggle(officer, 'credentials_shown')
@@ -293,6 +299,7 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   await typeIn(officer, 'place', '市市场监管局听证室')
   assert.equal(await submitStep(officer), 400, 'an investigator may not preside')
   assert.match(await tid(officer, 'step-refusal').innerText(), /非本案调查人员主持[\s\S]*第64条/)
+  await field(officer, 'presider_id').locator('.el-form-item__error').waitFor()
   await shot(officer, 'hearing-refused-presider-investigated')
   await pick(officer, 'step-presider_id', '王主持', '王')
   await stepOk(officer, 'schedule_hearing')
