@@ -263,6 +263,20 @@ constexpr const char* kCaseColumns =
     "c.party_address, c.party_representative, c.snapshot, c.facts, c.discretion, c.created_by, "
     "c.created_at, c.updated_at, c.version, c.form_no, c.created_seq, c.updated_seq";
 
+// The data scope of cases: the case's unit (org::ScopePredicate); an "own" scope also reaches
+// the cases the caller created or works on as an officer (officers.user_id).
+std::string CaseScope(const org::Principal& p, Params& params) {
+  std::string pred = org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params);
+  if (p.scope.own_user && !p.scope.all) {
+    params.emplace_back(*p.scope.own_user);
+    pred = "(" + pred +
+           " OR c.id IN (SELECT co.case_id FROM case_officers co JOIN officers o ON o.id = "
+           "co.officer_id WHERE o.user_id = $" +
+           std::to_string(params.size()) + "))";
+  }
+  return pred;
+}
+
 }  // namespace
 
 // ---- rows -----------------------------------------------------------------------------------
@@ -292,7 +306,7 @@ Result<CaseService::Row> CaseService::Load(Conn& c, const org::Principal* p, int
   Params params{id};
   std::string sql = std::string("SELECT ") + kCaseColumns +
                     " FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = $1";
-  if (p) sql += " AND " + org::ScopePredicate(p->scope, "c.unit_id", "c.created_by", params);
+  if (p) sql += " AND " + CaseScope(*p, params);
   auto r = c.Query(sql, params);
   if (!r) return r.error();
   if (r->rows.empty()) return NotFound();
@@ -356,9 +370,8 @@ Result<StepContext> CaseService::Context(int64_t unit_id) {
 Status CaseService::CheckVisible(const org::Principal& p, int64_t id) {
   return db_.Read([&](Conn& c) -> Status {
     Params params{id};
-    auto r = c.Query("SELECT c.id FROM cases c WHERE c.id = $1 AND " +
-                         org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params),
-                     params);
+    auto r =
+        c.Query("SELECT c.id FROM cases c WHERE c.id = $1 AND " + CaseScope(p, params), params);
     if (!r) return r.error();
     if (r->rows.empty()) return NotFound();
     return core::Ok();
@@ -1783,7 +1796,7 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
 
 Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   Params params;
-  std::string where = org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params);
+  std::string where = CaseScope(p, params);
   auto bind = [&](store::Value v) {
     params.push_back(std::move(v));
     return "$" + std::to_string(params.size());
@@ -1939,8 +1952,7 @@ Result<json> CaseService::Reviews(const org::Principal& p, const std::string& st
                "status must be pending, agree, amend or disagree", "status");
   }
   Params params{s};
-  std::string where = "c.legal_review = $1 AND " +
-                      org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params);
+  std::string where = "c.legal_review = $1 AND " + CaseScope(p, params);
   std::string sql =
       "SELECT c.id, c.case_no, c.state, c.unit_id, u.name, c.matter_code, c.matter_name, "
       "c.title, c.party_name, c.fine, c.due_date, c.version, c.updated_at FROM cases c JOIN "

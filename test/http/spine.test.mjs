@@ -9,6 +9,7 @@ import { codeForStep, currentStep } from './lib/totp.mjs'
 import { administrators, unitIndex, createUser, headSeq, entriesSince, operations, uniqueName } from './lib/fixtures.mjs'
 import { csv } from './lib/catalogue.mjs'
 import { O, OFFICER_COLUMNS, newCertNo, officerBody } from './lib/officers.mjs'
+import { C, caseWorld, leadBody, today } from './lib/cases.mjs'
 
 for (const backend of BACKENDS) {
   describe(`command→record spine [${backend}]`, () => {
@@ -188,6 +189,38 @@ for (const backend of BACKENDS) {
       await expectNothing(() => head.post(`${O}/import`, csv([OFFICER_COLUMNS, row, [...row.slice(0, 4), 'x']]), { contentType: 'text/csv' }))
       const { r: i } = await expectRecorded(['officer.created', 'officer.imported'], () => head.post(`${O}/import`, csv([OFFICER_COLUMNS, row]), { contentType: 'text/csv' }))
       assert.equal(i.status, 200, i.text)
+    })
+
+    test('cases: registration, simplified decision and every step → case.*; refusals record nothing', async () => {
+      const w = await caseWorld(a, srv.base, 'sp')
+      const o = w.officer1.c
+      const { r } = await expectRecorded(['case.registered'], () => o.post(C, leadBody(w)))
+      assert.equal(r.status, 201, r.text)
+      const k = r.json
+      const { r: s } = await expectRecorded(['case.non_coercive_recorded'], () =>
+        o.post(`${C}/${k.id}/steps/non_coercive`, { version: k.version, date: today(), means: 'persuasion', note: '说服教育' }),
+      )
+      assert.equal(s.status, 200, s.text)
+      const { r: f } = await expectRecorded(['case.filed'], () => w.head.c.post(`${C}/${k.id}/steps/file`, { version: s.json.version, date: today() }))
+      assert.equal(f.status, 200, f.text)
+      await expectNothing(() => w.head.c.post(`${C}/${k.id}/steps/file`, { version: s.json.version, date: today() }))
+      await expectNothing(() => o.post(`${C}/${k.id}/steps/investigate`, { version: f.json.version, date: today(), kind: 'inspection', officer_ids: [w.o1.id], credentials_shown: true, summary: 'x' }))
+      await expectNothing(() => o.post(C, leadBody(w, { officer_ids: [w.o1.id] })))
+      const simplified = {
+        unit_id: w.A.id,
+        matter_code: w.small,
+        title: '当场处罚',
+        place: '泉城路',
+        party: { kind: 'person', name: '李四', id_number: '11010519491231002X' },
+        act_date: today(),
+        penalty: { kinds: ['fine'], fine: 10000 },
+        basis: '第四十二条',
+        officer_ids: [w.o1.id, w.o2.id],
+        credentials_shown: true,
+      }
+      const { r: sd } = await expectRecorded(['case.simplified_decided'], () => o.post(`${C}/simplified`, simplified))
+      assert.equal(sd.status, 201, sd.text)
+      await expectNothing(() => o.post(`${C}/simplified`, { ...simplified, penalty: { kinds: ['fine'], fine: 20001 } }))
     })
 
     test('the whole log: newest first, seq strictly consecutive with no gaps, paging consistent', async () => {
