@@ -9,9 +9,10 @@
 namespace zhifa::http {
 
 std::optional<std::string> Request::Header(const std::string& lower_name) const {
-  auto it = headers.find(lower_name);
-  if (it == headers.end()) return std::nullopt;
-  return it->second;
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> Request::Query(const std::string& name) const {
