@@ -2,7 +2,6 @@
 
 // Boost 1.74 + GCC 12 coroutines: <utility> must precede asio (stack-notes).
 #include <spdlog/spdlog.h>
-
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -377,8 +376,7 @@ struct Server::Impl {
       auto match = router.Find(req.method, req.path, &req.path_params);
       if (match.route && match.route->options.stream_body) {
         route = match.route;
-        close_after =
-            !co_await ReadStreamed(stream, deadline, buffer, parser, req, match, res);
+        close_after = !co_await ReadStreamed(stream, deadline, buffer, parser, req, match, res);
         if (res.status == 0) {  // the client went away midway
           in_flight.fetch_sub(1);
           break;
@@ -461,8 +459,8 @@ struct Server::Impl {
 
   // Enforces the connections' deadlines, once a second, until the server stops.
   Task<> Sweep() {
-    asio::basic_waitable_timer<std::chrono::steady_clock, asio::wait_traits<std::chrono::steady_clock>,
-                               Executor>
+    asio::basic_waitable_timer<std::chrono::steady_clock,
+                               asio::wait_traits<std::chrono::steady_clock>, Executor>
         timer(io.get_executor());
     for (;;) {
       timer.expires_after(std::chrono::seconds(1));
