@@ -109,7 +109,7 @@ before(async () => {
   zhifa = await startZhifa({
     prefix: 'zhifa-e2e-cases-',
     env: { ZHIFA_ADMIN_PASSWORD: ADMIN_PASSWORD },
-    demo: ['--password', DEMO_PW, '--officers', '2'],
+    demo: ['--password', DEMO_PW],
   })
   const admins = await administrators(zhifa.baseURL)
   audit = admins.audit
@@ -492,9 +492,9 @@ test('case list: filters, deadline badges, English', pictured(async () => {
   // today is to be published within 7 working days — running. The overdue filter finds the first.
   await headPage.getByRole('button', { name: '重置' }).click()
   assert.equal(await tid(headPage, `case-due-${ordinaryId}`).getAttribute('data-status'), 'overdue')
-  assert.match(await tid(headPage, `case-due-${ordinaryId}`).innerText(), /已逾期[\s\S]*公示期限/)
+  assert.match(await tid(headPage, `case-due-${ordinaryId}`).innerText(), /已超期[\s\S]*公示期限/)
   assert.equal(await tid(headPage, `case-due-${simplifiedId}`).getAttribute('data-status'), 'running')
-  await pick(headPage, 'case-filter-due', '已逾期')
+  await pick(headPage, 'case-filter-due', '已超期')
   await tid(headPage, `case-row-${simplifiedId}`).waitFor({ state: 'detached' })
   await tid(headPage, `case-row-${ordinaryId}`).waitFor()
   await shot(headPage, 'list-overdue')

@@ -726,7 +726,7 @@ const zhCN = {
       publication: '公示期限',
       limitation: '追责期限',
     },
-    timerStatus: { running: '进行中', due_soon: '即将到期', overdue: '已逾期', done: '已完成', lapsed: '已届满未行使' },
+    timerStatus: { running: '计时中', due_soon: '即将到期', overdue: '已超期', done: '已完成', lapsed: '期满未行使' },
     nextSteps: '可办理的下一步',
     waitingFor: '待他人办理：',
     noSteps: '本案已无待办环节',
