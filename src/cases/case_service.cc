@@ -140,10 +140,13 @@ class In {
   std::string prefix_;
 };
 
+// Declares `var` from a Result, returning its error. (`var` is a declarator: no parentheses.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ZHIFA_ASSIGN(var, expr)           \
   auto var##_r_ = (expr);                 \
   if (!var##_r_) return var##_r_.error(); \
   auto var = std::move(*var##_r_)
+// NOLINTEND(bugprone-macro-parentheses)
 
 Error NotFound(const char* field = "id") {
   return Err(ErrorCode::kNotFound, "案件不存在", "case not found", field);
@@ -1717,7 +1720,10 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
               {"fields", fields}};
     if (k == StepKind::kDecide) {
       json blockers = json::array();
-      const Outcome o = s.proposed_outcome.value_or(Outcome::kPenalty);
+      // In the investigation only a transfer can be decided (第27条); otherwise the proposal.
+      const Outcome o = s.state == State::kInvestigation
+                            ? Outcome::kTransfer
+                            : s.proposed_outcome.value_or(Outcome::kPenalty);
       for (const auto& e : DecisionBlockers(s, o, *ctx)) {
         blockers.push_back({{"rule", e.rule},
                             {"article", e.article},

@@ -75,46 +75,45 @@ int SeedCasesDemo(app::App& app) {
     if (!any) return Fail(any.error());
     if (!(*any)["items"].empty()) return 0;
   }
-  // The register: officers of 市城市管理局执法支队 第一大队 (and the reviewer, a presider).
+  // Two officers of 市城市管理局 with a credential valid today: the team officer cgjt1o1 (when
+  // the register links them) first, then others of the department; registered here when the
+  // register has fewer than two (e.g. `--officers-per-team 1`).
+  const Date today = core::DateFromUnixMicros(core::NowMicros());
+  auto first = FindUser(app.db(), "cgjt1o1");
+  if (!first) return Fail(first.error());
+  const int64_t unit = first->unit_id;  // 市城市管理局执法支队 第一大队
+  auto dept = app.org().FindUnitByName("市城市管理局");
+  if (!dept) return Fail(dept.error());
+  if (!*dept)
+    return Fail(core::Err(core::ErrorCode::kNotFound, "单位不存在: 市城市管理局", "no unit"));
+  std::vector<int64_t> candidates;
+  auto st = app.db().Read([&](store::Conn& c) -> core::Status {
+    auto r = c.Query(
+        "SELECT o.id FROM officers o WHERE o.status = 'active' AND o.valid_from <= $1 AND "
+        "o.valid_to >= $1 AND o.unit_id IN (SELECT descendant_id FROM unit_closure WHERE "
+        "ancestor_id = $2) ORDER BY CASE WHEN o.user_id = $3 THEN 0 ELSE 1 END, o.id LIMIT 2",
+        {D(today), **dept, first->id});
+    if (!r) return r.error();
+    for (const auto& row : r->rows) candidates.push_back(row.Int(0));
+    return core::Ok();
+  });
+  if (!st) return Fail(st.error());
   org::Principal admin = sys;
   admin.roles = {org::Role::kSupervisor};
-  std::vector<int64_t> officer_ids;
-  const Date today = core::DateFromUnixMicros(core::NowMicros());
-  int serial = 0;
-  auto ensure = [&](const std::string& username, bool legal) -> core::Result<int64_t> {
-    auto u = FindUser(app.db(), username);
-    if (!u) return u.error();
-    auto found = app.officers().ForUser(u->id, today);
-    if (!found) return found.error();
-    if (*found) return (*found)->id;
+  for (int i = static_cast<int>(candidates.size()); i < 2; ++i) {
     officers::NewOfficer n;
-    n.user_id = u->id;
-    n.unit_id = u->unit_id;
-    n.name = u->name;
-    n.cert_no = "鲁济城管执字第" + std::to_string(202400 + ++serial) + "号";
+    n.unit_id = unit;
+    n.name = i == 0 ? "周建军" : "吴海燕";
+    n.cert_no = "鲁济城管执字第" + std::to_string(202490 + i) + "号";
     n.issuing_authority = "济南市人民政府";
     n.valid_from = Date{2024, 1, 1};
     n.valid_to = Date{2029, 12, 31};
     n.domains = {"urban_management"};
-    n.legal_qualification = legal;
-    if (legal) n.legal_cert_no = "A2018370102" + std::to_string(1000 + serial);
     auto made = app.officers().Create(admin, n);
-    if (!made) return made.error();
-    return (*made)["id"].get<int64_t>();
-  };
-  for (const char* name : {"cgjt1o1", "cgjt1o2", "cgjt1o3"}) {
-    auto id = ensure(name, false);
-    if (!id) return Fail(id.error());
-    officer_ids.push_back(*id);
+    if (!made) return Fail(made.error());
+    candidates.push_back((*made)["id"].get<int64_t>());
   }
-  {
-    auto id = ensure("cgjreviewer1", true);
-    if (!id) return Fail(id.error());
-  }
-  auto brigade = FindUser(app.db(), "cgjt1o1");
-  if (!brigade) return Fail(brigade.error());
-  const int64_t unit = brigade->unit_id;
-  const std::vector<int64_t> pair = {officer_ids[0], officer_ids[1]};
+  const std::vector<int64_t> pair = {candidates[0], candidates[1]};
   const std::string matter = "CGJ-DL-001";  // 擅自占用或者挖掘城市道路 (demo catalogue, 示例)
 
   int made = 0;
