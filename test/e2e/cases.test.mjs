@@ -45,6 +45,9 @@ async function pageAs(username, { locale = 'zh-CN' } = {}) {
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text())
   })
+  // Steps are durable commands (fsync) on a 2-core machine shared with builds: allow more than
+  // the shared 15 s before calling a wait a failure.
+  page.setDefaultTimeout(45000)
   live.add(page)
   page.on('close', () => live.delete(page))
   await signInUi(page, username, DEMO_PW)
@@ -61,6 +64,13 @@ async function pick(page, id, text, type) {
 }
 /** A textarea by data-testid (on the el-input or on the textarea itself). */
 const area = (page, id) => page.locator(`textarea[data-testid="${id}"], [data-testid="${id}"] textarea`).first()
+/** Closes an open select dropdown and waits until it is gone (it would take the next click). */
+/** A click on `neutral` (default: the page title) is a click outside every select. */
+async function closeDropdown(page, neutral = tid(page, 'page-title')) {
+  const closed = () => [...document.querySelectorAll('.el-select__popper')].every((e) => getComputedStyle(e).display === 'none')
+  if (!(await page.evaluate(closed))) await neutral.click()
+  await page.waitForFunction(closed)
+}
 const field = (page, name) => page.locator(`[data-testid="step-field-${name}"]`)
 async function typeIn(page, name, value) {
   await field(page, name).locator('textarea, input').first().fill(value)
@@ -74,7 +84,7 @@ async function openStep(page, step) {
 }
 /** Submits the open step form; returns the HTTP status of the step request. */
 async function submitStep(page) {
-  const res = page.waitForResponse((r) => r.url().includes('/steps/') && r.request().method() === 'POST')
+  const res = page.waitForResponse((r) => r.url().includes('/steps/') && r.request().method() === 'POST', { timeout: 90000 })
   await tid(page, 'step-submit').click()
   return (await res).status()
 }
@@ -98,6 +108,15 @@ const pictured = (fn) => async () => {
   } catch (e) {
     for (const p of live) {
       await shot(p, 'FAILED').catch(() => {})
+      if (p.errors?.length) console.error('page errors:', p.errors)
+      if (process.env.E2E_DUMP) {
+        console.error(
+          'buttons:',
+          await p.evaluate(() => [...document.querySelectorAll('[data-testid$="-submit"]')].map((b) => b.className)).catch(() => ''),
+          'resources:',
+          await p.evaluate(() => performance.getEntriesByType('resource').slice(-5).map((e) => e.name + ' ' + e.responseEnd)).catch(() => ''),
+        )
+      }
       if (process.env.E2E_DUMP) writeFileSync(join(process.env.E2E_DUMP, `${Date.now()}.html`), await p.content())
     }
     throw e
@@ -201,9 +220,9 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   await fillDate(officer, 'case-new-discovered-date', day(-50))
   await pick(officer, 'case-new-officers', names.o1, names.o1)
   await pick(officer, 'case-new-officers', '赵过期', '赵')
-  await officer.keyboard.press('Escape')
+  await closeDropdown(officer)
   // An officer whose credential expired is refused by the server, in words, with the article.
-  const refused = officer.waitForResponse((r) => r.url().endsWith('/api/v1/cases') && r.request().method() === 'POST')
+  const refused = officer.waitForResponse((r) => r.url().endsWith('/api/v1/cases') && r.request().method() === 'POST', { timeout: 90000 })
   await tid(officer, 'case-new-submit').click()
   assert.equal((await refused).status(), 400)
   await tid(officer, 'step-refusal').waitFor()
@@ -217,7 +236,7 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   await shot(officer, 'new-case-refused-expired-credential')
   await tid(officer, 'case-new-officers').locator('.el-tag', { hasText: '赵过期' }).locator('.el-tag__close').click()
   await pick(officer, 'case-new-officers', names.o2, names.o2)
-  await officer.keyboard.press('Escape')
+  await closeDropdown(officer)
   await tid(officer, 'case-new-submit').click()
   await officer.waitForURL(/\/cases\/\d+$/)
   ordinaryId = Number(officer.url().split('/').pop())
@@ -260,7 +279,7 @@ test('ordinary procedure: lead → filing → investigation → notice → heari
   await pick(officer, 'step-outcome', '给予行政处罚')
   await pick(officer, 'step-penalty-kinds', '没收违法所得')
   await pick(officer, 'step-penalty-kinds', /^罚款$/)
-  await tid(officer, 'step-article').click() // closes the dropdown (Escape would close the dialog)
+  await closeDropdown(officer, tid(officer, 'step-article')) // Escape would close the dialog
   await officer.locator('[data-testid="step-penalty-fine"] input').fill('60000')
   await typeIn(officer, 'reason', '货值较小，未造成危害后果，在裁量基准幅度内从中处罚')
   await officer.locator('[data-testid="case-fact-goods_value"] input').fill('5000')
@@ -432,7 +451,7 @@ test('simplified procedure: an on-the-spot fine within 第51条, filed, executed
   await area(officer, 'case-new-basis').fill('《中华人民共和国价格法》第四十二条')
   await pick(officer, 'case-new-officers', names.o1, names.o1)
   await pick(officer, 'case-new-officers', names.o2, names.o2)
-  await officer.keyboard.press('Escape')
+  await closeDropdown(officer)
   await officer.locator('[data-testid="case-new-credentials-shown"]').click()
   // 300 元 for a citizen is above the 第51条 limit: the browser says so before sending.
   await tid(officer, 'case-new-submit').click()
@@ -482,7 +501,7 @@ test('case list: filters, deadline badges, English', { skip: 'KNOWN FAILURE afte
   await headPage.getByRole('button', { name: '重置' }).click()
   await pick(headPage, 'case-filter-state', '已结案')
   await tid(headPage, `case-row-${ordinaryId}`).waitFor()
-  await headPage.keyboard.press('Escape')
+  await closeDropdown(headPage)
   await headPage.getByRole('button', { name: '重置' }).click()
   await pick(headPage, 'case-filter-officer', names.o2, names.o2)
   await tid(headPage, `case-row-${ordinaryId}`).waitFor()
