@@ -8,9 +8,11 @@
 #include "auth/auth_routes.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
+#include "cases/case_service.h"
 #include "catalogue/catalogue_service.h"
 #include "discretion/lists_service.h"
 #include "http/router.h"
+#include "officers/officer_service.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
 #include "record/evidence_service.h"
@@ -48,6 +50,9 @@ class App {
   catalogue::CatalogueService& catalogue() { return *catalogue_; }
   discretion::ListsService& lists() { return *lists_; }
   discretion::DiscretionService& discretion() { return *discretion_; }
+  // The officer register (issue 5): what cases read about officers and reviewers.
+  officers::OfficerService& officers() { return *officers_; }
+  cases::CaseService& cases() { return *cases_; }
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
@@ -65,9 +70,13 @@ class App {
   std::unique_ptr<discretion::MatterSource> matter_source_;
   std::unique_ptr<discretion::ListsService> lists_;
   std::unique_ptr<discretion::DiscretionService> discretion_;
+  // Cases (issue 5): reads officers through cases::OfficerSource (an adapter over the register).
+  std::unique_ptr<cases::OfficerSource> officer_source_;
+  std::unique_ptr<cases::CaseService> cases_;
   http::Router router_;
   std::unique_ptr<record::EvidenceStore> evidence_store_;
   std::unique_ptr<record::EvidenceService> evidence_;
+  std::unique_ptr<officers::OfficerService> officers_;
 };
 
 // Registers GET / HEAD for the embedded SPA (history fallback to index.html).

@@ -127,10 +127,46 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
                  "discretion.first_violation_lookback_days must be 1–3650",
                  "discretion.first_violation_lookback_days");
     }
+    ZHIFA_TRY(Read(t, "officers", "expiring_days", c.officers.expiring_days));
+    ZHIFA_TRY(Read(t, "officers", "reviewer_ratio_permille", c.officers.reviewer_ratio_permille));
+    ZHIFA_TRY(officers::CheckOfficerOptions(c.officers));
+    ZHIFA_TRY(Read(t, "cases", "hearing_fine_person_fen", c.cases.hearing_fine_person));
+    ZHIFA_TRY(Read(t, "cases", "hearing_fine_organisation_fen", c.cases.hearing_fine_organisation));
+    ZHIFA_TRY(
+        Read(t, "cases", "hearing_confiscation_person_fen", c.cases.hearing_confiscation_person));
+    ZHIFA_TRY(Read(t, "cases", "hearing_confiscation_organisation_fen",
+                   c.cases.hearing_confiscation_organisation));
+    ZHIFA_TRY(Read(t, "cases", "decision_extension_max_days", c.cases.decision_extension_max_days));
+    ZHIFA_TRY(Read(t, "cases", "legal_review_all_penalties", c.cases.legal_review_all_penalties));
+    ZHIFA_TRY(Read(t, "cases", "discussion_when_hearing_triggered",
+                   c.cases.discussion_when_hearing_triggered));
+    ZHIFA_TRY(Read(t, "cases", "due_soon_working_days", c.cases.due_soon_working_days));
+    for (auto [key, v] :
+         {std::pair{"hearing_fine_person_fen", c.cases.hearing_fine_person},
+          std::pair{"hearing_fine_organisation_fen", c.cases.hearing_fine_organisation},
+          std::pair{"hearing_confiscation_person_fen", c.cases.hearing_confiscation_person},
+          std::pair{"hearing_confiscation_organisation_fen",
+                    c.cases.hearing_confiscation_organisation}}) {
+      if (v < 1) {
+        return Err(
+            ErrorCode::kInvalidArgument, std::string("cases.") + key + " 必须大于 0（单位：分）",
+            std::string("cases.") + key + " must be positive (fen)", std::string("cases.") + key);
+      }
+    }
+    if (c.cases.decision_extension_max_days < 0 || c.cases.decision_extension_max_days > 365) {
+      return Err(ErrorCode::kInvalidArgument, "cases.decision_extension_max_days 应在 0–365 之间",
+                 "cases.decision_extension_max_days must be 0–365",
+                 "cases.decision_extension_max_days");
+    }
+    if (c.cases.due_soon_working_days < 0 || c.cases.due_soon_working_days > 60) {
+      return Err(ErrorCode::kInvalidArgument, "cases.due_soon_working_days 应在 0–60 之间",
+                 "cases.due_soon_working_days must be 0–60", "cases.due_soon_working_days");
+    }
     for (const auto& [k, v] : t) {
       std::string section(k.str());
       if (section != "data" && section != "database" && section != "server" && section != "auth" &&
-          section != "discretion" && section != "evidence" && section != "record") {
+          section != "discretion" && section != "evidence" && section != "record" &&
+          section != "officers" && section != "cases") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
       }
@@ -224,6 +260,25 @@ lighter_permille = 500          # 从轻: lower half
 heavier_permille = 500          # 从重: upper half
 narrow_within_tier = true       # narrow the matched benchmark tier's range (false: the statute's)
 first_violation_lookback_days = 365  # 初次违法 when not asserted: no prior violation within
+
+[officers]
+# A valid 执法证 is flagged "expiring soon" when it ends within this many days (not fixed by law).
+expiring_days = 30
+# Least share of legal reviewers among officers with a valid credential, per mille: action plan
+# item 34 "原则上负责法制审核的人员不少于本单位执法人员总数的5%".
+reviewer_ratio_permille = 50
+
+[cases]
+# 行政处罚法 第63条: "较大数额" fines and confiscations that trigger a hearing are set by provinces
+# and departments (the Shandong amounts were not verified): in fen.
+hearing_fine_person_fen = 500000              # 5,000 元 for a citizen
+hearing_fine_organisation_fen = 5000000       # 50,000 元 for an organisation
+hearing_confiscation_person_fen = 500000
+hearing_confiscation_organisation_fen = 5000000
+decision_extension_max_days = 30     # 第60条 "另有规定的，从其规定": a sector's longest extension
+legal_review_all_penalties = false   # some provinces review every ordinary-procedure penalty
+discussion_when_hearing_triggered = true  # 第57条 "重大违法行为" includes hearing cases
+due_soon_working_days = 3            # a timer is "due soon" within this many working days
 )";
 }
 

@@ -47,6 +47,15 @@ TEST(TimeLimits, EveryRuleHasARow) {
        "2025-11-03",
        true},
       // 5 working days after Friday 2025-09-26: 28 (Sunday, make-up), 29, 30, 10-09, 10-10.
+      {"penalty.statement", "2025-09-26", 0, {}, {}, "2025-10-10", false},
+      // A sector statement period of 3 working days: 28 (make-up), 29, 30.
+      {"penalty.statement",
+       "2025-09-26",
+       0,
+       {},
+       Override{OverrideKind::kPeriod, 3},
+       "2025-09-30",
+       false},
       {"penalty.hearing_request", "2025-09-26", 0, {}, {}, "2025-10-10", false},
       // Hearing on 2025-10-16: 7 working days before → 2025-09-30 (10-11 is a make-up day).
       {"penalty.hearing_notice", "2025-10-16", 0, {}, {}, "2025-09-30", false},

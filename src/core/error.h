@@ -39,6 +39,11 @@ struct Error {
   std::string message_zh;  // 中文说明 (default)
   std::string message_en;  // English message
   std::string field;       // input field the error is about, or empty
+  // A refusal by a legal rule: the rule's stable id (e.g. "hearing_request_window") and the
+  // article it applies (e.g. "《行政处罚法》第64条"); both empty for other errors. The HTTP error
+  // body carries them as "rule" and "article".
+  std::string rule{};
+  std::string article{};
 
   // Message in the requested language ("en" → English, anything else → Chinese).
   const std::string& Message(bool english) const { return english ? message_en : message_zh; }

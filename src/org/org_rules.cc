@@ -148,17 +148,31 @@ const char* PermissionName(Permission p) {
       return "evidence.read";
     case Permission::kTimeLimitsWrite:
       return "time_limits.write";
+    case Permission::kOfficersRead:
+      return "officers.read";
+    case Permission::kOfficersWrite:
+      return "officers.write";
+    case Permission::kCasesRead:
+      return "cases.read";
+    case Permission::kCasesWrite:
+      return "cases.write";
+    case Permission::kCasesApprove:
+      return "cases.approve";
+    case Permission::kCasesReview:
+      return "cases.review";
   }
   return "";
 }
 
 const std::vector<Permission>& AllPermissions() {
   static const std::vector<Permission> kAll = {
-      Permission::kUnitsRead,      Permission::kUnitsWrite,  Permission::kUsersRead,
-      Permission::kUsersWrite,     Permission::kRolesAssign, Permission::kCredentials,
-      Permission::kSessionsManage, Permission::kLogsRead,    Permission::kCalendarManage,
-      Permission::kCatalogueWrite, Permission::kListsWrite,  Permission::kTimeLimitsWrite,
-      Permission::kEvidenceWrite,  Permission::kEvidenceRead};
+      Permission::kUnitsRead,      Permission::kUnitsWrite,   Permission::kUsersRead,
+      Permission::kUsersWrite,     Permission::kRolesAssign,  Permission::kCredentials,
+      Permission::kSessionsManage, Permission::kLogsRead,     Permission::kCalendarManage,
+      Permission::kCatalogueWrite, Permission::kListsWrite,   Permission::kTimeLimitsWrite,
+      Permission::kEvidenceWrite,  Permission::kEvidenceRead, Permission::kOfficersRead,
+      Permission::kOfficersWrite,  Permission::kCasesRead,    Permission::kCasesWrite,
+      Permission::kCasesApprove,   Permission::kCasesReview};
   return kAll;
 }
 
@@ -177,17 +191,23 @@ bool Grants(Role r, Permission p) {
     case Role::kSupervisor:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kCatalogueWrite || p == Permission::kListsWrite ||
-             p == Permission::kTimeLimitsWrite || p == Permission::kEvidenceRead;
+             p == Permission::kTimeLimitsWrite || p == Permission::kEvidenceRead ||
+             p == Permission::kOfficersRead || p == Permission::kOfficersWrite ||
+             p == Permission::kCasesRead;
     case Role::kDeptHead:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
-             p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead;
+             p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead ||
+             p == Permission::kOfficersRead || p == Permission::kOfficersWrite ||
+             p == Permission::kCasesRead || p == Permission::kCasesApprove;
     case Role::kLegalReviewer:
       return p == Permission::kUnitsRead || p == Permission::kCatalogueWrite ||
              p == Permission::kListsWrite || p == Permission::kEvidenceWrite ||
-             p == Permission::kEvidenceRead;
+             p == Permission::kEvidenceRead || p == Permission::kOfficersRead ||
+             p == Permission::kCasesRead || p == Permission::kCasesReview;
     case Role::kOfficer:
       return p == Permission::kUnitsRead || p == Permission::kEvidenceWrite ||
-             p == Permission::kEvidenceRead;
+             p == Permission::kEvidenceRead || p == Permission::kOfficersRead ||
+             p == Permission::kCasesRead || p == Permission::kCasesWrite;
     case Role::kSocialSupervisor:
       return p == Permission::kUnitsRead;
   }

@@ -118,8 +118,52 @@ TEST(Roles, RulesPermissions) {
                  Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
     EXPECT_FALSE(Grants(r, Permission::kTimeLimitsWrite)) << Info(r).id;
   }
-  EXPECT_EQ(AllPermissions().size(), 14u);
+  EXPECT_EQ(AllPermissions().size(), 20u);
   for (auto p : AllPermissions()) EXPECT_STRNE(PermissionName(p), "");
+}
+
+TEST(Roles, OfficerPermissions) {
+  // The officer register: the case roles read it; department heads (负责人) keep their
+  // department's register and the judicial bureau's supervisors manage 执法证 city-wide. Social
+  // supervisors and the three administrators neither read nor write it.
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer, Role::kDeptHead, Role::kSupervisor}) {
+    EXPECT_TRUE(Grants(r, Permission::kOfficersRead)) << Info(r).id;
+  }
+  for (auto r : {Role::kDeptHead, Role::kSupervisor}) {
+    EXPECT_TRUE(Grants(r, Permission::kOfficersWrite)) << Info(r).id;
+  }
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer}) {
+    EXPECT_FALSE(Grants(r, Permission::kOfficersWrite)) << Info(r).id;
+  }
+  for (auto r : {Role::kSocialSupervisor, Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
+    EXPECT_FALSE(Grants(r, Permission::kOfficersRead)) << Info(r).id;
+    EXPECT_FALSE(Grants(r, Permission::kOfficersWrite)) << Info(r).id;
+  }
+  EXPECT_STREQ(PermissionName(Permission::kOfficersRead), "officers.read");
+  EXPECT_STREQ(PermissionName(Permission::kOfficersWrite), "officers.write");
+}
+
+TEST(Roles, CasePermissions) {
+  // Officers handle cases, the 负责人 approves, legal reviewers review, supervisors read; the three
+  // administrators and social supervisors (personal data of parties) do not see cases.
+  EXPECT_TRUE(Grants(Role::kOfficer, Permission::kCasesWrite));
+  EXPECT_TRUE(Grants(Role::kDeptHead, Permission::kCasesApprove));
+  EXPECT_TRUE(Grants(Role::kLegalReviewer, Permission::kCasesReview));
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer, Role::kDeptHead, Role::kSupervisor}) {
+    EXPECT_TRUE(Grants(r, Permission::kCasesRead)) << Info(r).id;
+  }
+  for (auto r : {Role::kSocialSupervisor, Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
+    for (auto p : {Permission::kCasesRead, Permission::kCasesWrite, Permission::kCasesApprove,
+                   Permission::kCasesReview}) {
+      EXPECT_FALSE(Grants(r, p)) << Info(r).id << " " << PermissionName(p);
+    }
+  }
+  // Separation of duties: who approves does not review, who reviews does not handle.
+  EXPECT_FALSE(Grants(Role::kOfficer, Permission::kCasesApprove));
+  EXPECT_FALSE(Grants(Role::kOfficer, Permission::kCasesReview));
+  EXPECT_FALSE(Grants(Role::kLegalReviewer, Permission::kCasesWrite));
+  EXPECT_FALSE(Grants(Role::kDeptHead, Permission::kCasesReview));
+  EXPECT_FALSE(Grants(Role::kSupervisor, Permission::kCasesWrite));
 }
 
 TEST(Roles, EvidencePermissions) {

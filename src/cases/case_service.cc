@@ -1,0 +1,2081 @@
+#include "cases/case_service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/codes.h"
+#include "core/utf8.h"
+#include "discretion/discretion_rules.h"
+
+namespace zhifa::cases {
+
+using core::Date;
+using core::Err;
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+using core::Status;
+using nlohmann::json;
+using store::Conn;
+using store::Params;
+
+namespace {
+
+// ---- strict step bodies ---------------------------------------------------------------------
+
+// Reads the members of a JSON object with the errors the HTTP layer gives (field named).
+class In {
+ public:
+  explicit In(const json& j, std::string prefix = "") : j_(j), prefix_(std::move(prefix)) {}
+
+  Status Only(std::initializer_list<const char*> names) const {
+    if (!j_.is_object()) {
+      return Err(ErrorCode::kWrongType, "请求体应为 JSON 对象", "the body must be a JSON object",
+                 prefix_.empty() ? "" : prefix_.substr(0, prefix_.size() - 1));
+    }
+    for (auto it = j_.begin(); it != j_.end(); ++it) {
+      bool known = false;
+      for (const char* n : names) known = known || it.key() == n;
+      if (!known) {
+        return Err(ErrorCode::kUnknownField, "未知字段 " + prefix_ + it.key(),
+                   "unknown field " + prefix_ + it.key(), prefix_ + it.key());
+      }
+    }
+    return core::Ok();
+  }
+  bool Has(const char* n) const { return j_.contains(n) && !j_[n].is_null(); }
+  const json& Raw(const char* n) const {
+    static const json kNull;
+    return Has(n) ? j_[n] : kNull;
+  }
+  Result<std::string> Str(const char* n, bool required, size_t max_chars = 2000) const {
+    if (!Has(n)) {
+      if (required) return Missing(n);
+      return std::string();
+    }
+    if (!j_[n].is_string()) return Wrong(n, "字符串", "a string");
+    std::string v = j_[n].get<std::string>();
+    if (core::Utf8Length(v) > max_chars) {
+      return Err(ErrorCode::kInvalidArgument,
+                 F(n) + " 过长（最多 " + std::to_string(max_chars) + " 个字符）",
+                 F(n) + " is too long (at most " + std::to_string(max_chars) + " characters)",
+                 F(n));
+    }
+    if (required && v.find_first_not_of(" \t\r\n") == std::string::npos) return Missing(n);
+    return v;
+  }
+  Result<Date> Day(const char* n) const {
+    auto s = Str(n, true, 10);
+    if (!s) return s.error();
+    return core::ParseDate(*s, F(n));
+  }
+  Result<std::optional<Date>> OptDay(const char* n) const {
+    if (!Has(n)) return std::optional<Date>();
+    auto d = Day(n);
+    if (!d) return d.error();
+    return std::optional<Date>(*d);
+  }
+  Result<bool> Bool(const char* n, bool required, bool def = false) const {
+    if (!Has(n)) {
+      if (required) return Missing(n);
+      return def;
+    }
+    if (!j_[n].is_boolean()) return Wrong(n, "布尔值", "a boolean");
+    return j_[n].get<bool>();
+  }
+  Result<int64_t> Int(const char* n, bool required, int64_t def = 0) const {
+    if (!Has(n)) {
+      if (required) return Missing(n);
+      return def;
+    }
+    if (!j_[n].is_number_integer()) return Wrong(n, "整数", "an integer");
+    return j_[n].get<int64_t>();
+  }
+  Result<std::vector<int64_t>> Ids(const char* n, bool required) const {
+    std::vector<int64_t> out;
+    if (!Has(n)) {
+      if (required) return Missing(n);
+      return out;
+    }
+    if (!j_[n].is_array()) return Wrong(n, "整数数组", "an array of integers");
+    for (size_t i = 0; i < j_[n].size(); ++i) {
+      const auto& v = j_[n][i];
+      if (!v.is_number_integer() || v.get<int64_t>() <= 0) {
+        const std::string f = F(n) + "[" + std::to_string(i) + "]";
+        return Err(ErrorCode::kWrongType, f + " 应为正整数", f + " must be a positive integer", f);
+      }
+      if (std::find(out.begin(), out.end(), v.get<int64_t>()) == out.end()) {
+        out.push_back(v.get<int64_t>());
+      }
+    }
+    if (out.size() > 100) {
+      return Err(ErrorCode::kInvalidArgument, F(n) + " 最多 100 项",
+                 F(n) + " has at most 100 items", F(n));
+    }
+    return out;
+  }
+  template <typename E>
+  Result<E> Enum(const char* n, std::optional<E> (*parse)(std::string_view),
+                 const char* allowed) const {
+    auto s = Str(n, true, 40);
+    if (!s) return s.error();
+    auto v = parse(*s);
+    if (!v) {
+      return Err(ErrorCode::kInvalidArgument, F(n) + " 应为 " + allowed,
+                 F(n) + " must be one of " + allowed, F(n));
+    }
+    return *v;
+  }
+  std::string F(const char* n) const { return prefix_ + n; }
+
+ private:
+  Error Missing(const char* n) const {
+    return Err(ErrorCode::kInvalidArgument, "缺少必填字段 " + F(n), F(n) + " is required", F(n));
+  }
+  Error Wrong(const char* n, const char* zh, const char* en) const {
+    return Err(ErrorCode::kWrongType, F(n) + " 应为" + zh, F(n) + " must be " + en, F(n));
+  }
+  const json& j_;
+  std::string prefix_;
+};
+
+// Declares `var` from a Result, returning its error. (`var` is a declarator: no parentheses.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define ZHIFA_ASSIGN(var, expr)           \
+  auto var##_r_ = (expr);                 \
+  if (!var##_r_) return var##_r_.error(); \
+  auto var = std::move(*var##_r_)
+// NOLINTEND(bugprone-macro-parentheses)
+
+Error NotFound(const char* field = "id") {
+  return Err(ErrorCode::kNotFound, "案件不存在", "case not found", field);
+}
+
+std::string DateText(const std::optional<Date>& d) { return d ? core::FormatDate(*d) : ""; }
+store::Value DateValue(const std::optional<Date>& d) {
+  return d ? store::Value(core::FormatDate(*d)) : store::Value(store::Null{});
+}
+
+const char* EventName(StepKind k) {
+  switch (k) {
+    case StepKind::kFile:
+      return "case.filed";
+    case StepKind::kNotFile:
+      return "case.not_filed";
+    case StepKind::kAssignOfficers:
+      return "case.officers_assigned";
+    case StepKind::kInvestigate:
+      return "case.investigated";
+    case StepKind::kCompulsion:
+      return "case.compulsion_recorded";
+    case StepKind::kNonCoercive:
+      return "case.non_coercive_recorded";
+    case StepKind::kRecusal:
+      return "case.recusal_decided";
+    case StepKind::kConcludeInvestigation:
+      return "case.investigation_concluded";
+    case StepKind::kReviewCase:
+      return "case.reviewed";
+    case StepKind::kNotify:
+      return "case.notified";
+    case StepKind::kWaive:
+      return "case.rights_waived";
+    case StepKind::kStatement:
+      return "case.statement_recorded";
+    case StepKind::kRequestHearing:
+      return "case.hearing_requested";
+    case StepKind::kScheduleHearing:
+      return "case.hearing_scheduled";
+    case StepKind::kHoldHearing:
+      return "case.hearing_held";
+    case StepKind::kSubmitReview:
+      return "case.review_submitted";
+    case StepKind::kReviewOpinion:
+      return "case.review_opinion";
+    case StepKind::kAmend:
+      return "case.amended";
+    case StepKind::kDiscuss:
+      return "case.discussed";
+    case StepKind::kExtend:
+      return "case.extended";
+    case StepKind::kDecide:
+      return "case.decided";
+    case StepKind::kServe:
+      return "case.served";
+    case StepKind::kExecute:
+      return "case.executed";
+    case StepKind::kReportFiling:
+      return "case.filing_reported";
+    case StepKind::kClose:
+      return "case.closed";
+    case StepKind::kArchive:
+      return "case.archived";
+  }
+  return "case.step";
+}
+
+org::Permission PermissionOf(StepAuthority a) {
+  switch (a) {
+    case StepAuthority::kWrite:
+      return org::Permission::kCasesWrite;
+    case StepAuthority::kApprove:
+      return org::Permission::kCasesApprove;
+    case StepAuthority::kReview:
+      return org::Permission::kCasesReview;
+  }
+  return org::Permission::kCasesWrite;
+}
+
+bool SeesIdNumbers(const org::Principal& p) {
+  return p.Has(org::Permission::kCasesWrite) || p.Has(org::Permission::kCasesApprove);
+}
+
+record::Actor ActorOf(const org::Principal& p) { return calendar::ActorOf(p); }
+
+json FactsWithCase(const json& facts, const CaseSnapshot& s) {
+  json f = facts.is_object() ? facts : json::object();
+  f["act_date"] = core::FormatDate(s.act_date);
+  if (s.act_end_date) f["act_end_date"] = core::FormatDate(*s.act_end_date);
+  if (!f.contains("discovered_date")) f["discovered_date"] = core::FormatDate(s.discovered_date);
+  if (s.safety_harm && !f.contains("safety_or_finance")) f["safety_or_finance"] = true;
+  return f;
+}
+
+struct EvidenceCount {
+  int total = 0;
+  int audio_video = 0;
+};
+
+// What a parsed step does inside the command.
+struct Plan {
+  StepKind kind = StepKind::kFile;
+  Date date;
+  std::function<Status(CaseSnapshot&, const StepContext&, const EvidenceCount&)> apply;
+  json data = json::object();
+  std::vector<int64_t> evidence_ids;
+  std::optional<json> facts;
+  std::optional<json> discretion;
+  int64_t record_review_user = 0;
+};
+
+constexpr const char* kCaseColumns =
+    "c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
+    "c.matter_name, c.domain, c.source, c.source_ref, c.title, c.place, c.party_kind, "
+    "c.party_name, c.party_code, c.party_id_cipher, c.party_id_masked, c.party_subject, "
+    "c.party_address, c.party_representative, c.snapshot, c.facts, c.discretion, c.created_by, "
+    "c.created_at, c.updated_at, c.version, c.form_no, c.created_seq, c.updated_seq";
+
+// The data scope of cases: the case's unit (org::ScopePredicate); an "own" scope also reaches
+// the cases the caller created or works on as an officer (officers.user_id).
+std::string CaseScope(const org::Principal& p, Params& params) {
+  std::string pred = org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params);
+  if (p.scope.own_user && !p.scope.all) {
+    params.emplace_back(*p.scope.own_user);
+    pred = "(" + pred +
+           " OR c.id IN (SELECT co.case_id FROM case_officers co JOIN officers o ON o.id = "
+           "co.officer_id WHERE o.user_id = $" +
+           std::to_string(params.size()) + "))";
+  }
+  return pred;
+}
+
+}  // namespace
+
+// ---- rows -----------------------------------------------------------------------------------
+
+struct CaseService::Row {
+  int64_t id = 0;
+  std::string case_no, procedure, state;
+  int64_t unit_id = 0;
+  std::string unit_name, matter_code, matter_name, domain, source, source_ref, title, place;
+  std::string party_kind, party_name, party_code, party_id_cipher, party_id_masked, party_subject;
+  std::string party_address, party_representative;
+  CaseSnapshot snap;
+  json facts = json::object();
+  json discretion = json::object();
+  std::optional<int64_t> created_by;
+  std::string created_at, updated_at;
+  int64_t version = 0;
+  std::string form_no;
+  int64_t created_seq = 0, updated_seq = 0;
+};
+
+Date CaseService::Today() const {
+  return today_ ? today_() : core::DateFromUnixMicros(core::NowMicros());
+}
+
+Result<CaseService::Row> CaseService::Load(Conn& c, const org::Principal* p, int64_t id) {
+  Params params{id};
+  std::string sql = std::string("SELECT ") + kCaseColumns +
+                    " FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = $1";
+  if (p) sql += " AND " + CaseScope(*p, params);
+  auto r = c.Query(sql, params);
+  if (!r) return r.error();
+  if (r->rows.empty()) return NotFound();
+  const auto& x = r->rows[0];
+  Row row;
+  row.id = x.Int(0);
+  row.case_no = x.Text(1);
+  row.procedure = x.Text(2);
+  row.state = x.Text(3);
+  row.unit_id = x.Int(4);
+  row.unit_name = x.Text(5);
+  row.matter_code = x.Text(6);
+  row.matter_name = x.Text(7);
+  row.domain = x.Text(8);
+  row.source = x.Text(9);
+  row.source_ref = x.Text(10);
+  row.title = x.Text(11);
+  row.place = x.Text(12);
+  row.party_kind = x.Text(13);
+  row.party_name = x.Text(14);
+  row.party_code = x.Text(15);
+  row.party_id_cipher = x.Text(16);
+  row.party_id_masked = x.Text(17);
+  row.party_subject = x.Text(18);
+  row.party_address = x.Text(19);
+  row.party_representative = x.Text(20);
+  auto snap = CaseSnapshot::FromJson(json::parse(x.Text(21), nullptr, false));
+  if (!snap) return snap.error();
+  row.snap = std::move(*snap);
+  row.facts = json::parse(x.Text(22), nullptr, false);
+  row.discretion = json::parse(x.Text(23), nullptr, false);
+  row.created_by = x.OptInt(24);
+  row.created_at = x.Text(25);
+  row.updated_at = x.Text(26);
+  row.version = x.Int(27);
+  row.form_no = x.Text(28);
+  row.created_seq = x.Int(29);
+  row.updated_seq = x.Int(30);
+  return row;
+}
+
+Result<StepContext> CaseService::Context(int64_t unit_id) {
+  StepContext ctx;
+  ctx.today = Today();
+  ctx.params = params_;
+  if (!calendar_) {
+    return Err(ErrorCode::kUnavailable, "工作日历不可用",
+               "the working-day calendar is unavailable");
+  }
+  ctx.calendar_ref = calendar_->Current();
+  ctx.cal = ctx.calendar_ref.get();
+  auto st = calendar_->FindOverride("penalty.statement", unit_id);
+  if (!st) return st.error();
+  ctx.statement_override = *st;
+  auto dec = calendar_->FindOverride("penalty.decision", unit_id);
+  if (!dec) return dec.error();
+  ctx.decision_override = *dec;
+  return ctx;
+}
+
+Status CaseService::CheckVisible(const org::Principal& p, int64_t id) {
+  return db_.Read([&](Conn& c) -> Status {
+    Params params{id};
+    auto r =
+        c.Query("SELECT c.id FROM cases c WHERE c.id = $1 AND " + CaseScope(p, params), params);
+    if (!r) return r.error();
+    if (r->rows.empty()) return NotFound();
+    return core::Ok();
+  });
+}
+
+Result<int64_t> CaseService::CheckUnit(Conn& c, const org::Principal& p, int64_t unit_id) {
+  Params params{unit_id};
+  auto r = c.Query("SELECT u.id FROM units u WHERE u.id = $1 AND " +
+                       org::ScopePredicate(p.scope, "u.id", "", params),
+                   params);
+  if (!r) return r.error();
+  if (r->rows.empty()) {
+    return Err(ErrorCode::kNotFound, "单位不存在", "unit not found", "unit_id");
+  }
+  return unit_id;
+}
+
+Result<CaseService::Party> CaseService::CheckParty(const PartyInput& in, Date today) {
+  Party out;
+  auto kind = ParsePartyKind(in.kind);
+  if (!kind) {
+    return Err(ErrorCode::kInvalidArgument,
+               "party.kind 应为 person（公民）或 organisation（法人或其他组织）",
+               "party.kind must be person or organisation", "party.kind");
+  }
+  out.kind = *kind;
+  if (in.name.find_first_not_of(" \t") == std::string::npos || core::Utf8Length(in.name) > 200) {
+    return Err(ErrorCode::kInvalidArgument, "请填写当事人名称（最多 200 个字符）",
+               "party.name is required (at most 200 characters)", "party.name");
+  }
+  out.name = in.name;
+  out.address = in.address;
+  out.representative = in.representative;
+  if (*kind == PartyKind::kPerson) {
+    if (!in.credit_code.empty()) {
+      return Err(ErrorCode::kInvalidArgument, "公民当事人不填统一社会信用代码",
+                 "a citizen has no credit code", "party.credit_code");
+    }
+    const std::string id = core::NormalizeCode(in.id_number);
+    if (id.empty()) {
+      return Err(ErrorCode::kInvalidArgument, "请填写公民身份号码", "party.id_number is required",
+                 "party.id_number");
+    }
+    ZHIFA_TRY(core::ValidateIdNumber(id, today, "party.id_number"));
+    auto enc = cipher_.Encrypt(id);
+    if (!enc) return enc.error();
+    out.id_cipher = *enc;
+    out.id_masked = core::MaskIdNumber(id);
+    if (!person_key_) {
+      return Err(ErrorCode::kUnavailable, "记录日志未就绪", "the record log is not ready");
+    }
+    out.subject = person_key_->Target(id);
+  } else {
+    if (!in.id_number.empty()) {
+      return Err(ErrorCode::kInvalidArgument, "法人或其他组织当事人填写统一社会信用代码",
+                 "an organisation is identified by its credit code", "party.id_number");
+    }
+    const std::string code = core::NormalizeCode(in.credit_code);
+    if (code.empty()) {
+      return Err(ErrorCode::kInvalidArgument, "请填写统一社会信用代码",
+                 "party.credit_code is required", "party.credit_code");
+    }
+    ZHIFA_TRY(core::ValidateCreditCode(code, "party.credit_code"));
+    out.code = code;
+    out.subject = record::EnterpriseTarget(code);
+  }
+  return out;
+}
+
+Result<catalogue::MatterRules> CaseService::CheckMatter(Conn& c, const std::string& code, Date on,
+                                                        int64_t unit_id) {
+  if (!matters_) {
+    return Err(ErrorCode::kUnavailable, "执法事项目录不可用", "the catalogue is unavailable");
+  }
+  if (code.empty() || code.size() > 64) {
+    return Err(ErrorCode::kInvalidArgument, "请填写执法事项编码", "matter_code is required",
+               "matter_code");
+  }
+  auto m = matters_->MatterRulesAt(code, on);
+  if (!m) {
+    return Err(
+        ErrorCode::kInvalidArgument,
+        "执法事项 " + code + " 在违法行为发生日（" + core::FormatDate(on) + "）不在目录中",
+        "matter " + code + " is not in the catalogue on the act date " + core::FormatDate(on),
+        "matter_code");
+  }
+  if (m->type != catalogue::MatterType::kPenalty) {
+    return Err(ErrorCode::kInvalidArgument, "执法事项 " + code + " 不是行政处罚事项",
+               "matter " + code + " is not a penalty matter", "matter_code");
+  }
+  // 职权法定: the matter must be held by the case's unit or one of its ancestors on the date.
+  auto chain = org_.Chain(c, unit_id);
+  if (!chain) return chain.error();
+  bool held = false;
+  for (const auto& u : *chain) {
+    held = held || std::find(m->holder_unit_ids.begin(), m->holder_unit_ids.end(), u.id) !=
+                       m->holder_unit_ids.end();
+  }
+  if (!held) {
+    return Refuse(ErrorCode::kInvalidArgument, "matter_not_held", "《行政处罚法》第17条、第22条",
+                  "执法事项 " + code + " 在该日不由本单位（或其上级）实施",
+                  "matter " + code + " is not held by this unit (or a parent) on that date",
+                  "matter_code");
+  }
+  return m;
+}
+
+Result<std::string> CaseService::NextSerial(Conn& c, int64_t unit_id, const char* kind, int year,
+                                            const char* prefix) {
+  // The department's numbering: the nearest department (or vertically managed unit) above.
+  auto chain = org_.Chain(c, unit_id);
+  if (!chain) return chain.error();
+  int64_t dept = unit_id;
+  for (const auto& u : *chain) {
+    if (u.kind == org::UnitKind::kDepartment || u.kind == org::UnitKind::kVertical) {
+      dept = u.id;
+      break;
+    }
+  }
+  auto r = c.Query(
+      "INSERT INTO case_serials (unit_id, kind, year, value) VALUES ($1, $2, $3, 1) "
+      "ON CONFLICT (unit_id, kind, year) DO UPDATE SET value = case_serials.value + 1 "
+      "RETURNING value",
+      {dept, std::string(kind), int64_t{year}});
+  if (!r) return r.error();
+  std::string n = std::to_string(r->rows.at(0).Int(0));
+  if (n.size() < 6) n.insert(0, 6 - n.size(), '0');
+  return std::string(prefix) + std::to_string(dept) + "-" + std::to_string(year) + "-" + n;
+}
+
+Result<CaseService::Verdict> CaseService::RunDiscretion(const org::Principal& p, int64_t unit_id,
+                                                        const std::string& matter_code,
+                                                        const CaseSnapshot& s, const json& facts,
+                                                        Outcome outcome, const Penalty& penalty,
+                                                        const std::string& reason) {
+  Verdict v;
+  if (!discretion_ || (outcome != Outcome::kPenalty && outcome != Outcome::kNoPenalty)) return v;
+  discretion::DiscretionService::Request req;
+  req.matter_code = matter_code;
+  req.facts = FactsWithCase(facts, s);
+  req.unit_id = unit_id;
+  discretion::Proposal pr;
+  pr.kinds = penalty.kinds;
+  if (penalty.fine > 0) pr.fine = penalty.fine;
+  pr.reason = reason;
+  req.proposal = pr;
+  auto out = discretion_->Run(p, req);
+  if (!out) return out.error();
+  v.verdict.evaluated = true;
+  for (const auto& pj : (*out)["problems"]) {
+    v.verdict.problems.push_back({pj.value("code", ""), pj.value("field", ""),
+                                  pj.value("message_zh", ""), pj.value("message_en", ""),
+                                  pj.value("article", "")});
+  }
+  v.result = {{"outcome", (*out)["outcome"]}, {"problems", (*out)["problems"]},
+              {"ok", (*out)["ok"]},           {"on", (*out)["on"]},
+              {"proposal", penalty.ToJson()}, {"reason", reason}};
+  return v;
+}
+
+// ---- writing --------------------------------------------------------------------------------
+
+namespace {
+
+// The columns derived from the snapshot (state, dates, due, review status).
+struct Derived {
+  std::string state;
+  store::Value filed, decided, outcome, due_date, due_timer;
+  int64_t fine = 0;
+  std::string review;
+};
+
+Result<Derived> Derive(const CaseSnapshot& s, const StepContext& ctx) {
+  Derived d;
+  d.state = StateId(s.state);
+  d.filed = DateValue(s.filed_date);
+  d.decided = s.decision ? store::Value(core::FormatDate(s.decision->date)) : store::Null{};
+  d.outcome = s.decision ? store::Value(std::string(OutcomeId(s.decision->outcome)))
+                         : store::Value(store::Null{});
+  d.fine = s.decision ? s.decision->penalty.fine : s.proposal.fine;
+  auto timers = Timers(s, ctx);
+  if (!timers) return timers.error();
+  auto next = NextDue(*timers);
+  d.due_date = next ? store::Value(core::FormatDate(next->due)) : store::Value(store::Null{});
+  d.due_timer = next ? store::Value(next->id) : store::Value(store::Null{});
+  d.review = ReviewStatusId(s.review);
+  return d;
+}
+
+Status SyncOfficers(Conn& c, int64_t case_id, const CaseSnapshot& s) {
+  auto del = c.Exec("DELETE FROM case_officers WHERE case_id = $1", {case_id});
+  if (!del) return del.error();
+  for (int64_t id : s.officers) {
+    auto r =
+        c.Exec("INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'handler')",
+               {case_id, id});
+    if (!r) return r.error();
+  }
+  for (int64_t id : s.recused) {
+    auto r = c.Exec(
+        "INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'recused') "
+        "ON CONFLICT (case_id, officer_id) DO UPDATE SET role = 'recused'",
+        {case_id, id});
+    if (!r) return r.error();
+  }
+  return core::Ok();
+}
+
+Status InsertPublication(Conn& c, int64_t case_id, int64_t unit_id, const Decision& d,
+                         const core::WorkingCalendar& cal, int64_t seq) {
+  auto pub = PublicationFor(d, cal);
+  if (!pub) return pub.error();
+  if (!*pub) return core::Ok();
+  auto r = c.Exec(
+      "INSERT INTO case_publications (case_id, unit_id, kind, rule_id, decision_date, due_date, "
+      "created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+      "ON CONFLICT (case_id) DO UPDATE SET kind = $3, rule_id = $4, decision_date = $5, "
+      "due_date = $6, published_at = NULL, created_seq = $7",
+      {case_id, unit_id, (*pub)->kind, std::string((*pub)->rule->id), core::FormatDate(d.date),
+       core::FormatDate((*pub)->due), seq});
+  if (!r) return r.error();
+  return core::Ok();
+}
+
+}  // namespace
+
+Status CaseService::Persist(record::CommandTx& tx, Row& row, const CaseSnapshot& before,
+                            const StepContext& ctx) {
+  auto d = Derive(row.snap, ctx);
+  if (!d) return d.error();
+  Conn& c = tx.conn();
+  const int64_t seq = tx.last_seq();
+  auto r = c.Exec(
+      "UPDATE cases SET state = $2, filed_date = $3, decided_date = $4, outcome = $5, fine = $6, "
+      "due_date = $7, due_timer = $8, legal_review = $9, snapshot = $10, facts = $11, "
+      "discretion = $12, updated_at = $13, version = version + 1, updated_seq = $14 "
+      "WHERE id = $1 AND version = $15",
+      {row.id, d->state, d->filed, d->decided, d->outcome, d->fine, d->due_date, d->due_timer,
+       d->review, row.snap.ToJson().dump(), row.facts.dump(), row.discretion.dump(),
+       core::FormatRfc3339Micros(tx.now()), seq, row.version});
+  if (!r) return r.error();
+  if (*r != 1) {
+    return Err(ErrorCode::kConflict, "案件已被他人修改，请刷新后重试",
+               "the case was changed meanwhile; reload and retry", "version");
+  }
+  if (before.officers != row.snap.officers || before.recused != row.snap.recused) {
+    ZHIFA_TRY(SyncOfficers(c, row.id, row.snap));
+  }
+  if (!before.decision && row.snap.decision) {
+    ZHIFA_TRY(InsertPublication(c, row.id, row.unit_id, *row.snap.decision, *ctx.cal, seq));
+  }
+  row.version += 1;
+  return core::Ok();
+}
+
+// ---- creating -------------------------------------------------------------------------------
+
+Result<json> CaseService::Create(const org::Principal& p, const NewCase& in) {
+  const Date today = Today();
+  auto act = core::ParseDate(in.act_date, "act_date");
+  if (!act) return act.error();
+  auto discovered = core::ParseDate(in.discovered_date, "discovered_date");
+  if (!discovered) return discovered.error();
+  std::optional<Date> act_end;
+  if (!in.act_end_date.empty()) {
+    auto e = core::ParseDate(in.act_end_date, "act_end_date");
+    if (!e) return e.error();
+    if (*e < *act) {
+      return Err(ErrorCode::kInvalidArgument, "违法行为终了日期不能早于发生日期",
+                 "act_end_date must not be before act_date", "act_end_date");
+    }
+    if (*e > today) {
+      return Err(ErrorCode::kInvalidArgument, "日期不能晚于今天",
+                 "the date must not be in the future", "act_end_date");
+    }
+    act_end = *e;
+  }
+  if (*discovered < *act) {
+    return Err(ErrorCode::kInvalidArgument, "发现日期不能早于违法行为发生日期",
+               "discovered_date must not be before act_date", "discovered_date");
+  }
+  if (*discovered > today) {
+    return Err(ErrorCode::kInvalidArgument, "发现日期不能晚于今天",
+               "discovered_date must not be in the future", "discovered_date");
+  }
+  auto source = ParseSource(in.source);
+  if (!source) {
+    return Err(ErrorCode::kInvalidArgument,
+               "source 应为 inspection、complaint、hotline、referral 或 discovered",
+               "source must be inspection, complaint, hotline, referral or discovered", "source");
+  }
+  if (in.title.find_first_not_of(" \t") == std::string::npos || core::Utf8Length(in.title) > 200) {
+    return Err(ErrorCode::kInvalidArgument, "请填写案由（最多 200 个字符）",
+               "title is required (at most 200 characters)", "title");
+  }
+  for (auto [v, f] : {std::pair{&in.source_ref, "source_ref"}, std::pair{&in.place, "place"}}) {
+    if (core::Utf8Length(*v) > 200) {
+      return Err(ErrorCode::kInvalidArgument, std::string(f) + " 过长（最多 200 个字符）",
+                 std::string(f) + " is too long (at most 200 characters)", f);
+    }
+  }
+  auto party = CheckParty(in.party, today);
+  if (!party) return party.error();
+  CaseSnapshot s;
+  s.party_kind = party->kind;
+  s.act_date = *act;
+  s.act_end_date = act_end;
+  s.discovered_date = *discovered;
+  s.safety_harm = in.safety_harm;
+  std::vector<OfficerFact> officers;
+  if (!in.officer_ids.empty()) {
+    if (!officers_)
+      return Err(ErrorCode::kUnavailable, "执法人员库不可用", "officer register unavailable");
+    auto o = officers_->OnDate(in.officer_ids, today, "officer_ids");
+    if (!o) return o.error();
+    ZHIFA_TRY(CheckOfficers(*o, {}, "officer_ids"));
+    officers = std::move(*o);
+    for (const auto& x : officers) s.officers.push_back(x.id);
+  }
+  json facts = in.facts.is_null() ? json::object() : in.facts;
+  if (!facts.is_object()) {
+    return Err(ErrorCode::kWrongType, "facts 应为对象", "facts must be an object", "facts");
+  }
+  if (auto f = discretion::ParseFacts(FactsWithCase(facts, s), "facts."); !f) return f.error();
+  catalogue::MatterRules matter;
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto u = CheckUnit(c, p, in.unit_id);
+    if (!u) return u.error();
+    auto m = CheckMatter(c, in.matter_code, *act, in.unit_id);
+    if (!m) return m.error();
+    matter = std::move(*m);
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  s.matter_review = matter.major_review;
+  int64_t id = 0;
+  st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
+    auto new_id = tx.NewId();
+    if (!new_id) return new_id.error();
+    id = *new_id;
+    Conn& c = tx.conn();
+    auto no = NextSerial(c, in.unit_id, "case", today.year, "C");
+    if (!no) return no.error();
+    json payload = {{"case_no", *no},
+                    {"procedure", "ordinary"},
+                    {"unit_id", in.unit_id},
+                    {"matter_code", matter.code},
+                    {"source", SourceId(*source)},
+                    {"title", in.title},
+                    {"party",
+                     {{"kind", PartyKindId(party->kind)},
+                      {"name", party->name},
+                      {"credit_code", party->code},
+                      {"id_number_masked", party->id_masked}}},
+                    {"act_date", core::FormatDate(*act)},
+                    {"discovered_date", core::FormatDate(*discovered)},
+                    {"officer_ids", s.officers}};
+    auto seq = tx.Emit(
+        {"case.registered", "case:" + std::to_string(id), payload, in.unit_id, {party->subject}});
+    if (!seq) return seq.error();
+    StepContext ctx;
+    ctx.today = today;
+    ctx.params = params_;
+    auto cal = calendar_->Current();
+    ctx.cal = cal.get();
+    auto d = Derive(s, ctx);
+    if (!d) return d.error();
+    const std::string now = core::FormatRfc3339Micros(tx.now());
+    auto r = c.Exec(
+        "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
+        "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
+        "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
+        "act_date, discovered_date, fine, due_date, due_timer, snapshot, facts, created_by, "
+        "created_at, updated_at, version, created_seq, updated_seq) VALUES ($1, $2, 'ordinary', "
+        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+        "0, $22, $23, $24, $25, $26, $27, $27, 1, $28, $28)",
+        {id,
+         *no,
+         d->state,
+         in.unit_id,
+         matter.code,
+         matter.name,
+         matter.domain,
+         std::string(SourceId(*source)),
+         in.source_ref,
+         in.title,
+         in.place,
+         std::string(PartyKindId(party->kind)),
+         party->name,
+         party->code,
+         party->id_cipher,
+         party->id_masked,
+         party->subject,
+         party->address,
+         party->representative,
+         core::FormatDate(*act),
+         core::FormatDate(*discovered),
+         d->due_date,
+         d->due_timer,
+         s.ToJson().dump(),
+         facts.dump(),
+         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
+         now,
+         *seq});
+    if (!r) return r.error();
+    if (!s.officers.empty()) ZHIFA_TRY(SyncOfficers(c, id, s));
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  return Detail(p, id);
+}
+
+Result<json> CaseService::CreateSimplified(const org::Principal& p, const NewSimplified& in) {
+  const Date today = Today();
+  auto act = core::ParseDate(in.act_date, "act_date");
+  if (!act) return act.error();
+  Date date = today;
+  if (!in.date.empty()) {
+    auto d = core::ParseDate(in.date, "date");
+    if (!d) return d.error();
+    date = *d;
+  }
+  if (in.title.find_first_not_of(" \t") == std::string::npos || core::Utf8Length(in.title) > 200) {
+    return Err(ErrorCode::kInvalidArgument, "请填写案由（最多 200 个字符）",
+               "title is required (at most 200 characters)", "title");
+  }
+  if (in.place.find_first_not_of(" \t") == std::string::npos || core::Utf8Length(in.place) > 200) {
+    return Err(ErrorCode::kInvalidArgument, "请填写违法行为地点（第52条，最多 200 个字符）",
+               "place is required (Art. 52; at most 200 characters)", "place");
+  }
+  if (in.basis.find_first_not_of(" \t") == std::string::npos || core::Utf8Length(in.basis) > 500) {
+    return Err(ErrorCode::kInvalidArgument, "请填写处罚依据（第52条）",
+               "basis is required (Art. 52)", "basis");
+  }
+  auto penalty = PenaltyFromJson(in.penalty, "penalty");
+  if (!penalty) return penalty.error();
+  auto party = CheckParty(in.party, today);
+  if (!party) return party.error();
+  if (!officers_)
+    return Err(ErrorCode::kUnavailable, "执法人员库不可用", "officer register unavailable");
+  if (in.officer_ids.empty()) {
+    return Refuse(ErrorCode::kInvalidArgument, "two_officers", Xzcf("第42条"),
+                  "执法人员不得少于两人", "at least two officers are required", "officer_ids");
+  }
+  auto officers = officers_->OnDate(in.officer_ids, date, "officer_ids");
+  if (!officers) return officers.error();
+  auto ctx = Context(in.unit_id);
+  if (!ctx) return ctx.error();
+  SimplifiedInput si;
+  si.party_kind = party->kind;
+  si.act_date = *act;
+  si.date = date;
+  si.penalty = *penalty;
+  si.officers = *officers;
+  si.credentials_shown = in.credentials_shown;
+  auto snap = StartSimplified(si, *ctx);
+  if (!snap) return snap.error();
+  json facts = in.facts.is_null() ? json::object() : in.facts;
+  if (!facts.is_object()) {
+    return Err(ErrorCode::kWrongType, "facts 应为对象", "facts must be an object", "facts");
+  }
+  catalogue::MatterRules matter;
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto u = CheckUnit(c, p, in.unit_id);
+    if (!u) return u.error();
+    auto m = CheckMatter(c, in.matter_code, *act, in.unit_id);
+    if (!m) return m.error();
+    matter = std::move(*m);
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  snap->matter_review = matter.major_review;
+  auto verdict = RunDiscretion(p, in.unit_id, matter.code, *snap, facts, Outcome::kPenalty,
+                               *penalty, in.reason);
+  if (!verdict) return verdict.error();
+  auto outside = ApplyDiscretion(verdict->verdict, in.reason);
+  if (!outside) return outside.error();
+  if (*outside) {
+    return Refuse(ErrorCode::kInvalidArgument, "discretion.outside_allowed_range",
+                  Xzcf("第34条、第51条"),
+                  "当场处罚不得超出裁量基准幅度（简易程序无法制审核）：请适用普通程序",
+                  "an on-the-spot penalty must stay within the benchmark range (no legal review "
+                  "in the simplified procedure): use the ordinary procedure",
+                  "penalty.fine");
+  }
+  int64_t id = 0;
+  st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
+    auto new_id = tx.NewId();
+    if (!new_id) return new_id.error();
+    id = *new_id;
+    Conn& c = tx.conn();
+    auto no = NextSerial(c, in.unit_id, "case", date.year, "C");
+    if (!no) return no.error();
+    auto form = NextSerial(c, in.unit_id, "form", date.year, "J");
+    if (!form) return form.error();
+    json data = {{"form_no", *form},
+                 {"penalty", penalty->ToJson()},
+                 {"reason", in.reason},
+                 {"basis", in.basis},
+                 {"place", in.place},
+                 {"credentials_shown", in.credentials_shown},
+                 {"party_signed", in.party_signed},
+                 {"officer_ids", snap->officers}};
+    json payload = {{"case_no", *no},
+                    {"procedure", "simplified"},
+                    {"unit_id", in.unit_id},
+                    {"matter_code", matter.code},
+                    {"title", in.title},
+                    {"party",
+                     {{"kind", PartyKindId(party->kind)},
+                      {"name", party->name},
+                      {"credit_code", party->code},
+                      {"id_number_masked", party->id_masked}}},
+                    {"act_date", core::FormatDate(*act)},
+                    {"date", core::FormatDate(date)},
+                    {"decision", data}};
+    auto seq = tx.Emit({"case.simplified_decided",
+                        "case:" + std::to_string(id),
+                        payload,
+                        in.unit_id,
+                        {party->subject}});
+    if (!seq) return seq.error();
+    auto d = Derive(*snap, *ctx);
+    if (!d) return d.error();
+    const std::string now = core::FormatRfc3339Micros(tx.now());
+    auto r = c.Exec(
+        "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
+        "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
+        "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
+        "act_date, discovered_date, decided_date, outcome, fine, due_date, due_timer, form_no, "
+        "snapshot, facts, discretion, created_by, created_at, updated_at, version, created_seq, "
+        "updated_seq) VALUES ($1, $2, 'simplified', $3, $4, $5, $6, $7, 'inspection', '', $8, $9, "
+        "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 'penalty', $20, $21, $22, $23, "
+        "$24, $25, $26, $27, $28, $28, 1, $29, $29)",
+        {id,
+         *no,
+         d->state,
+         in.unit_id,
+         matter.code,
+         matter.name,
+         matter.domain,
+         in.title,
+         in.place,
+         std::string(PartyKindId(party->kind)),
+         party->name,
+         party->code,
+         party->id_cipher,
+         party->id_masked,
+         party->subject,
+         party->address,
+         party->representative,
+         core::FormatDate(*act),
+         core::FormatDate(date),
+         penalty->fine,
+         d->due_date,
+         d->due_timer,
+         *form,
+         snap->ToJson().dump(),
+         facts.dump(),
+         verdict->result.dump(),
+         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
+         now,
+         *seq});
+    if (!r) return r.error();
+    ZHIFA_TRY(SyncOfficers(c, id, *snap));
+    auto step_id = tx.NewId();
+    if (!step_id) return step_id.error();
+    auto sr = c.Exec(
+        "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
+        "VALUES ($1, $2, 'simplified_decision', $3, $4, $5, $6, $7)",
+        {*step_id, id, core::FormatDate(date), data.dump(),
+         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}), now, *seq});
+    if (!sr) return sr.error();
+    return InsertPublication(c, id, in.unit_id, *snap->decision, *ctx->cal, *seq);
+  });
+  if (!st) return st.error();
+  return Detail(p, id);
+}
+
+// ---- steps ----------------------------------------------------------------------------------
+
+Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_view step_id,
+                               const json& body) {
+  auto kind = ParseStep(step_id);
+  if (!kind) {
+    return Err(ErrorCode::kNotFound, "未知的办案环节: " + std::string(step_id),
+               "unknown step: " + std::string(step_id), "step");
+  }
+  const StepInfo& info = Info(*kind);
+  if (!p.Has(PermissionOf(info.authority))) {
+    return Err(ErrorCode::kPermissionDenied,
+               std::string("无权进行「") + info.name_zh + "」（需要 " +
+                   StepAuthorityId(info.authority) + "）",
+               std::string("step ") + StepId(*kind) + " needs permission " +
+                   StepAuthorityId(info.authority),
+               "step");
+  }
+  // The case as the caller may see it.
+  Row row;
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto r = Load(c, &p, id);
+    if (!r) return r.error();
+    row = std::move(*r);
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  In in(body);
+  auto version = in.Int("version", true);
+  if (!version) return version.error();
+  if (*version != row.version) {
+    return Err(ErrorCode::kConflict,
+               "案件已被他人修改（版本 " + std::to_string(row.version) + "），请刷新后重试",
+               "the case was changed meanwhile (version " + std::to_string(row.version) +
+                   "); reload and retry",
+               "version");
+  }
+  auto ctx = Context(row.unit_id);
+  if (!ctx) return ctx.error();
+  const Date today = ctx->today;
+  auto need_officers = [&]() -> Status {
+    if (!officers_)
+      return Err(ErrorCode::kUnavailable, "执法人员库不可用", "officer register unavailable");
+    return core::Ok();
+  };
+  auto officers_on = [&](const std::vector<int64_t>& ids, Date on,
+                         const char* field) -> Result<std::vector<OfficerFact>> {
+    ZHIFA_TRY(need_officers());
+    return officers_->OnDate(ids, on, field);
+  };
+  Plan plan;
+  plan.kind = *kind;
+  plan.date = today;
+  const CaseSnapshot& s = row.snap;
+  auto take_evidence = [&](bool required) -> Status {
+    auto ids = in.Ids("evidence_ids", required);
+    if (!ids) return ids.error();
+    plan.evidence_ids = *ids;
+    return core::Ok();
+  };
+  auto penalty_of = [&]() -> Result<Penalty> {
+    return PenaltyFromJson(in.Raw("penalty"), "penalty");
+  };
+  auto outcome_of = [&]() -> Result<Outcome> {
+    return in.Enum<Outcome>("outcome", ParseOutcome,
+                            "penalty、no_penalty、not_established 或 transfer");
+  };
+
+  switch (*kind) {
+    case StepKind::kFile: {
+      ZHIFA_TRY(in.Only({"version", "date", "note", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(note, in.Str("note", false));
+      ZHIFA_TRY(take_evidence(false));
+      if (s.officers.size() < 2) {
+        ZHIFA_TRY(CheckOfficers({}, s.recused, "officer_ids"));
+      }
+      ZHIFA_ASSIGN(officers, officers_on(s.officers, date, "officer_ids"));
+      plan.date = date;
+      plan.data = {{"note", note}};
+      plan.apply = [date, officers](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepFile(x, {date, officers}, c);
+      };
+      break;
+    }
+    case StepKind::kNotFile: {
+      ZHIFA_TRY(in.Only({"version", "date", "reason"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(reason, in.Str("reason", true));
+      plan.date = date;
+      plan.data = {{"reason", reason}};
+      plan.apply = [date, reason](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepNotFile(x, {date, reason}, c);
+      };
+      break;
+    }
+    case StepKind::kAssignOfficers: {
+      ZHIFA_TRY(in.Only({"version", "officer_ids"}));
+      ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
+      ZHIFA_ASSIGN(officers, officers_on(ids, today, "officer_ids"));
+      plan.data = {{"officer_ids", ids}};
+      plan.apply = [officers](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepAssignOfficers(x, {officers}, c);
+      };
+      break;
+    }
+    case StepKind::kInvestigate: {
+      ZHIFA_TRY(in.Only({"version", "date", "kind", "officer_ids", "credentials_shown", "summary",
+                         "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(
+          k, in.Enum<InvestigationKind>("kind", ParseInvestigationKind,
+                                        "inspection、questioning、sampling、survey 或 other"));
+      ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
+      ZHIFA_ASSIGN(shown, in.Bool("credentials_shown", true));
+      ZHIFA_ASSIGN(summary, in.Str("summary", true, 10000));
+      ZHIFA_TRY(take_evidence(false));
+      ZHIFA_ASSIGN(officers, officers_on(ids, date, "officer_ids"));
+      plan.date = date;
+      plan.data = {{"kind", InvestigationKindId(k)},
+                   {"officer_ids", ids},
+                   {"credentials_shown", shown},
+                   {"summary", summary}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepInvestigate(x, {date, k, officers, shown, summary}, c);
+      };
+      break;
+    }
+    case StepKind::kCompulsion: {
+      ZHIFA_TRY(in.Only(
+          {"version", "date", "measure", "officer_ids", "approved", "summary", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(m, in.Enum<Measure>("measure", ParseMeasure,
+                                       "seizure、detention、demolition、freeze 或 other"));
+      ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
+      ZHIFA_ASSIGN(approved, in.Bool("approved", true));
+      ZHIFA_ASSIGN(summary, in.Str("summary", true, 10000));
+      ZHIFA_TRY(take_evidence(false));
+      ZHIFA_ASSIGN(officers, officers_on(ids, date, "officer_ids"));
+      plan.date = date;
+      plan.data = {{"measure", MeasureId(m)},
+                   {"officer_ids", ids},
+                   {"approved", approved},
+                   {"summary", summary}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount& e) {
+        return StepCompulsion(x, {date, m, officers, approved, e.audio_video, summary}, c);
+      };
+      break;
+    }
+    case StepKind::kNonCoercive: {
+      ZHIFA_TRY(in.Only({"version", "date", "means", "note", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(m, in.Enum<NonCoerciveMeans>("means", ParseNonCoerciveMeans,
+                                                "persuasion、demonstration、warning 或 interview"));
+      ZHIFA_ASSIGN(note, in.Str("note", true, 5000));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"means", NonCoerciveMeansId(m)}, {"note", note}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepNonCoercive(x, {date, m, note}, c);
+      };
+      break;
+    }
+    case StepKind::kRecusal: {
+      ZHIFA_TRY(in.Only({"version", "date", "officer_id", "applicant", "granted", "reason"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(officer, in.Int("officer_id", true));
+      ZHIFA_ASSIGN(applicant, in.Str("applicant", true, 20));
+      ZHIFA_ASSIGN(granted, in.Bool("granted", true));
+      ZHIFA_ASSIGN(reason, in.Str("reason", true, 5000));
+      plan.date = date;
+      plan.data = {{"officer_id", officer},
+                   {"applicant", applicant},
+                   {"granted", granted},
+                   {"reason", reason}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepRecusal(x, {date, officer, granted, applicant, reason}, c);
+      };
+      break;
+    }
+    case StepKind::kConcludeInvestigation:
+    case StepKind::kAmend: {
+      const bool conclude = *kind == StepKind::kConcludeInvestigation;
+      if (conclude) {
+        ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "facts", "report",
+                           "complex", "major_interest", "major_violation"}));
+      } else {
+        ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "facts"}));
+      }
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(outcome, outcome_of());
+      ZHIFA_ASSIGN(penalty, penalty_of());
+      ZHIFA_ASSIGN(reason, in.Str("reason", !conclude, 5000));
+      json facts = in.Has("facts") ? in.Raw("facts") : row.facts;
+      if (conclude && !in.Has("facts")) {
+        return Err(ErrorCode::kInvalidArgument, "缺少必填字段 facts（裁量事实）",
+                   "facts is required", "facts");
+      }
+      if (!facts.is_object()) {
+        return Err(ErrorCode::kWrongType, "facts 应为对象", "facts must be an object", "facts");
+      }
+      ZHIFA_ASSIGN(verdict, RunDiscretion(p, row.unit_id, row.matter_code, s, facts, outcome,
+                                          penalty, reason));
+      plan.date = date;
+      plan.facts = facts;
+      if (verdict.verdict.evaluated) plan.discretion = verdict.result;
+      plan.data = {
+          {"outcome", OutcomeId(outcome)}, {"penalty", penalty.ToJson()}, {"reason", reason}};
+      if (conclude) {
+        ZHIFA_ASSIGN(report, in.Str("report", true, 20000));
+        ZHIFA_ASSIGN(cx, in.Bool("complex", false));
+        ZHIFA_ASSIGN(mi, in.Bool("major_interest", false));
+        ZHIFA_ASSIGN(mv, in.Bool("major_violation", false));
+        plan.data["report"] = report;
+        plan.data["complex"] = cx;
+        plan.data["major_interest"] = mi;
+        plan.data["major_violation"] = mv;
+        auto v = verdict.verdict;
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepConclude(x, {date, outcome, penalty, reason, cx, mi, mv, report, v}, c);
+        };
+      } else {
+        auto v = verdict.verdict;
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepAmend(x, {date, outcome, penalty, reason, v}, c);
+        };
+      }
+      break;
+    }
+    case StepKind::kReviewCase: {
+      ZHIFA_TRY(in.Only({"version", "date", "agree", "opinion"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(agree, in.Bool("agree", true));
+      ZHIFA_ASSIGN(opinion, in.Str("opinion", true, 5000));
+      plan.date = date;
+      plan.data = {{"agree", agree}, {"opinion", opinion}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepReviewCase(x, {date, agree, opinion}, c);
+      };
+      break;
+    }
+    case StepKind::kNotify: {
+      ZHIFA_TRY(in.Only({"version", "date", "facts", "reasons", "basis", "statement_right",
+                         "hearing_right", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(facts, in.Str("facts", false, 10000));
+      ZHIFA_ASSIGN(reasons, in.Str("reasons", false, 10000));
+      ZHIFA_ASSIGN(basis, in.Str("basis", false, 5000));
+      ZHIFA_ASSIGN(sr, in.Bool("statement_right", true));
+      ZHIFA_ASSIGN(hr, in.Bool("hearing_right", false));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"facts", facts},      {"reasons", reasons},
+                   {"basis", basis},      {"statement_right", sr},
+                   {"hearing_right", hr}, {"penalty", s.proposal.ToJson()}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepNotify(x, {date, facts, reasons, basis, sr, hr}, c);
+      };
+      break;
+    }
+    case StepKind::kWaive: {
+      ZHIFA_TRY(in.Only({"version", "date", "scope", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(scope, in.Str("scope", true, 20));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"scope", scope}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount& e) {
+        return StepWaive(x, {date, scope, e.total}, c);
+      };
+      break;
+    }
+    case StepKind::kStatement: {
+      ZHIFA_TRY(in.Only({"version", "date", "content", "adopted", "response", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(content, in.Str("content", true, 20000));
+      ZHIFA_ASSIGN(adopted, in.Bool("adopted", true));
+      ZHIFA_ASSIGN(response, in.Str("response", true, 20000));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"content", content}, {"adopted", adopted}, {"response", response}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepStatement(x, {date, content, adopted, response}, c);
+      };
+      break;
+    }
+    case StepKind::kRequestHearing: {
+      ZHIFA_TRY(in.Only({"version", "date", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepRequestHearing(x, {date}, c);
+      };
+      break;
+    }
+    case StepKind::kScheduleHearing: {
+      ZHIFA_TRY(in.Only({"version", "notice_date", "hearing_date", "presider_id", "place"}));
+      ZHIFA_ASSIGN(nd, in.Day("notice_date"));
+      ZHIFA_ASSIGN(hd, in.Day("hearing_date"));
+      ZHIFA_ASSIGN(presider, in.Int("presider_id", true));
+      ZHIFA_ASSIGN(place, in.Str("place", true, 200));
+      ZHIFA_ASSIGN(pres, officers_on({presider}, nd, "presider_id"));
+      plan.date = nd;
+      plan.data = {{"notice_date", core::FormatDate(nd)},
+                   {"hearing_date", core::FormatDate(hd)},
+                   {"presider_id", presider},
+                   {"presider_name", pres.empty() ? "" : pres[0].name},
+                   {"place", place}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepScheduleHearing(x, {nd, hd, presider, place}, c);
+      };
+      break;
+    }
+    case StepKind::kHoldHearing: {
+      ZHIFA_TRY(in.Only({"version", "date", "attended", "record", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(attended, in.Bool("attended", true));
+      ZHIFA_ASSIGN(record, in.Str("record", true, 20000));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"attended", attended}, {"record", record}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepHoldHearing(x, {date, attended, record}, c);
+      };
+      break;
+    }
+    case StepKind::kSubmitReview: {
+      ZHIFA_TRY(in.Only({"version", "date", "note"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(note, in.Str("note", false, 5000));
+      // The review report (朔州 rule as reported in legal-facts §1.6): facts and basis, the
+      // officers' qualifications, the procedure, how discretion was used — composed from the case.
+      json officers = json::array();
+      if (officers_) {
+        std::vector<int64_t> ids = s.officers;
+        for (int64_t x : s.investigators) {
+          if (std::find(ids.begin(), ids.end(), x) == ids.end()) ids.push_back(x);
+        }
+        ZHIFA_ASSIGN(facts, officers_->OnDate(ids, date, "officers"));
+        for (const auto& o : facts) {
+          officers.push_back(
+              {{"id", o.id},
+               {"name", o.name},
+               {"cert_no", o.cert_no},
+               {"credential_valid", o.credential_valid},
+               {"investigator", std::find(s.investigators.begin(), s.investigators.end(), o.id) !=
+                                    s.investigators.end()}});
+        }
+      }
+      json reasons = json::array();
+      for (const auto& r : LegalReviewReasons(s, params_)) reasons.push_back(r.ToJson());
+      plan.date = date;
+      plan.data = {{"note", note},
+                   {"report",
+                    {{"matter", {{"code", row.matter_code}, {"name", row.matter_name}}},
+                     {"proposal",
+                      {{"outcome", s.proposed_outcome ? OutcomeId(*s.proposed_outcome) : ""},
+                       {"penalty", s.proposal.ToJson()},
+                       {"reason", s.proposal_reason}}},
+                     {"notice", s.notice ? json{{"date", core::FormatDate(s.notice->date)},
+                                                {"penalty", s.notice->penalty.ToJson()},
+                                                {"hearing_right", s.notice->hearing_right}}
+                                         : json(nullptr)},
+                     {"procedure",
+                      {{"filed_date", DateText(s.filed_date)},
+                       {"investigation_steps", s.investigation_steps},
+                       {"compulsion_steps", s.compulsion_steps},
+                       {"stated", s.stated},
+                       {"waived", s.waived},
+                       {"hearing_held", s.hearing.held}}},
+                     {"officers", officers},
+                     {"discretion", row.discretion},
+                     {"required_because", reasons}}}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepSubmitReview(x, {date}, c);
+      };
+      break;
+    }
+    case StepKind::kReviewOpinion: {
+      ZHIFA_TRY(in.Only({"version", "date", "opinion", "reasons", "report"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(opinion,
+                   in.Enum<ReviewStatus>("opinion", ParseOpinion, "agree、amend 或 disagree"));
+      ZHIFA_ASSIGN(reasons, in.Str("reasons", false, 10000));
+      const json& report = in.Raw("report");
+      if (!report.is_object()) {
+        return Err(ErrorCode::kInvalidArgument,
+                   "缺少审核报告 report（facts、basis、qualifications、procedure、discretion）",
+                   "report (facts, basis, qualifications, procedure, discretion) is required",
+                   "report");
+      }
+      In rep(report, "report.");
+      ZHIFA_TRY(rep.Only({"facts", "basis", "qualifications", "procedure", "discretion"}));
+      json rj = json::object();
+      for (const char* k : {"facts", "basis", "qualifications", "procedure", "discretion"}) {
+        ZHIFA_ASSIGN(v, rep.Str(k, true, 10000));
+        rj[k] = v;
+      }
+      ZHIFA_TRY(need_officers());
+      ZHIFA_ASSIGN(me, officers_->ForUser(p.user_id, date));
+      ZHIFA_TRY(officers_->CheckReviewerQualified(p.user_id, date));
+      const int64_t reviewer = me ? me->id : 0;
+      plan.date = date;
+      plan.record_review_user = p.user_id;
+      plan.data = {{"opinion", ReviewStatusId(opinion)},
+                   {"reasons", reasons},
+                   {"report", rj},
+                   {"round", s.review_round},
+                   {"reviewer_officer_id", reviewer}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepReviewOpinion(x, {date, opinion, reasons, reviewer}, c);
+      };
+      break;
+    }
+    case StepKind::kDiscuss: {
+      ZHIFA_TRY(in.Only({"version", "date", "participants", "conclusion", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(participants, in.Str("participants", true, 2000));
+      ZHIFA_ASSIGN(conclusion, in.Str("conclusion", true, 10000));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"participants", participants}, {"conclusion", conclusion}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepDiscuss(x, {date, participants, conclusion}, c);
+      };
+      break;
+    }
+    case StepKind::kExtend: {
+      ZHIFA_TRY(in.Only({"version", "date", "days", "reason", "basis"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(days, in.Int("days", true));
+      ZHIFA_ASSIGN(reason, in.Str("reason", true, 5000));
+      ZHIFA_ASSIGN(basis, in.Str("basis", true, 1000));
+      if (days > 3650 || days < -3650) {
+        return Err(ErrorCode::kInvalidArgument, "延长天数不合理", "days is out of range", "days");
+      }
+      plan.date = date;
+      plan.data = {{"days", days}, {"reason", reason}, {"basis", basis}};
+      const int d = static_cast<int>(days);
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepExtend(x, {date, d, reason, basis}, c);
+      };
+      break;
+    }
+    case StepKind::kDecide: {
+      ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "education",
+                         "document_no", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(outcome, outcome_of());
+      ZHIFA_ASSIGN(penalty, penalty_of());
+      ZHIFA_ASSIGN(reason, in.Str("reason", false, 5000));
+      ZHIFA_ASSIGN(education, in.Str("education", false, 5000));
+      ZHIFA_ASSIGN(doc, in.Str("document_no", false, 100));
+      ZHIFA_TRY(take_evidence(false));
+      const std::string why = reason.empty() ? s.proposal_reason : reason;
+      ZHIFA_ASSIGN(verdict, RunDiscretion(p, row.unit_id, row.matter_code, s, row.facts, outcome,
+                                          penalty, why));
+      if (verdict.verdict.evaluated) plan.discretion = verdict.result;
+      plan.date = date;
+      plan.data = {{"outcome", OutcomeId(outcome)},
+                   {"penalty", penalty.ToJson()},
+                   {"reason", why},
+                   {"education", education},
+                   {"document_no", doc}};
+      auto v = verdict.verdict;
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepDecide(x, {date, outcome, penalty, why, education, v}, c);
+      };
+      break;
+    }
+    case StepKind::kServe: {
+      ZHIFA_TRY(in.Only({"version", "date", "method", "consent", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(method,
+                   in.Enum<ServiceMethod>("method", ParseServiceMethod,
+                                          "direct、left、post、electronic、public 或 entrusted"));
+      ZHIFA_ASSIGN(consent, in.Bool("consent", false));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"method", ServiceMethodId(method)}, {"consent", consent}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepServe(x, {date, method, consent}, c);
+      };
+      break;
+    }
+    case StepKind::kExecute: {
+      ZHIFA_TRY(in.Only({"version", "date", "method", "paid", "evidence_ids"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(method,
+                   in.Enum<ExecutionMethod>("method", ParseExecutionMethod,
+                                            "paid、enforced、court、instalment 或 not_required"));
+      ZHIFA_ASSIGN(paid, in.Int("paid", false));
+      ZHIFA_TRY(take_evidence(false));
+      plan.date = date;
+      plan.data = {{"method", ExecutionMethodId(method)}, {"paid", paid}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepExecute(x, {date, method, paid}, c);
+      };
+      break;
+    }
+    case StepKind::kReportFiling: {
+      ZHIFA_TRY(in.Only({"version", "date"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      plan.date = date;
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepReportFiling(x, {date}, c);
+      };
+      break;
+    }
+    case StepKind::kClose: {
+      ZHIFA_TRY(in.Only({"version", "date", "summary"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(summary, in.Str("summary", false, 10000));
+      plan.date = date;
+      plan.data = {{"summary", summary}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepClose(x, {date, summary}, c);
+      };
+      break;
+    }
+    case StepKind::kArchive: {
+      ZHIFA_TRY(in.Only({"version", "date", "archive_no"}));
+      ZHIFA_ASSIGN(date, in.Day("date"));
+      ZHIFA_ASSIGN(no, in.Str("archive_no", false, 100));
+      plan.date = date;
+      plan.data = {{"archive_no", no}};
+      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+        return StepArchive(x, {date, no}, c);
+      };
+      break;
+    }
+  }
+
+  // The command: re-read the case, check the version, attach the evidence, run the rule, write.
+  int64_t step_row = 0;
+  const StepContext step_ctx = *ctx;
+  st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
+    Conn& c = tx.conn();
+    auto fresh = Load(c, nullptr, id);
+    if (!fresh) return fresh.error();
+    Row cur = std::move(*fresh);
+    if (cur.version != *version) {
+      return Err(ErrorCode::kConflict, "案件已被他人修改，请刷新后重试",
+                 "the case was changed meanwhile; reload and retry", "version");
+    }
+    EvidenceCount ev;
+    json evidence = json::array();
+    if (!plan.evidence_ids.empty()) {
+      Params params;
+      std::string ph = store::Placeholders(params, plan.evidence_ids);
+      auto r = c.Query(
+          "SELECT id, hash, content_type, target_kind, target, file_name FROM evidence "
+          "WHERE id IN (" +
+              ph + ")",
+          params);
+      if (!r) return r.error();
+      std::map<int64_t, const store::Row*> by_id;
+      for (const auto& x : r->rows) by_id[x.Int(0)] = &x;
+      const std::string target = "case:" + std::to_string(id);
+      for (size_t i = 0; i < plan.evidence_ids.size(); ++i) {
+        auto it = by_id.find(plan.evidence_ids[i]);
+        if (it == by_id.end() || it->second->Text(3) != "record" || it->second->Text(4) != target) {
+          return Err(ErrorCode::kInvalidArgument,
+                     "证据 " + std::to_string(plan.evidence_ids[i]) +
+                         " 不是本案的证据材料（上传时 target 应为 " + target + "）",
+                     "evidence " + std::to_string(plan.evidence_ids[i]) +
+                         " is not evidence of this case (upload it with target " + target + ")",
+                     "evidence_ids[" + std::to_string(i) + "]");
+        }
+        const std::string type = it->second->Text(2);
+        ++ev.total;
+        if (type.rfind("video/", 0) == 0 || type.rfind("audio/", 0) == 0) ++ev.audio_video;
+        evidence.push_back(
+            {{"id", plan.evidence_ids[i]}, {"hash", it->second->Text(1)}, {"content_type", type}});
+      }
+    }
+    const CaseSnapshot before = cur.snap;
+    ZHIFA_TRY(plan.apply(cur.snap, step_ctx, ev));
+    if (plan.facts) cur.facts = *plan.facts;
+    if (plan.discretion) cur.discretion = *plan.discretion;
+    auto sid = tx.NewId();
+    if (!sid) return sid.error();
+    step_row = *sid;
+    json payload = {{"case_no", cur.case_no},        {"step", StepId(plan.kind)},
+                    {"step_id", step_row},           {"date", core::FormatDate(plan.date)},
+                    {"from", StateId(before.state)}, {"to", StateId(cur.snap.state)},
+                    {"version", cur.version + 1},    {"data", plan.data},
+                    {"evidence", evidence}};
+    auto seq = tx.Emit({EventName(plan.kind),
+                        "case:" + std::to_string(id),
+                        payload,
+                        cur.unit_id,
+                        {cur.party_subject}});
+    if (!seq) return seq.error();
+    ZHIFA_TRY(Persist(tx, cur, before, step_ctx));
+    auto ins = c.Exec(
+        "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        {step_row, id, std::string(StepId(plan.kind)), core::FormatDate(plan.date),
+         plan.data.dump(), p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
+         core::FormatRfc3339Micros(tx.now()), *seq});
+    if (!ins) return ins.error();
+    for (int64_t e : plan.evidence_ids) {
+      auto l = c.Exec(
+          "INSERT INTO case_step_evidence (step_id, evidence_id, case_id) VALUES ($1, $2, $3)",
+          {step_row, e, id});
+      if (!l) return l.error();
+    }
+    if (plan.record_review_user != 0 && officers_) {
+      ZHIFA_TRY(officers_->RecordReview(tx, plan.record_review_user, plan.date));
+    }
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  return Detail(p, id);
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+Result<json> CaseService::Get(const org::Principal& p, int64_t id) { return Detail(p, id); }
+
+Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
+  Row row;
+  json steps = json::array();
+  std::map<int64_t, json> evidence_by_step;
+  json publication = nullptr;
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto r = Load(c, &p, id);
+    if (!r) return r.error();
+    row = std::move(*r);
+    auto ev = c.Query(
+        "SELECT se.step_id, e.id, e.file_name, e.content_type, e.stage, e.hash, e.size, "
+        "e.captured_at FROM case_step_evidence se JOIN evidence e ON e.id = se.evidence_id "
+        "WHERE se.case_id = $1 ORDER BY se.step_id, e.id",
+        {id});
+    if (!ev) return ev.error();
+    for (const auto& x : ev->rows) {
+      auto& arr = evidence_by_step[x.Int(0)];
+      if (arr.is_null()) arr = json::array();
+      arr.push_back({{"id", x.Int(1)},
+                     {"file_name", x.Text(2)},
+                     {"content_type", x.Text(3)},
+                     {"stage", x.Text(4)},
+                     {"hash", x.Text(5)},
+                     {"size", x.Int(6)},
+                     {"captured_at", x.Text(7)}});
+    }
+    auto sr = c.Query(
+        "SELECT s.id, s.kind, s.step_date, s.data, s.actor_id, u.display_name, s.created_at, "
+        "s.seq FROM case_steps s LEFT JOIN users u ON u.id = s.actor_id WHERE s.case_id = $1 "
+        "ORDER BY s.id",
+        {id});
+    if (!sr) return sr.error();
+    for (const auto& x : sr->rows) {
+      const std::string kind = x.Text(1);
+      auto k = ParseStep(kind);
+      json j = {{"id", x.Int(0)},
+                {"step", kind},
+                {"name_zh", k ? Info(*k).name_zh : "当场处罚决定"},
+                {"name_en", k ? Info(*k).name_en : "on-the-spot decision"},
+                {"date", x.Text(2)},
+                {"data", json::parse(x.Text(3), nullptr, false)},
+                {"actor_id", x.IsNull(4) ? json(nullptr) : json(x.Int(4))},
+                {"actor_name", x.Text(5)},
+                {"created_at", x.Text(6)},
+                {"seq", x.Int(7)}};
+      auto it = evidence_by_step.find(x.Int(0));
+      j["evidence"] = it == evidence_by_step.end() ? json::array() : it->second;
+      steps.push_back(std::move(j));
+    }
+    auto pub = c.Query(
+        "SELECT kind, rule_id, decision_date, due_date, published_at FROM case_publications "
+        "WHERE case_id = $1",
+        {id});
+    if (!pub) return pub.error();
+    if (!pub->rows.empty()) {
+      const auto& x = pub->rows[0];
+      publication = {{"kind", x.Text(0)},
+                     {"rule_id", x.Text(1)},
+                     {"decision_date", x.Text(2)},
+                     {"due_date", x.Text(3)},
+                     {"published_at", x.IsNull(4) ? json(nullptr) : json(x.Text(4))}};
+    }
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  auto ctx = Context(row.unit_id);
+  if (!ctx) return ctx.error();
+  const CaseSnapshot& s = row.snap;
+  // Parties: the ID number in full only for those who write or approve the case's documents.
+  json party = {{"kind", row.party_kind},
+                {"name", row.party_name},
+                {"credit_code", row.party_code},
+                {"address", row.party_address},
+                {"representative", row.party_representative},
+                {"subject", row.party_subject}};
+  if (row.party_kind == "person") {
+    if (SeesIdNumbers(p)) {
+      auto plain = cipher_.Decrypt(row.party_id_cipher);
+      if (!plain) return plain.error();
+      party["id_number"] = *plain;
+      party["id_number_masked"] = false;
+    } else {
+      party["id_number"] = row.party_id_masked;
+      party["id_number_masked"] = true;
+    }
+  }
+  json officers = json::array();
+  json recused = json::array();
+  if (officers_) {
+    std::vector<int64_t> ids = s.officers;
+    ids.insert(ids.end(), s.recused.begin(), s.recused.end());
+    if (!ids.empty()) {
+      auto facts = officers_->OnDate(ids, ctx->today, "officers");
+      if (!facts) return facts.error();
+      for (const auto& o : *facts) {
+        json j = {{"id", o.id},
+                  {"name", o.name},
+                  {"cert_no", o.cert_no},
+                  {"unit_id", o.unit_id},
+                  {"credential_valid", o.credential_valid},
+                  {"expiring_soon", o.expiring_soon}};
+        (std::find(s.recused.begin(), s.recused.end(), o.id) != s.recused.end() ? recused
+                                                                                : officers)
+            .push_back(j);
+      }
+    }
+  } else {
+    for (int64_t x : s.officers) officers.push_back({{"id", x}});
+    for (int64_t x : s.recused) recused.push_back({{"id", x}});
+  }
+  auto timers = Timers(s, *ctx);
+  if (!timers) return timers.error();
+  json timers_j = json::array();
+  for (const auto& t : *timers) timers_j.push_back(t.ToJson());
+  auto next = NextDue(*timers);
+  json allowed = json::array();
+  for (auto k : AllowedSteps(s)) {
+    const StepInfo& info = Info(k);
+    json fields = json::array();
+    for (const auto& f : info.fields) {
+      json fj = {{"name", f.name},
+                 {"type", f.type},
+                 {"required", f.required},
+                 {"label_zh", f.label_zh},
+                 {"label_en", f.label_en}};
+      if (!f.values.empty()) {
+        json vals = json::array();
+        for (const char* v : f.values) vals.push_back(v);
+        fj["values"] = vals;
+      }
+      fields.push_back(fj);
+    }
+    json a = {{"step", StepId(k)},
+              {"name_zh", info.name_zh},
+              {"name_en", info.name_en},
+              {"permission", StepAuthorityId(info.authority)},
+              {"can", p.Has(PermissionOf(info.authority))},
+              {"article", info.article},
+              {"evidence_stage", info.evidence_stage},
+              {"evidence_target", "case:" + std::to_string(row.id)},
+              {"fields", fields}};
+    if (k == StepKind::kDecide) {
+      json blockers = json::array();
+      // In the investigation only a transfer can be decided (第27条); otherwise the proposal.
+      const Outcome o = s.state == State::kInvestigation
+                            ? Outcome::kTransfer
+                            : s.proposed_outcome.value_or(Outcome::kPenalty);
+      for (const auto& e : DecisionBlockers(s, o, *ctx)) {
+        blockers.push_back({{"rule", e.rule},
+                            {"article", e.article},
+                            {"message_zh", e.message_zh},
+                            {"message_en", e.message_en}});
+      }
+      a["blocked_by"] = blockers;
+    }
+    allowed.push_back(std::move(a));
+  }
+  json review_reasons = json::array();
+  for (const auto& r : LegalReviewReasons(s, ctx->params)) review_reasons.push_back(r.ToJson());
+  json triggers = json::array();
+  for (const auto& r : HearingTriggers(IntendedPenalty(s), s.party_kind, ctx->params)) {
+    triggers.push_back(r.ToJson());
+  }
+  const LimitationInfo lim = Limitation(s);
+  json documents = json::array();
+  for (const auto& stp : steps) {
+    for (const auto& e : stp["evidence"]) {
+      json d = e;
+      d["step"] = stp["step"];
+      d["step_id"] = stp["id"];
+      documents.push_back(d);
+    }
+  }
+  json snap = s.ToJson();
+  return json{
+      {"id", row.id},
+      {"case_no", row.case_no},
+      {"procedure", row.procedure},
+      {"state", row.state},
+      {"state_zh", StateZh(s.state)},
+      {"state_en", StateEn(s.state)},
+      {"unit", {{"id", row.unit_id}, {"name", row.unit_name}}},
+      {"matter", {{"code", row.matter_code}, {"name", row.matter_name}, {"domain", row.domain}}},
+      {"source", row.source},
+      {"source_ref", row.source_ref},
+      {"title", row.title},
+      {"place", row.place},
+      {"form_no", row.form_no.empty() ? json(nullptr) : json(row.form_no)},
+      {"party", party},
+      {"act_date", core::FormatDate(s.act_date)},
+      {"act_end_date", DateText(s.act_end_date)},
+      {"discovered_date", core::FormatDate(s.discovered_date)},
+      {"safety_harm", s.safety_harm},
+      {"limitation",
+       {{"start", core::FormatDate(lim.start)},
+        {"years", lim.years},
+        {"last_day", core::FormatDate(lim.last_day)},
+        {"article", Xzcf("第36条")}}},
+      {"officers", officers},
+      {"recused", recused},
+      {"procedure_state", snap},
+      {"facts", row.facts},
+      {"discretion", row.discretion},
+      {"hearing_triggers", triggers},
+      {"legal_review",
+       {{"status", ReviewStatusId(s.review)},
+        {"round", s.review_round},
+        {"required", !review_reasons.empty()},
+        {"reasons", review_reasons}}},
+      {"collective_discussion",
+       {{"required", DiscussionRequired(s, ctx->params)}, {"done", s.discussed}}},
+      {"non_coercive_steps", s.non_coercive_steps},
+      {"timers", timers_j},
+      {"next_due", next ? next->ToJson() : json(nullptr)},
+      {"publication", publication},
+      {"steps", steps},
+      {"documents", documents},
+      {"allowed_steps", allowed},
+      {"version", row.version},
+      {"created_at", row.created_at},
+      {"updated_at", row.updated_at}};
+}
+
+Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
+  Params params;
+  std::string where = CaseScope(p, params);
+  auto bind = [&](store::Value v) {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  };
+  if (q.unit_id) {
+    where += " AND c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = " +
+             bind(*q.unit_id) + ")";
+  }
+  if (!q.matter.empty()) where += " AND c.matter_code = " + bind(q.matter);
+  if (!q.states.empty()) {
+    std::string in;
+    for (const auto& s : q.states) {
+      if (!ParseState(s)) {
+        return Err(ErrorCode::kInvalidArgument, "未知的案件状态: " + s, "unknown state: " + s,
+                   "state");
+      }
+      in += (in.empty() ? "" : ", ") + bind(s);
+    }
+    where += " AND c.state IN (" + in + ")";
+  }
+  if (q.officer_id) {
+    where += " AND c.id IN (SELECT case_id FROM case_officers WHERE officer_id = " +
+             bind(*q.officer_id) + ")";
+  }
+  if (!q.domain.empty()) where += " AND c.domain = " + bind(q.domain);
+  if (!q.procedure.empty()) {
+    if (!ParseProcedure(q.procedure)) {
+      return Err(ErrorCode::kInvalidArgument, "procedure 应为 ordinary 或 simplified",
+                 "procedure must be ordinary or simplified", "procedure");
+    }
+    where += " AND c.procedure_kind = " + bind(q.procedure);
+  }
+  const Date today = Today();
+  if (!q.due.empty()) {
+    if (q.due == "overdue") {
+      where += " AND c.due_date < " + bind(core::FormatDate(today));
+    } else if (q.due == "soon") {
+      if (!calendar_) return Err(ErrorCode::kUnavailable, "工作日历不可用", "calendar unavailable");
+      auto until = calendar_->Current()->AddWorkingDays(today, params_.due_soon_working_days);
+      if (!until) return until.error();
+      where += " AND c.due_date >= " + bind(core::FormatDate(today)) +
+               " AND c.due_date <= " + bind(core::FormatDate(until->value));
+    } else {
+      return Err(ErrorCode::kInvalidArgument, "due 应为 soon 或 overdue",
+                 "due must be soon or overdue", "due");
+    }
+  }
+  if (!q.q.empty()) {
+    std::string like = q.q;
+    for (char& ch : like) {
+      if (ch == '%' || ch == '_') ch = ' ';
+    }
+    const std::string exact = bind(q.q);
+    where += " AND (c.case_no = " + exact + " OR c.party_code = " + exact +
+             " OR c.form_no = " + exact + " OR c.party_name LIKE " + bind(like + "%") +
+             " OR c.title LIKE " + bind("%" + like + "%") + ")";
+  }
+  std::string order;
+  if (q.sort == "-id") {
+    order = "c.id DESC";
+    if (q.after) where += " AND c.id < " + bind(*q.after);
+  } else if (q.sort == "id") {
+    order = "c.id";
+    if (q.after) where += " AND c.id > " + bind(*q.after);
+  } else if (q.sort == "due_date") {
+    where += " AND c.due_date IS NOT NULL";
+    order = "c.due_date, c.id";
+  } else {
+    return Err(ErrorCode::kInvalidArgument, "sort 应为 -id、id 或 due_date",
+               "sort must be -id, id or due_date", "sort");
+  }
+  // The total is counted up to a cap so a city-wide list stays fast (documented in api.md).
+  constexpr int64_t kCountCap = 10000;
+  Params count_params = params;
+  std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " + where + " LIMIT " +
+                          std::to_string(kCountCap + 1) + ") t";
+  std::string sql =
+      "SELECT c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
+      "c.matter_name, c.domain, c.title, c.party_kind, c.party_name, c.act_date, c.filed_date, "
+      "c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, c.legal_review, c.version, "
+      "c.created_at FROM cases c JOIN units u ON u.id = c.unit_id WHERE " +
+      where + " ORDER BY " + order;
+  if (q.after) {
+    params.emplace_back(int64_t{q.page_size});
+    sql += " LIMIT $" + std::to_string(params.size());
+  } else {
+    store::AddPage(sql, params, q.page, q.page_size);
+  }
+  json items = json::array();
+  int64_t total = 0;
+  const int soon = params_.due_soon_working_days;
+  std::string soon_until;
+  if (calendar_) {
+    auto until = calendar_->Current()->AddWorkingDays(today, soon);
+    if (until) soon_until = core::FormatDate(until->value);
+  }
+  const std::string today_s = core::FormatDate(today);
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto r = c.Query(sql, params);
+    if (!r) return r.error();
+    for (const auto& x : r->rows) {
+      json due = nullptr;
+      if (!x.IsNull(17)) {
+        const std::string d = x.Text(17);
+        const char* status = d < today_s ? "overdue" : (d <= soon_until ? "due_soon" : "running");
+        due = {{"date", d}, {"timer", x.Text(18)}, {"status", status}};
+      }
+      auto state = ParseState(x.Text(3));
+      items.push_back({{"id", x.Int(0)},
+                       {"case_no", x.Text(1)},
+                       {"procedure", x.Text(2)},
+                       {"state", x.Text(3)},
+                       {"state_zh", state ? StateZh(*state) : ""},
+                       {"unit_id", x.Int(4)},
+                       {"unit_name", x.Text(5)},
+                       {"matter_code", x.Text(6)},
+                       {"matter_name", x.Text(7)},
+                       {"domain", x.Text(8)},
+                       {"title", x.Text(9)},
+                       {"party_kind", x.Text(10)},
+                       {"party_name", x.Text(11)},
+                       {"act_date", x.Text(12)},
+                       {"filed_date", x.IsNull(13) ? json(nullptr) : json(x.Text(13))},
+                       {"decided_date", x.IsNull(14) ? json(nullptr) : json(x.Text(14))},
+                       {"outcome", x.IsNull(15) ? json(nullptr) : json(x.Text(15))},
+                       {"fine", x.Int(16)},
+                       {"due", due},
+                       {"legal_review", x.Text(19)},
+                       {"version", x.Int(20)},
+                       {"created_at", x.Text(21)}});
+    }
+    auto n = c.Query(count_sql, count_params);
+    if (!n) return n.error();
+    total = n->rows.at(0).Int(0);
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  json out = org::PageJson(std::move(items), std::min(total, kCountCap), q.page, q.page_size);
+  out["total_capped"] = total > kCountCap;
+  if (!out["items"].empty() && (q.sort == "-id" || q.sort == "id")) {
+    out["next_after"] = out["items"].back()["id"];
+  } else {
+    out["next_after"] = nullptr;
+  }
+  return out;
+}
+
+Result<json> CaseService::Reviews(const org::Principal& p, const std::string& status, int page,
+                                  int page_size) {
+  const std::string s = status.empty() ? "pending" : status;
+  if (s != "pending" && s != "agree" && s != "amend" && s != "disagree") {
+    return Err(ErrorCode::kInvalidArgument, "status 应为 pending、agree、amend 或 disagree",
+               "status must be pending, agree, amend or disagree", "status");
+  }
+  Params params{s};
+  std::string where = "c.legal_review = $1 AND " + CaseScope(p, params);
+  std::string sql =
+      "SELECT c.id, c.case_no, c.state, c.unit_id, u.name, c.matter_code, c.matter_name, "
+      "c.title, c.party_name, c.fine, c.due_date, c.version, c.updated_at FROM cases c JOIN "
+      "units u ON u.id = c.unit_id WHERE " +
+      where + " ORDER BY c.updated_seq, c.id";
+  Params count_params = params;
+  store::AddPage(sql, params, page, page_size);
+  json items = json::array();
+  int64_t total = 0;
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto r = c.Query(sql, params);
+    if (!r) return r.error();
+    for (const auto& x : r->rows) {
+      items.push_back({{"id", x.Int(0)},
+                       {"case_no", x.Text(1)},
+                       {"state", x.Text(2)},
+                       {"unit_id", x.Int(3)},
+                       {"unit_name", x.Text(4)},
+                       {"matter_code", x.Text(5)},
+                       {"matter_name", x.Text(6)},
+                       {"title", x.Text(7)},
+                       {"party_name", x.Text(8)},
+                       {"fine", x.Int(9)},
+                       {"due_date", x.IsNull(10) ? json(nullptr) : json(x.Text(10))},
+                       {"version", x.Int(11)},
+                       {"submitted_at", x.Text(12)}});
+    }
+    auto n = c.Query("SELECT count(*) FROM cases c WHERE " + where, count_params);
+    if (!n) return n.error();
+    total = n->rows.at(0).Int(0);
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  return org::PageJson(std::move(items), total, page, page_size);
+}
+
+Result<json> CaseService::ReviewReport(const org::Principal& p, int64_t id) {
+  json out = {{"case_id", id}, {"report", nullptr}, {"opinions", json::array()}};
+  auto st = db_.Read([&](Conn& c) -> Status {
+    auto row = Load(c, &p, id);
+    if (!row) return row.error();
+    out["case_no"] = row->case_no;
+    out["status"] = ReviewStatusId(row->snap.review);
+    out["round"] = row->snap.review_round;
+    auto r = c.Query(
+        "SELECT s.id, s.kind, s.step_date, s.data, u.display_name FROM case_steps s LEFT JOIN "
+        "users u ON u.id = s.actor_id WHERE s.case_id = $1 AND s.kind IN ('submit_review', "
+        "'review_opinion', 'amend') ORDER BY s.id",
+        {id});
+    if (!r) return r.error();
+    int round = 0;
+    for (const auto& x : r->rows) {
+      json data = json::parse(x.Text(3), nullptr, false);
+      if (x.Text(1) == "submit_review") {
+        ++round;
+        out["report"] = data.value("report", json(nullptr));
+        out["report"]["submitted"] = {{"step_id", x.Int(0)},
+                                      {"date", x.Text(2)},
+                                      {"by", x.Text(4)},
+                                      {"round", round},
+                                      {"note", data.value("note", "")}};
+      } else {
+        out["opinions"].push_back({{"step_id", x.Int(0)},
+                                   {"step", x.Text(1)},
+                                   {"date", x.Text(2)},
+                                   {"by", x.Text(4)},
+                                   {"round", round},
+                                   {"data", data}});
+      }
+    }
+    return core::Ok();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+json CaseMetaJson(const CaseParams& params) {
+  json states = json::array();
+  for (auto s : AllStates())
+    states.push_back({{"id", StateId(s)}, {"zh", StateZh(s)}, {"en", StateEn(s)}});
+  json steps = json::array();
+  for (auto k : AllSteps()) {
+    const auto& i = Info(k);
+    steps.push_back({{"step", StepId(k)},
+                     {"name_zh", i.name_zh},
+                     {"name_en", i.name_en},
+                     {"permission", StepAuthorityId(i.authority)},
+                     {"article", i.article},
+                     {"evidence_stage", i.evidence_stage}});
+  }
+  json sources = json::array();
+  for (auto s : {Source::kInspection, Source::kComplaint, Source::kHotline, Source::kReferral,
+                 Source::kDiscovered}) {
+    sources.push_back({{"id", SourceId(s)}, {"zh", SourceZh(s)}});
+  }
+  json means = json::array();
+  for (auto m : {NonCoerciveMeans::kPersuasion, NonCoerciveMeans::kDemonstration,
+                 NonCoerciveMeans::kWarning, NonCoerciveMeans::kInterview}) {
+    means.push_back({{"id", NonCoerciveMeansId(m)}, {"zh", NonCoerciveMeansZh(m)}});
+  }
+  return {{"states", states},
+          {"steps", steps},
+          {"sources", sources},
+          {"non_coercive_means", means},
+          {"simplified_limits",
+           {{"person_fen", kSimplifiedMaxFinePerson},
+            {"organisation_fen", kSimplifiedMaxFineOrganisation},
+            {"article", Xzcf("第51条")}}},
+          {"params",
+           {{"hearing_fine_person_fen", params.hearing_fine_person},
+            {"hearing_fine_organisation_fen", params.hearing_fine_organisation},
+            {"hearing_confiscation_person_fen", params.hearing_confiscation_person},
+            {"hearing_confiscation_organisation_fen", params.hearing_confiscation_organisation},
+            {"decision_extension_max_days", params.decision_extension_max_days},
+            {"legal_review_all_penalties", params.legal_review_all_penalties},
+            {"discussion_when_hearing_triggered", params.discussion_when_hearing_triggered},
+            {"due_soon_working_days", params.due_soon_working_days}}}};
+}
+
+}  // namespace zhifa::cases
