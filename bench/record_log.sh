@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The record log's three measured targets (issue 4), in one run, each beside its baseline taken in
 # the same minutes (bench/README.md, "Record log on the database"):
-#   1. append: BM_CommandBus/in_flight:64 (durable and synchronous=OFF) and
-#      BM_RawSqliteInsertMatched, interleaved, --reps times;
+#   1. append: BM_CommandBus/in_flight:64 (durable and synchronous=OFF), then in the batch size
+#      the bus produced, durable: BM_RawSqliteInsertMatched (a one-row insert) and
+#      BM_RawSqliteCommandEquivalentMatched (the SQL a command runs), --reps times, with both
+#      ratios to raw durable SQLite inserts printed per run;
 #   2. `zhifa verify` bytes hashed per second (BM_Verify, 2 threads and 1) between two runs of
 #      `openssl speed -evp sm3`;
 #   3. inclusion proofs from a 1M- and a 10M-entry stored tree (BM_DbInclusionProof).
@@ -35,7 +37,20 @@ strip() { grep -E '^BM_' | sed -E 's/ +[0-9.]+ [mu]s +[0-9.]+ [mu]s +[0-9]+ / /'
 echo "## 1. append (zhifa_bench), $REPS runs"
 for i in $(seq 1 "$REPS"); do
   echo "# run $i — $(date -u +%H:%M:%S) $(uptime | sed 's/.*load/load/')"
-  "$BIN/zhifa_bench" --benchmark_filter='BM_CommandBus/in_flight:64|BM_RawSqliteInsertMatched' | strip
+  "$BIN/zhifa_bench" \
+    --benchmark_filter='BM_CommandBus/in_flight:64|BM_RawSqliteInsertMatched|BM_RawSqliteCommandEquivalentMatched' \
+    --benchmark_out="$KEEP/append.json" --benchmark_out_format=json | strip
+  python3 - "$KEEP/append.json" <<'PY'
+import json, sys
+rate = {b["name"].split("/real_time")[0]: b.get("commands_per_s", 0)
+        for b in json.load(open(sys.argv[1]))["benchmarks"]}
+a = rate.get("BM_CommandBus/in_flight:64/per_iter:4096/durable:1", 0)
+for name, what in (("BM_RawSqliteInsertMatched", "(b)  one-row raw insert"),
+                   ("BM_RawSqliteCommandEquivalentMatched", "(b') the command's SQL, raw")):
+    b = rate.get(name, 0)
+    print(f"ratio (a) {a:,.0f}/s : {what} {b:,.0f}/s = {a / b:.2f}x" if a and b else
+          f"ratio (a) : {what}: missing")
+PY
 done
 
 echo "## 2. verify (record_log_bench BM_Verify) between two openssl speed runs"
