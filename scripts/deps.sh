@@ -16,7 +16,7 @@ APT_PACKAGES=(
   libspdlog-dev libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libbenchmark-dev
   libzip-dev libpugixml-dev ccache
   postgresql-15 postgresql-client-15 sqlite3 chromium python3 python3-openpyxl procps curl
-  clang-format clang-tidy wrk nginx-light hyperfine
+  clang-format clang-tidy wrk nginx-light hyperfine fonts-wqy-microhei
 )
 
 apt_missing() {

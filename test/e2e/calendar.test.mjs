@@ -81,7 +81,7 @@ test('工作日历 and 法定时限 pages', async () => {
 
   // 法定时限: the table cites the articles; the calculator rolls 国庆 to 10-09.
   await tid(page, 'menu-time-limits').click()
-  await tid(page, 'rules-table').waitFor()
+  await page.waitForFunction(() => document.querySelector('[data-testid="rules-table"]')?.textContent?.includes('第六十条'))
   const table = await tid(page, 'rules-table').innerText()
   assert.match(table, /《行政处罚法》第六十条/)
   assert.match(table, /《行政强制法》第二十五条/)

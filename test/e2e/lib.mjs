@@ -98,10 +98,19 @@ export async function startZhifa({ prefix = 'zhifa-e2e-data-', env: extra = {}, 
   return { baseURL, dataDir, demo: demoRun, log: () => log, stop }
 }
 
+// Chromium takes its file-name encoding from the process locale: under the POSIX locale (no
+// LANG, as on a fresh minimal machine or under `env -i`) it cannot name a download
+// 执法事项目录_….xlsx and calls it "download". Any UTF-8 locale will do; C.UTF-8 is always there.
+function utf8Locale(env) {
+  const cur = env.LC_ALL || env.LC_CTYPE || env.LANG || ''
+  return /utf-?8/i.test(cur) ? {} : { LC_ALL: 'C.UTF-8' }
+}
+
 export function launchChromium() {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    env: { ...process.env, ...utf8Locale(process.env) },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
 }
