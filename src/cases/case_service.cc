@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "cases/case_rows.h"
 #include "core/codes.h"
 #include "core/utf8.h"
 #include "discretion/discretion_rules.h"
@@ -150,67 +151,6 @@ Error NotFound(const char* field = "id") {
 }
 
 std::string DateText(const std::optional<Date>& d) { return d ? core::FormatDate(*d) : ""; }
-store::Value DateValue(const std::optional<Date>& d) {
-  return d ? store::Value(core::FormatDate(*d)) : store::Value(store::Null{});
-}
-
-const char* EventName(StepKind k) {
-  switch (k) {
-    case StepKind::kFile:
-      return "case.filed";
-    case StepKind::kNotFile:
-      return "case.not_filed";
-    case StepKind::kAssignOfficers:
-      return "case.officers_assigned";
-    case StepKind::kInvestigate:
-      return "case.investigated";
-    case StepKind::kCompulsion:
-      return "case.compulsion_recorded";
-    case StepKind::kNonCoercive:
-      return "case.non_coercive_recorded";
-    case StepKind::kRecusal:
-      return "case.recusal_decided";
-    case StepKind::kConcludeInvestigation:
-      return "case.investigation_concluded";
-    case StepKind::kReviewCase:
-      return "case.reviewed";
-    case StepKind::kNotify:
-      return "case.notified";
-    case StepKind::kWaive:
-      return "case.rights_waived";
-    case StepKind::kStatement:
-      return "case.statement_recorded";
-    case StepKind::kRequestHearing:
-      return "case.hearing_requested";
-    case StepKind::kScheduleHearing:
-      return "case.hearing_scheduled";
-    case StepKind::kHoldHearing:
-      return "case.hearing_held";
-    case StepKind::kSubmitReview:
-      return "case.review_submitted";
-    case StepKind::kReviewOpinion:
-      return "case.review_opinion";
-    case StepKind::kAmend:
-      return "case.amended";
-    case StepKind::kDiscuss:
-      return "case.discussed";
-    case StepKind::kExtend:
-      return "case.extended";
-    case StepKind::kDecide:
-      return "case.decided";
-    case StepKind::kServe:
-      return "case.served";
-    case StepKind::kExecute:
-      return "case.executed";
-    case StepKind::kReportFiling:
-      return "case.filing_reported";
-    case StepKind::kClose:
-      return "case.closed";
-    case StepKind::kArchive:
-      return "case.archived";
-  }
-  return "case.step";
-}
 
 org::Permission PermissionOf(StepAuthority a) {
   switch (a) {
@@ -229,6 +169,10 @@ bool SeesIdNumbers(const org::Principal& p) {
 }
 
 record::Actor ActorOf(const org::Principal& p) { return calendar::ActorOf(p); }
+
+std::optional<int64_t> UserOf(const org::Principal& p) {
+  return p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt;
+}
 
 json FactsWithCase(const json& facts, const CaseSnapshot& s) {
   json f = facts.is_object() ? facts : json::object();
@@ -522,70 +466,6 @@ Result<CaseService::Verdict> CaseService::RunDiscretion(const org::Principal& p,
 
 // ---- writing --------------------------------------------------------------------------------
 
-namespace {
-
-// The columns derived from the snapshot (state, dates, due, review status).
-struct Derived {
-  std::string state;
-  store::Value filed, decided, outcome, due_date, due_timer;
-  int64_t fine = 0;
-  std::string review;
-};
-
-Result<Derived> Derive(const CaseSnapshot& s, const StepContext& ctx) {
-  Derived d;
-  d.state = StateId(s.state);
-  d.filed = DateValue(s.filed_date);
-  d.decided = s.decision ? store::Value(core::FormatDate(s.decision->date)) : store::Null{};
-  d.outcome = s.decision ? store::Value(std::string(OutcomeId(s.decision->outcome)))
-                         : store::Value(store::Null{});
-  d.fine = s.decision ? s.decision->penalty.fine : s.proposal.fine;
-  auto timers = Timers(s, ctx);
-  if (!timers) return timers.error();
-  auto next = NextDue(*timers);
-  d.due_date = next ? store::Value(core::FormatDate(next->due)) : store::Value(store::Null{});
-  d.due_timer = next ? store::Value(next->id) : store::Value(store::Null{});
-  d.review = ReviewStatusId(s.review);
-  return d;
-}
-
-Status SyncOfficers(Conn& c, int64_t case_id, const CaseSnapshot& s) {
-  auto del = c.Exec("DELETE FROM case_officers WHERE case_id = $1", {case_id});
-  if (!del) return del.error();
-  for (int64_t id : s.officers) {
-    auto r =
-        c.Exec("INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'handler')",
-               {case_id, id});
-    if (!r) return r.error();
-  }
-  for (int64_t id : s.recused) {
-    auto r = c.Exec(
-        "INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'recused') "
-        "ON CONFLICT (case_id, officer_id) DO UPDATE SET role = 'recused'",
-        {case_id, id});
-    if (!r) return r.error();
-  }
-  return core::Ok();
-}
-
-Status InsertPublication(Conn& c, int64_t case_id, int64_t unit_id, const Decision& d,
-                         const core::WorkingCalendar& cal, int64_t seq) {
-  auto pub = PublicationFor(d, cal);
-  if (!pub) return pub.error();
-  if (!*pub) return core::Ok();
-  auto r = c.Exec(
-      "INSERT INTO case_publications (case_id, unit_id, kind, rule_id, decision_date, due_date, "
-      "created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-      "ON CONFLICT (case_id) DO UPDATE SET kind = $3, rule_id = $4, decision_date = $5, "
-      "due_date = $6, published_at = NULL, created_seq = $7",
-      {case_id, unit_id, (*pub)->kind, std::string((*pub)->rule->id), core::FormatDate(d.date),
-       core::FormatDate((*pub)->due), seq});
-  if (!r) return r.error();
-  return core::Ok();
-}
-
-}  // namespace
-
 Status CaseService::Persist(record::CommandTx& tx, Row& row, const CaseSnapshot& before,
                             const StepContext& ctx) {
   auto d = Derive(row.snap, ctx);
@@ -616,6 +496,28 @@ Status CaseService::Persist(record::CommandTx& tx, Row& row, const CaseSnapshot&
 }
 
 // ---- creating -------------------------------------------------------------------------------
+
+CaseRecord CaseService::Record(int64_t id, const std::string& case_no, int64_t unit_id,
+                               const catalogue::MatterRules& matter, const Party& party,
+                               const org::Principal& p) {
+  CaseRecord r;
+  r.id = id;
+  r.case_no = case_no;
+  r.unit_id = unit_id;
+  r.matter_code = matter.code;
+  r.matter_name = matter.name;
+  r.domain = matter.domain;
+  r.party_kind = PartyKindId(party.kind);
+  r.party_name = party.name;
+  r.party_code = party.code;
+  r.party_id_cipher = party.id_cipher;
+  r.party_id_masked = party.id_masked;
+  r.party_subject = party.subject;
+  r.party_address = party.address;
+  r.party_representative = party.representative;
+  r.created_by = UserOf(p);
+  return r;
+}
 
 Result<json> CaseService::Create(const org::Principal& p, const NewCase& in) {
   const Date today = Today();
@@ -703,68 +605,25 @@ Result<json> CaseService::Create(const org::Principal& p, const NewCase& in) {
     Conn& c = tx.conn();
     auto no = NextSerial(c, in.unit_id, "case", today.year, "C");
     if (!no) return no.error();
-    json payload = {{"case_no", *no},
-                    {"procedure", "ordinary"},
-                    {"unit_id", in.unit_id},
-                    {"matter_code", matter.code},
-                    {"source", SourceId(*source)},
-                    {"title", in.title},
-                    {"party",
-                     {{"kind", PartyKindId(party->kind)},
-                      {"name", party->name},
-                      {"credit_code", party->code},
-                      {"id_number_masked", party->id_masked}}},
-                    {"act_date", core::FormatDate(*act)},
-                    {"discovered_date", core::FormatDate(*discovered)},
-                    {"officer_ids", s.officers}};
-    auto seq = tx.Emit(
-        {"case.registered", "case:" + std::to_string(id), payload, in.unit_id, {party->subject}});
+    CaseRecord rec = Record(id, *no, in.unit_id, matter, *party, p);
+    rec.source = SourceId(*source);
+    rec.source_ref = in.source_ref;
+    rec.title = in.title;
+    rec.place = in.place;
+    rec.facts = facts;
+    auto seq = tx.Emit({"case.registered",
+                        "case:" + std::to_string(id),
+                        RegisteredPayload(rec, s),
+                        in.unit_id,
+                        {party->subject}});
     if (!seq) return seq.error();
     StepContext ctx;
     ctx.today = today;
     ctx.params = params_;
     auto cal = calendar_->Current();
     ctx.cal = cal.get();
-    auto d = Derive(s, ctx);
-    if (!d) return d.error();
     const std::string now = core::FormatRfc3339Micros(tx.now());
-    auto r = c.Exec(
-        "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
-        "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
-        "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
-        "act_date, discovered_date, fine, due_date, due_timer, snapshot, facts, created_by, "
-        "created_at, updated_at, version, created_seq, updated_seq) VALUES ($1, $2, 'ordinary', "
-        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-        "0, $22, $23, $24, $25, $26, $27, $27, 1, $28, $28)",
-        {id,
-         *no,
-         d->state,
-         in.unit_id,
-         matter.code,
-         matter.name,
-         matter.domain,
-         std::string(SourceId(*source)),
-         in.source_ref,
-         in.title,
-         in.place,
-         std::string(PartyKindId(party->kind)),
-         party->name,
-         party->code,
-         party->id_cipher,
-         party->id_masked,
-         party->subject,
-         party->address,
-         party->representative,
-         core::FormatDate(*act),
-         core::FormatDate(*discovered),
-         d->due_date,
-         d->due_timer,
-         s.ToJson().dump(),
-         facts.dump(),
-         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
-         now,
-         *seq});
-    if (!r) return r.error();
+    ZHIFA_TRY(InsertCase(c, rec, s, ctx, now, now, 1, *seq, *seq));
     if (!s.officers.empty()) ZHIFA_TRY(SyncOfficers(c, id, s));
     return core::Ok();
   });
@@ -863,76 +722,25 @@ Result<json> CaseService::CreateSimplified(const org::Principal& p, const NewSim
                  {"credentials_shown", in.credentials_shown},
                  {"party_signed", in.party_signed},
                  {"officer_ids", snap->officers}};
-    json payload = {{"case_no", *no},
-                    {"procedure", "simplified"},
-                    {"unit_id", in.unit_id},
-                    {"matter_code", matter.code},
-                    {"title", in.title},
-                    {"party",
-                     {{"kind", PartyKindId(party->kind)},
-                      {"name", party->name},
-                      {"credit_code", party->code},
-                      {"id_number_masked", party->id_masked}}},
-                    {"act_date", core::FormatDate(*act)},
-                    {"date", core::FormatDate(date)},
-                    {"decision", data}};
+    CaseRecord rec = Record(id, *no, in.unit_id, matter, *party, p);
+    rec.title = in.title;
+    rec.place = in.place;
+    rec.form_no = *form;
+    rec.facts = facts;
+    rec.discretion = verdict->result;
     auto seq = tx.Emit({"case.simplified_decided",
                         "case:" + std::to_string(id),
-                        payload,
+                        SimplifiedPayload(rec, *snap, data),
                         in.unit_id,
                         {party->subject}});
     if (!seq) return seq.error();
-    auto d = Derive(*snap, *ctx);
-    if (!d) return d.error();
     const std::string now = core::FormatRfc3339Micros(tx.now());
-    auto r = c.Exec(
-        "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
-        "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
-        "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
-        "act_date, discovered_date, decided_date, outcome, fine, due_date, due_timer, form_no, "
-        "snapshot, facts, discretion, created_by, created_at, updated_at, version, created_seq, "
-        "updated_seq) VALUES ($1, $2, 'simplified', $3, $4, $5, $6, $7, 'inspection', '', $8, $9, "
-        "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 'penalty', $20, $21, $22, $23, "
-        "$24, $25, $26, $27, $28, $28, 1, $29, $29)",
-        {id,
-         *no,
-         d->state,
-         in.unit_id,
-         matter.code,
-         matter.name,
-         matter.domain,
-         in.title,
-         in.place,
-         std::string(PartyKindId(party->kind)),
-         party->name,
-         party->code,
-         party->id_cipher,
-         party->id_masked,
-         party->subject,
-         party->address,
-         party->representative,
-         core::FormatDate(*act),
-         core::FormatDate(date),
-         penalty->fine,
-         d->due_date,
-         d->due_timer,
-         *form,
-         snap->ToJson().dump(),
-         facts.dump(),
-         verdict->result.dump(),
-         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
-         now,
-         *seq});
-    if (!r) return r.error();
+    ZHIFA_TRY(InsertCase(c, rec, *snap, *ctx, now, now, 1, *seq, *seq));
     ZHIFA_TRY(SyncOfficers(c, id, *snap));
     auto step_id = tx.NewId();
     if (!step_id) return step_id.error();
-    auto sr = c.Exec(
-        "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
-        "VALUES ($1, $2, 'simplified_decision', $3, $4, $5, $6, $7)",
-        {*step_id, id, core::FormatDate(date), data.dump(),
-         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}), now, *seq});
-    if (!sr) return sr.error();
+    ZHIFA_TRY(
+        InsertStep(c, *step_id, id, kSimplifiedDecisionStep, date, data, UserOf(p), now, *seq));
     return InsertPublication(c, id, in.unit_id, *snap->decision, *ctx->cal, *seq);
   });
   if (!st) return st.error();
@@ -1523,25 +1331,16 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
     auto sid = tx.NewId();
     if (!sid) return sid.error();
     step_row = *sid;
-    json payload = {{"case_no", cur.case_no},        {"step", StepId(plan.kind)},
-                    {"step_id", step_row},           {"date", core::FormatDate(plan.date)},
-                    {"from", StateId(before.state)}, {"to", StateId(cur.snap.state)},
-                    {"version", cur.version + 1},    {"data", plan.data},
-                    {"evidence", evidence}};
     auto seq = tx.Emit({EventName(plan.kind),
                         "case:" + std::to_string(id),
-                        payload,
+                        StepPayload(cur.case_no, plan.kind, step_row, plan.date, before.state,
+                                    cur.snap.state, cur.version + 1, plan.data, evidence),
                         cur.unit_id,
                         {cur.party_subject}});
     if (!seq) return seq.error();
     ZHIFA_TRY(Persist(tx, cur, before, step_ctx));
-    auto ins = c.Exec(
-        "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        {step_row, id, std::string(StepId(plan.kind)), core::FormatDate(plan.date),
-         plan.data.dump(), p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
-         core::FormatRfc3339Micros(tx.now()), *seq});
-    if (!ins) return ins.error();
+    ZHIFA_TRY(InsertStep(c, step_row, id, StepId(plan.kind), plan.date, plan.data, UserOf(p),
+                         core::FormatRfc3339Micros(tx.now()), *seq));
     for (int64_t e : plan.evidence_ids) {
       auto l = c.Exec(
           "INSERT INTO case_step_evidence (step_id, evidence_id, case_id) VALUES ($1, $2, $3)",
