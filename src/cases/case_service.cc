@@ -1,6 +1,7 @@
 #include "cases/case_service.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -1581,96 +1582,129 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
 }
 
 Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
-  Params params;
-  std::string where = org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params);
-  auto bind = [&](store::Value v) {
-    params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
-  };
-  if (q.unit_id) {
-    where += " AND c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = " +
-             bind(*q.unit_id) + ")";
-  }
-  if (!q.matter.empty()) where += " AND c.matter_code = " + bind(q.matter);
-  if (!q.states.empty()) {
-    std::string in;
-    for (const auto& s : q.states) {
-      if (!ParseState(s)) {
-        return Err(ErrorCode::kInvalidArgument, "未知的案件状态: " + s, "unknown state: " + s,
-                   "state");
-      }
-      in += (in.empty() ? "" : ", ") + bind(s);
-    }
-    where += " AND c.state IN (" + in + ")";
-  }
-  if (q.officer_id) {
-    where += " AND c.id IN (SELECT case_id FROM case_officers WHERE officer_id = " +
-             bind(*q.officer_id) + ")";
-  }
-  if (!q.domain.empty()) where += " AND c.domain = " + bind(q.domain);
-  if (!q.procedure.empty()) {
-    if (!ParseProcedure(q.procedure)) {
-      return Err(ErrorCode::kInvalidArgument, "procedure 应为 ordinary 或 simplified",
-                 "procedure must be ordinary or simplified", "procedure");
-    }
-    where += " AND c.procedure_kind = " + bind(q.procedure);
-  }
   const Date today = Today();
-  if (!q.due.empty()) {
-    if (q.due == "overdue") {
-      where += " AND c.due_date < " + bind(core::FormatDate(today));
-    } else if (q.due == "soon") {
-      if (!calendar_) return Err(ErrorCode::kUnavailable, "工作日历不可用", "calendar unavailable");
-      auto until = calendar_->Current()->AddWorkingDays(today, params_.due_soon_working_days);
-      if (!until) return until.error();
-      where += " AND c.due_date >= " + bind(core::FormatDate(today)) +
-               " AND c.due_date <= " + bind(core::FormatDate(until->value));
-    } else {
-      return Err(ErrorCode::kInvalidArgument, "due 应为 soon 或 overdue",
-                 "due must be soon or overdue", "due");
+  for (const auto& s : q.states) {
+    if (!ParseState(s)) {
+      return Err(ErrorCode::kInvalidArgument, "未知的案件状态: " + s, "unknown state: " + s,
+                 "state");
     }
   }
-  if (!q.q.empty()) {
-    std::string like = q.q;
-    for (char& ch : like) {
-      if (ch == '%' || ch == '_') ch = ' ';
-    }
-    const std::string exact = bind(q.q);
-    where += " AND (c.case_no = " + exact + " OR c.party_code = " + exact +
-             " OR c.form_no = " + exact + " OR c.party_name LIKE " + bind(like + "%") +
-             " OR c.title LIKE " + bind("%" + like + "%") + ")";
+  if (!q.procedure.empty() && !ParseProcedure(q.procedure)) {
+    return Err(ErrorCode::kInvalidArgument, "procedure 应为 ordinary 或 simplified",
+               "procedure must be ordinary or simplified", "procedure");
   }
-  std::string order;
-  if (q.sort == "-id") {
-    order = "c.id DESC";
-    if (q.after) where += " AND c.id < " + bind(*q.after);
-  } else if (q.sort == "id") {
-    order = "c.id";
-    if (q.after) where += " AND c.id > " + bind(*q.after);
-  } else if (q.sort == "due_date") {
-    where += " AND c.due_date IS NOT NULL";
-    order = "c.due_date, c.id";
-  } else {
+  std::string soon_until_s;
+  if (q.due == "soon") {
+    if (!calendar_) return Err(ErrorCode::kUnavailable, "工作日历不可用", "calendar unavailable");
+    auto until = calendar_->Current()->AddWorkingDays(today, params_.due_soon_working_days);
+    if (!until) return until.error();
+    soon_until_s = core::FormatDate(until->value);
+  } else if (!q.due.empty() && q.due != "overdue") {
+    return Err(ErrorCode::kInvalidArgument, "due 应为 soon 或 overdue",
+               "due must be soon or overdue", "due");
+  }
+  if (q.sort != "-id" && q.sort != "id" && q.sort != "due_date") {
     return Err(ErrorCode::kInvalidArgument, "sort 应为 -id、id 或 due_date",
                "sort must be -id, id or due_date", "sort");
   }
+  // An identifier (case or form number, 统一社会信用代码, 身份证号) is looked up exactly through
+  // indexes; other text also matches party-name prefixes and words of the title (a scan).
+  const std::string code = core::NormalizeCode(q.q);
+  const bool identifier =
+      code.size() >= 8 && code.size() <= 40 &&
+      std::all_of(
+          code.begin(), code.end(),
+          [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-'; }) &&
+      std::any_of(code.begin(), code.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  std::string person_subject;
+  if (identifier && code.size() == 18 && person_key_ && core::ValidateIdNumber(code, today, "q")) {
+    person_subject = person_key_->Target(code);
+  }
+  // The filters as SQL. `scan` writes each filter column as +column: SQLite then cannot drive the
+  // query from that column's index and walks the primary key in id order, stopping after one
+  // page — the fast plan when the filters match many rows (measured, bench/README.md "Cases").
+  auto build = [&](bool scan, Params& params) {
+    const std::string k = scan ? "+" : "";
+    std::string where = org::ScopePredicate(p.scope, k + "c.unit_id", k + "c.created_by", params);
+    auto bind = [&](store::Value v) {
+      params.push_back(std::move(v));
+      return "$" + std::to_string(params.size());
+    };
+    if (q.unit_id) {
+      where += " AND " + k + "c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE " +
+               "ancestor_id = " + bind(*q.unit_id) + ")";
+    }
+    if (!q.matter.empty()) where += " AND " + k + "c.matter_code = " + bind(q.matter);
+    if (!q.states.empty()) {
+      std::string in;
+      for (const auto& s : q.states) in += (in.empty() ? "" : ", ") + bind(s);
+      where += " AND " + k + "c.state IN (" + in + ")";
+    }
+    if (q.officer_id) {
+      where += " AND " + k + "c.id IN (SELECT case_id FROM case_officers WHERE officer_id = " +
+               bind(*q.officer_id) + ")";
+    }
+    if (!q.domain.empty()) where += " AND " + k + "c.domain = " + bind(q.domain);
+    if (!q.procedure.empty()) where += " AND " + k + "c.procedure_kind = " + bind(q.procedure);
+    if (q.due == "overdue") {
+      where += " AND " + k + "c.due_date < " + bind(core::FormatDate(today));
+    } else if (q.due == "soon") {
+      where += " AND " + k + "c.due_date >= " + bind(core::FormatDate(today)) + " AND " + k +
+               "c.due_date <= " + bind(soon_until_s);
+    }
+    if (identifier) {
+      const std::string exact = bind(code);
+      where += " AND (c.case_no = " + exact + " OR c.form_no = " + exact +
+               " OR c.party_subject = " + bind(record::EnterpriseTarget(code));
+      if (!person_subject.empty()) where += " OR c.party_subject = " + bind(person_subject);
+      where += ")";
+    } else if (!q.q.empty()) {
+      std::string like = q.q;
+      for (char& ch : like) {
+        if (ch == '%' || ch == '_') ch = ' ';
+      }
+      const std::string exact = bind(q.q);
+      where += " AND (c.case_no = " + exact + " OR c.party_code = " + exact +
+               " OR c.form_no = " + exact + " OR c.party_name LIKE " + bind(like + "%") +
+               " OR c.title LIKE " + bind("%" + like + "%") + ")";
+    }
+    if (q.sort == "-id") {
+      if (q.after) where += " AND c.id < " + bind(*q.after);
+    } else if (q.sort == "id") {
+      if (q.after) where += " AND c.id > " + bind(*q.after);
+    } else {
+      where += " AND c.due_date IS NOT NULL";
+    }
+    return where;
+  };
+  const std::string order =
+      q.sort == "-id" ? "c.id DESC" : (q.sort == "id" ? "c.id" : "c.due_date, c.id");
   // The total is counted up to a cap so a city-wide list stays fast (documented in api.md).
   constexpr int64_t kCountCap = 10000;
-  Params count_params = params;
-  std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " + where + " LIMIT " +
-                          std::to_string(kCountCap + 1) + ") t";
-  std::string sql =
-      "SELECT c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
-      "c.matter_name, c.domain, c.title, c.party_kind, c.party_name, c.act_date, c.filed_date, "
-      "c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, c.legal_review, c.version, "
-      "c.created_at FROM cases c JOIN units u ON u.id = c.unit_id WHERE " +
-      where + " ORDER BY " + order;
-  if (q.after) {
-    params.emplace_back(int64_t{q.page_size});
-    sql += " LIMIT $" + std::to_string(params.size());
-  } else {
-    store::AddPage(sql, params, q.page, q.page_size);
-  }
+  Params count_params;
+  const std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " +
+                                build(false, count_params) + " LIMIT " +
+                                std::to_string(kCountCap + 1) + ") t";
+  // The page: by the filters' indexes (then sorted), or — on SQLite, when the filters match more
+  // than the cap and the page is near the start (or keyset) — along the primary key.
+  const int64_t offset = static_cast<int64_t>(std::max(q.page, 1) - 1) * q.page_size;
+  auto page_sql = [&](bool scan, Params& params) {
+    std::string sql =
+        "SELECT c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
+        "c.matter_name, c.domain, c.title, c.party_kind, c.party_name, c.act_date, c.filed_date, "
+        "c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, c.legal_review, c.version, "
+        "c.created_at FROM cases c JOIN units u ON u.id = c.unit_id WHERE " +
+        build(scan, params) + " ORDER BY " + order;
+    if (q.after) {
+      params.emplace_back(int64_t{q.page_size});
+      sql += " LIMIT $" + std::to_string(params.size());
+    } else {
+      store::AddPage(sql, params, q.page, q.page_size);
+    }
+    return sql;
+  };
+  const bool can_scan = db_.dialect() == store::Dialect::kSqlite && q.sort != "due_date" &&
+                        (q.after || offset + q.page_size <= 2000);
   json items = json::array();
   int64_t total = 0;
   const int soon = params_.due_soon_working_days;
@@ -1681,6 +1715,11 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   }
   const std::string today_s = core::FormatDate(today);
   auto st = db_.Read([&](Conn& c) -> Status {
+    auto n = c.Query(count_sql, count_params);
+    if (!n) return n.error();
+    total = n->rows.at(0).Int(0);
+    Params params;
+    const std::string sql = page_sql(can_scan && total > kCountCap, params);
     auto r = c.Query(sql, params);
     if (!r) return r.error();
     for (const auto& x : r->rows) {
@@ -1714,9 +1753,6 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
                        {"version", x.Int(20)},
                        {"created_at", x.Text(21)}});
     }
-    auto n = c.Query(count_sql, count_params);
-    if (!n) return n.error();
-    total = n->rows.at(0).Int(0);
     return core::Ok();
   });
   if (!st) return st.error();
