@@ -674,7 +674,9 @@ Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
   if (!st) return st.error();
   auto& svc = app.cases();
   std::vector<Unit> out;
-  for (auto& [id, u] : by_unit) {
+  for (auto& entry : by_unit) {
+    const int64_t id = entry.first;
+    Unit& u = entry.second;
     if (u.officers.size() < 3) continue;
     st = app.db().Read([&](store::Conn& c) -> Status {
       for (const auto& code : codes) {
@@ -758,7 +760,7 @@ Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o) {
           for (const auto& p : *plans) ZHIFA_TRY(WriteCase(tx, svc, p, n));
           return core::Ok();
         },
-        [plans, &mu, &cv, &in_flight, &failed, &counts](Status st) {
+        [plans, &mu, &cv, &in_flight, &failed, &counts](const Status& st) {
           std::lock_guard lock(mu);
           --in_flight;
           if (!st && failed) failed = st;
