@@ -375,8 +375,10 @@ ReadEnv& Shared() {
 }
 
 // district_scope:0 — city scope (filter.all), the root unit and its 57 children (the seed);
-// district_scope:1 — district scope (subtree predicate through unit_closure), a district unit and
-// its 12 children.
+// district_scope:1 — district scope (a subtree root), a district unit and its 12 children.
+// GetUnit answers from the in-memory UnitTree (org/unit_tree.h; until 2026-11-27 18:00 it ran two
+// SQL queries, the subtree predicate through unit_closure), so this measures the tree lookup, the
+// scope check in memory, the copy of the units and their JSON encoding.
 void BM_GetUnit(benchmark::State& state) {
   ReadEnv& re = Shared();
   org::Principal p;

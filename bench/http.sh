@@ -2,7 +2,8 @@
 # HTTP throughput side by side: nginx (2 workers, small static file) vs zhifa /healthz vs an
 # authenticated JSON read (GET /api/v1/units/{id} as a supervisor with city scope), with wrk
 # -t2 -c64 -d10s --latency. zhifa runs twice: access log off (server.access_log = false via
-# ZHIFA_CONFIG) and on (the default). Each cell is the median of REPS runs (default 3).
+# ZHIFA_CONFIG) and on (the default). Each cell is the median of REPS runs (default 3); besides
+# req/s and latency it reports the server's CPU time per request (from /proc/PID/stat).
 #
 #   bench/http.sh [--bin build/release/zhifa] [--reps 3] [--duration 10s] [--conns 64]
 #                 [--phases "off on"] [--zhifa-env VAR=VALUE]...   (environment for zhifa only,
@@ -95,23 +96,41 @@ DISTRICT_BYTES=$(curl -s -H "Cookie: zhifa_session=$COOKIE" "http://127.0.0.1:$Z
 
 RESULTS=$T/results.tsv
 : >"$RESULTS"
-# run_wrk NAME URL [header] — appends "NAME rps p50ms p99ms non2xx" to RESULTS
+# CPU time (user + system, clock ticks) of the processes in $@ (nginx: master and workers).
+cpu_ticks() {
+  local p sum=0
+  for p in "$@"; do
+    [[ -r /proc/$p/stat ]] && sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$sum"
+}
+server_pids() {  # $1 = url: the server behind it
+  if [[ $1 == *":$NGINX_PORT/"* ]]; then echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"; else echo "$ZHIFA_PID"; fi
+}
+TICK=$(getconf CLK_TCK)
+# run_wrk NAME URL [header] — appends "NAME rps p50ms p99ms non2xx cpu_us_per_request" to
+# RESULTS. The last is the server's own CPU time per answered request: less sensitive than req/s
+# to what else runs on the machine (it still moves with cache and scheduler effects).
 run_wrk() {
-  local name=$1 url=$2 out
+  local name=$1 url=$2 out pids c0 c1
   shift 2
+  read -r -a pids <<<"$(server_pids "$url")"
+  c0=$(cpu_ticks "${pids[@]}")
   if [[ $# -gt 0 ]]; then
     out=$(wrk -t2 -c"$CONNS" -d"$DUR" --latency -H "$1" "$url")
   else
     out=$(wrk -t2 -c"$CONNS" -d"$DUR" --latency "$url")
   fi
+  c1=$(cpu_ticks "${pids[@]}")
   echo "$out" >>"$T/wrk-raw.log"
-  echo "$out" | awk -v name="$name" '
+  echo "$out" | awk -v name="$name" -v ticks=$((c1 - c0)) -v hz="$TICK" '
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /requests in/ { n=$1 }
     /Requests\/sec:/ { rps=$2 }
     /^ +50%/ { p50=ms($2) }
     /^ +99%/ { p99=ms($2) }
     /Non-2xx/ { bad=$NF }
-    END { printf "%s\t%.0f\t%.3f\t%.3f\t%d\n", name, rps, p50, p99, bad+0 }' >>"$RESULTS"
+    END { printf "%s\t%.0f\t%.3f\t%.3f\t%d\t%.1f\n", name, rps, p50, p99, bad+0, n ? ticks / hz * 1e6 / n : 0 }' >>"$RESULTS"
   tail -1 "$RESULTS" >&2
 }
 
@@ -146,18 +165,19 @@ import statistics, sys
 rows = {}
 order = []
 for line in open(sys.argv[1]):
-    name, rps, p50, p99, bad = line.rstrip("\n").split("\t")
+    name, rps, p50, p99, bad, cpu = line.rstrip("\n").split("\t")
     if name not in rows:
         rows[name] = []
         order.append(name)
-    rows[name].append((float(rps), float(p50), float(p99), int(bad)))
+    rows[name].append((float(rps), float(p50), float(p99), int(bad), float(cpu)))
 med = {n: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v),
-           statistics.median(r[2] for r in v), sum(r[3] for r in v)) for n, v in rows.items()}
+           statistics.median(r[2] for r in v), sum(r[3] for r in v),
+           statistics.median(r[4] for r in v)) for n, v in rows.items()}
 base = med["nginx static file"][0]
-print("| %-44s | %9s | %8s | %8s | %8s | %6s | %s |" % ("what", "req/s", "p50 ms", "p99 ms", "× nginx", "non2xx", "target"))
-print("|" + "-" * 46 + "|" + "-" * 11 + "|" + "-" * 10 + "|" + "-" * 10 + "|" + "-" * 10 + "|" + "-" * 8 + "|---|")
+print("| %-44s | %9s | %8s | %8s | %8s | %6s | %10s | %s |" % ("what", "req/s", "p50 ms", "p99 ms", "× nginx", "non2xx", "CPU µs/req", "target"))
+print("|" + "-" * 46 + "|" + "-" * 11 + "|" + "-" * 10 + "|" + "-" * 10 + "|" + "-" * 10 + "|" + "-" * 8 + "|" + "-" * 12 + "|---|")
 for n in order:
-    rps, p50, p99, bad = med[n]
+    rps, p50, p99, bad, cpu = med[n]
     ratio = rps / base if base else 0
     if n.startswith("zhifa /healthz"):
         tgt = "≥ 0.8× nginx: %s" % ("PASS" if ratio >= 0.8 else "FAIL")
@@ -166,6 +186,6 @@ for n in order:
         tgt = "≥ 0.5× nginx, p99 < 5 ms: %s" % ("PASS" if ok else "FAIL")
     else:
         tgt = "baseline"
-    print("| %-44s | %9.0f | %8.2f | %8.2f | %8.2f | %6d | %s |" % (n, rps, p50, p99, ratio, bad, tgt))
+    print("| %-44s | %9.0f | %8.2f | %8.2f | %8.2f | %6d | %10.1f | %s |" % (n, rps, p50, p99, ratio, bad, cpu, tgt))
 EOF
 if [[ -n $METRICS ]]; then echo; echo "/metrics (after the log-off runs):"; echo "$METRICS"; fi

@@ -14,6 +14,7 @@
 #include "core/random.h"
 #include "discretion/discretion_routes.h"
 #include "discretion/discretion_rules.h"
+#include "officers/officer_routes.h"
 #include "org/org_routes.h"
 #include "record/evidence_routes.h"
 #include "record/record_routes.h"
@@ -39,6 +40,61 @@ class CatalogueMatterSource : public discretion::MatterSource {
 
  private:
   catalogue::CatalogueService& catalogue_;
+};
+// The cases read the officer register through their own small interface (cases::OfficerSource).
+class RegisterOfficerSource : public cases::OfficerSource {
+ public:
+  RegisterOfficerSource(officers::OfficerService& o, store::Database& db) : officers_(o), db_(db) {}
+  core::Result<std::vector<cases::OfficerFact>> OnDate(const std::vector<int64_t>& ids,
+                                                       core::Date on,
+                                                       std::string_view field) override {
+    auto r = officers_.OnDate(std::span<const int64_t>(ids), on, field);
+    if (!r) return r.error();
+    std::vector<cases::OfficerFact> out;
+    out.reserve(r->size());
+    for (const auto& o : *r) out.push_back(Fact(o));
+    return out;
+  }
+  core::Result<std::optional<cases::OfficerFact>> ForUser(int64_t user_id, core::Date on) override {
+    if (user_id == 0) return std::optional<cases::OfficerFact>();
+    auto r = officers_.ForUser(user_id, on);
+    if (!r) return r.error();
+    if (!*r) return std::optional<cases::OfficerFact>();
+    return std::optional<cases::OfficerFact>(Fact(**r));
+  }
+  core::Status CheckReviewerQualified(int64_t user_id, core::Date on) override {
+    if (user_id == 0) return core::Ok();  // the system itself (demo data)
+    auto st = db_.Read([&](store::Conn& c) {
+      return officers_.CheckReviewerQualified(c, user_id, on, "reviewer");
+    });
+    if (st) return st;
+    core::Error e = st.error();
+    if (e.rule.empty() && e.code == ErrorCode::kConflict) {
+      e.rule = "reviewer_qualification";
+      e.article = "《行政处罚法》第58条第2款";
+    }
+    return e;
+  }
+  core::Status RecordReview(record::CommandTx& tx, int64_t user_id, core::Date on) override {
+    if (user_id == 0) return core::Ok();
+    return officers_.RecordReview(tx, user_id, on);
+  }
+
+ private:
+  static cases::OfficerFact Fact(const officers::OfficerOnDate& o) {
+    cases::OfficerFact f;
+    f.id = o.id;
+    f.user_id = o.user_id;
+    f.unit_id = o.unit_id;
+    f.name = o.name;
+    f.cert_no = o.cert_no;
+    f.credential_valid = o.credential_valid;
+    f.expiring_soon = o.expiring_soon;
+    f.legal_qualification = o.legal_qualification;
+    return f;
+  }
+  officers::OfficerService& officers_;
+  store::Database& db_;
 };
 }  // namespace
 
@@ -93,10 +149,13 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
       std::make_unique<discretion::ListsService>(*app->db_, *app->bus_, app->matter_source_.get());
   app->discretion_ = std::make_unique<discretion::DiscretionService>(
       *app->lists_, *app->matter_source_, config.discretion);
+  app->officers_ =
+      std::make_unique<officers::OfficerService>(*app->db_, *app->bus_, config.officers);
   app->cases_ = std::make_unique<cases::CaseService>(*app->db_, *app->bus_, *app->org_,
                                                      *app->cipher_, config.cases);
   app->cases_->SetDiscretion(app->discretion_.get());
   app->cases_->SetMatters(app->matter_source_.get());
+  app->officer_source_ = std::make_unique<RegisterOfficerSource>(*app->officers_, *app->db_);
   app->cases_->SetOfficers(app->officer_source_.get());
   return app;
 }
@@ -254,6 +313,7 @@ void App::BuildRoutes() {
   if (calendar_) calendar::RegisterCalendarRoutes(router_, *calendar_);
   catalogue::RegisterCatalogueRoutes(router_, *catalogue_);
   discretion::RegisterDiscretionRoutes(router_, *lists_, *discretion_);
+  officers::RegisterOfficerRoutes(router_, *officers_);
   cases::RegisterCaseRoutes(router_, *cases_, [this] { return record_.get(); });
   RegisterStatic(router_);
 }

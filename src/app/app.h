@@ -12,6 +12,7 @@
 #include "catalogue/catalogue_service.h"
 #include "discretion/lists_service.h"
 #include "http/router.h"
+#include "officers/officer_service.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
 #include "record/evidence_service.h"
@@ -49,6 +50,8 @@ class App {
   catalogue::CatalogueService& catalogue() { return *catalogue_; }
   discretion::ListsService& lists() { return *lists_; }
   discretion::DiscretionService& discretion() { return *discretion_; }
+  // The officer register (issue 5): what cases read about officers and reviewers.
+  officers::OfficerService& officers() { return *officers_; }
   cases::CaseService& cases() { return *cases_; }
 
  private:
@@ -73,6 +76,7 @@ class App {
   http::Router router_;
   std::unique_ptr<record::EvidenceStore> evidence_store_;
   std::unique_ptr<record::EvidenceService> evidence_;
+  std::unique_ptr<officers::OfficerService> officers_;
 };
 
 // Registers GET / HEAD for the embedded SPA (history fallback to index.html).

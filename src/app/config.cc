@@ -127,6 +127,9 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
                  "discretion.first_violation_lookback_days must be 1–3650",
                  "discretion.first_violation_lookback_days");
     }
+    ZHIFA_TRY(Read(t, "officers", "expiring_days", c.officers.expiring_days));
+    ZHIFA_TRY(Read(t, "officers", "reviewer_ratio_permille", c.officers.reviewer_ratio_permille));
+    ZHIFA_TRY(officers::CheckOfficerOptions(c.officers));
     ZHIFA_TRY(Read(t, "cases", "hearing_fine_person_fen", c.cases.hearing_fine_person));
     ZHIFA_TRY(Read(t, "cases", "hearing_fine_organisation_fen", c.cases.hearing_fine_organisation));
     ZHIFA_TRY(
@@ -163,7 +166,7 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
       std::string section(k.str());
       if (section != "data" && section != "database" && section != "server" && section != "auth" &&
           section != "discretion" && section != "evidence" && section != "record" &&
-          section != "cases") {
+          section != "officers" && section != "cases") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
       }
@@ -257,6 +260,13 @@ lighter_permille = 500          # 从轻: lower half
 heavier_permille = 500          # 从重: upper half
 narrow_within_tier = true       # narrow the matched benchmark tier's range (false: the statute's)
 first_violation_lookback_days = 365  # 初次违法 when not asserted: no prior violation within
+
+[officers]
+# A valid 执法证 is flagged "expiring soon" when it ends within this many days (not fixed by law).
+expiring_days = 30
+# Least share of legal reviewers among officers with a valid credential, per mille: action plan
+# item 34 "原则上负责法制审核的人员不少于本单位执法人员总数的5%".
+reviewer_ratio_permille = 50
 
 [cases]
 # 行政处罚法 第63条: "较大数额" fines and confiscations that trigger a hearing are set by provinces

@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "discretion/discretion_rules.h"
 #include "http/server.h"
+#include "officers/officers_rules.h"
 #include "record/record_service.h"
 #include "store/database.h"
 
@@ -33,6 +34,7 @@ struct Config {
   std::string key_file;                 // field encryption key; empty → <data_dir>/keys/field.key
   discretion::EngineParams discretion;  // [discretion]: how 从轻/从重 narrow the range
   EvidenceOptions evidence;
+  officers::OfficerOptions officers;  // [officers]: expiring-soon window, reviewer ratio (item 34)
   cases::CaseParams cases;  // [cases]: hearing thresholds (第63条), extensions, due-soon window
   // The record log's hash algorithm ("sm3" | "sha256"; record.hash / ZHIFA_RECORD_HASH). Evidence
   // files are named by the same hash. Read through RecordHashName() only.

@@ -79,7 +79,7 @@ std::vector<int64_t> Ids(const json& j, const char* k) {
 }  // namespace
 
 void RegisterCaseRoutes(http::Router& router, CaseService& cases,
-                        std::function<record::RecordService*()> record) {
+                        const std::function<record::RecordService*()>& record) {
   using org::Permission;
 
   router.Add(

@@ -12,6 +12,6 @@ namespace zhifa::cases {
 
 // `record` returns the record service (null before migration: the timeline answers 503).
 void RegisterCaseRoutes(http::Router& router, CaseService& cases,
-                        std::function<record::RecordService*()> record);
+                        const std::function<record::RecordService*()>& record);
 
 }  // namespace zhifa::cases

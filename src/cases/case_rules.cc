@@ -1785,17 +1785,6 @@ Status StepDecide(CaseSnapshot& s, const DecideInput& in, const StepContext& ctx
   ZHIFA_TRY(CheckDate(in.date, ctx, "date", s.filed_date, "立案日期", "the filing date"));
   ZHIFA_TRY(CheckOutcomePenalty(in.outcome, in.penalty));
   for (auto& e : DecisionBlockers(s, in.outcome, ctx)) return e;
-  bool outside = false;
-  if (in.outcome == Outcome::kPenalty || in.outcome == Outcome::kNoPenalty) {
-    auto o = ApplyDiscretion(in.discretion, in.reason);
-    if (!o) return o.error();
-    outside = *o;
-  }
-  if (outside && s.review != ReviewStatus::kAgreed) {
-    return Refuse(ErrorCode::kConflict, "legal_review_required", Xzcf("第58条"),
-                  "处罚超出裁量基准幅度，须经法制审核后方可决定",
-                  "a penalty outside the benchmark range needs legal review first");
-  }
   if (in.outcome == Outcome::kPenalty) {
     const Penalty& intended = IntendedPenalty(s);
     if (Heavier(in.penalty, intended)) {
@@ -1811,6 +1800,17 @@ Status StepDecide(CaseSnapshot& s, const DecideInput& in, const StepContext& ctx
                     "the decision is heavier than the penalty notified (or waived): notify again",
                     "penalty");
     }
+  }
+  bool outside = false;
+  if (in.outcome == Outcome::kPenalty || in.outcome == Outcome::kNoPenalty) {
+    auto o = ApplyDiscretion(in.discretion, in.reason);
+    if (!o) return o.error();
+    outside = *o;
+  }
+  if (outside && s.review != ReviewStatus::kAgreed) {
+    return Refuse(ErrorCode::kConflict, "legal_review_required", Xzcf("第58条"),
+                  "处罚超出裁量基准幅度，须经法制审核后方可决定",
+                  "a penalty outside the benchmark range needs legal review first");
   }
   if (in.outcome == Outcome::kNoPenalty && Blank(in.education)) {
     return Refuse(ErrorCode::kInvalidArgument, "education_required", Xzcf("第33条第3款"),

@@ -40,16 +40,14 @@ OfficerFact O(int64_t id, bool valid = true) {
 
 Penalty Fine(Fen fen) { return Penalty{{PenaltyKind::kFine}, fen, 0}; }
 
-// Asserts a refusal by `rule` (and that the message names an article when one is expected).
-#define EXPECT_REFUSED(expr, rule_id)                               \
-  do {                                                              \
-    core::Status st_ = (expr);                                      \
-    ASSERT_FALSE(st_.ok()) << "expected refusal " << rule_id;       \
-    EXPECT_EQ(st_.error().rule, rule_id) << st_.error().message_zh; \
-    if (std::string(rule_id) != "") {                               \
-      EXPECT_FALSE(st_.error().article.empty());                    \
-    }                                                               \
-  } while (0)
+// Asserts a refusal by `rule` (and that it names an article when a rule is expected).
+void ExpectRefused(const core::Status& st, const std::string& rule) {
+  ASSERT_FALSE(st.ok()) << "expected refusal " << rule;
+  EXPECT_EQ(st.error().rule, rule) << st.error().message_zh;
+  if (!rule.empty()) {
+    EXPECT_FALSE(st.error().article.empty()) << rule;
+  }
+}
 
 // A lead of an organisation: act 2025-09-01, discovered 2025-09-10.
 CaseSnapshot Lead() {
@@ -73,7 +71,7 @@ CaseSnapshot Investigating() {
 }
 
 // Concluded with a proposed fine and reviewed.
-CaseSnapshot Reviewed(Penalty p = Fine(1000000), bool complex = false) {
+CaseSnapshot Reviewed(const Penalty& p = Fine(1000000), bool complex = false) {
   CaseSnapshot s = Investigating();
   auto ctx = Ctx();
   ConcludeInput c;
@@ -130,14 +128,14 @@ TEST(CaseRules, OrdinaryProcedureWithHearingLegalReviewAndDiscussion) {
   d.date = D("2025-11-20");
   d.outcome = Outcome::kPenalty;
   d.penalty = p;
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "legal_review_required");
+  ExpectRefused(StepDecide(s, d, ctx), "legal_review_required");
   ASSERT_TRUE(StepSubmitReview(s, {D("2025-11-04")}, ctx).ok());
   EXPECT_EQ(s.state, State::kLegalReview);
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "step_order");
+  ExpectRefused(StepDecide(s, d, ctx), "step_order");
   ASSERT_TRUE(
       StepReviewOpinion(s, {D("2025-11-05"), ReviewStatus::kAmend, "罚款偏高", 50}, ctx).ok());
   EXPECT_EQ(s.state, State::kAmending);
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "step_order");
+  ExpectRefused(StepDecide(s, d, ctx), "step_order");
   AmendInput a;
   a.date = D("2025-11-06");
   a.outcome = Outcome::kPenalty;
@@ -147,20 +145,20 @@ TEST(CaseRules, OrdinaryProcedureWithHearingLegalReviewAndDiscussion) {
   EXPECT_EQ(s.state, State::kPendingDecision);
   EXPECT_TRUE(s.notice.has_value()) << "a lighter penalty keeps the notice";
   d.penalty = a.penalty;
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "legal_review_required");  // resubmission needed
+  ExpectRefused(StepDecide(s, d, ctx), "legal_review_required");  // resubmission needed
   ASSERT_TRUE(StepSubmitReview(s, {D("2025-11-07")}, ctx).ok());
   EXPECT_EQ(s.review_round, 2);
   ASSERT_TRUE(StepReviewOpinion(s, {D("2025-11-10"), ReviewStatus::kAgreed, "", 50}, ctx).ok());
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "collective_discussion_required");
+  ExpectRefused(StepDecide(s, d, ctx), "collective_discussion_required");
   ASSERT_TRUE(StepDiscuss(s, {D("2025-11-12"), "局长、副局长", "同意"}, ctx).ok());
   ASSERT_TRUE(StepDecide(s, d, ctx).ok());
   EXPECT_EQ(s.state, State::kDecided);
   EXPECT_FALSE(s.decision->overdue);  // filed 2025-09-12 + 90 days = 2025-12-11
   ASSERT_TRUE(StepServe(s, {D("2025-11-21"), ServiceMethod::kDirect, false}, ctx).ok());
-  EXPECT_REFUSED(StepClose(s, {D("2025-11-21"), ""}, ctx), "execution_required");
+  ExpectRefused(StepClose(s, {D("2025-11-21"), ""}, ctx), "execution_required");
   ASSERT_TRUE(StepExecute(s, {D("2025-11-25"), ExecutionMethod::kPaid, 800000}, ctx).ok());
   ASSERT_TRUE(StepClose(s, {D("2025-11-26"), "结案"}, ctx).ok());
-  EXPECT_REFUSED(StepArchive(s, {D("2025-11-27"), ""}, ctx), "");
+  ExpectRefused(StepArchive(s, {D("2025-11-27"), ""}, ctx), "");
   ASSERT_TRUE(StepArchive(s, {D("2025-11-27"), "档-2025-1"}, ctx).ok());
   EXPECT_EQ(s.state, State::kArchived);
   EXPECT_TRUE(AllowedSteps(s).empty());
@@ -180,33 +178,33 @@ TEST(CaseRules, StepOrderNamesTheState) {
   ASSERT_TRUE(StepFile(s, {D("2025-09-12"), {O(1), O(2)}}, ctx).ok());
   ConcludeInput c{
       D("2025-10-01"), Outcome::kPenalty, Fine(10000), "", false, false, false, "r", {}};
-  EXPECT_REFUSED(StepConclude(s, c, ctx), "investigation_missing");
+  ExpectRefused(StepConclude(s, c, ctx), "investigation_missing");
 }
 
 TEST(CaseGates, TwoOfficersWithValidCredentialsNotRecused) {
   auto ctx = Ctx();
   CaseSnapshot s = Lead();
-  EXPECT_REFUSED(StepFile(s, {D("2025-09-12"), {O(1)}}, ctx), "two_officers");
-  EXPECT_REFUSED(StepFile(s, {D("2025-09-12"), {O(1), O(1)}}, ctx), "two_officers");
+  ExpectRefused(StepFile(s, {D("2025-09-12"), {O(1)}}, ctx), "two_officers");
+  ExpectRefused(StepFile(s, {D("2025-09-12"), {O(1), O(1)}}, ctx), "two_officers");
   auto st = StepFile(s, {D("2025-09-12"), {O(1), O(3, false)}}, ctx);
-  EXPECT_REFUSED(st, "credential_invalid");
+  ExpectRefused(st, "credential_invalid");
   EXPECT_EQ(st.error().field, "officer_ids[1]");
   EXPECT_EQ(st.error().article, "《行政处罚法》第42条");
   EXPECT_EQ(s.state, State::kLead);
   s = Investigating();
   ASSERT_TRUE(StepRecusal(s, {D("2025-09-16"), 2, true, "party", "利害关系"}, ctx).ok());
   EXPECT_EQ(s.officers, std::vector<int64_t>{1});
-  EXPECT_REFUSED(
+  ExpectRefused(
       StepInvestigate(
           s, {D("2025-09-17"), InvestigationKind::kQuestioning, {O(1), O(2)}, true, "询问"}, ctx),
       "officer_recused");
-  EXPECT_REFUSED(StepAssignOfficers(s, {{O(1), O(2)}}, ctx), "officer_recused");
+  ExpectRefused(StepAssignOfficers(s, {{O(1), O(2)}}, ctx), "officer_recused");
   ASSERT_TRUE(StepAssignOfficers(s, {{O(1), O(4)}}, ctx).ok());
   ASSERT_TRUE(
       StepInvestigate(
           s, {D("2025-09-17"), InvestigationKind::kQuestioning, {O(1), O(4)}, true, "询问"}, ctx)
           .ok());
-  EXPECT_REFUSED(
+  ExpectRefused(
       StepInvestigate(
           s, {D("2025-09-18"), InvestigationKind::kQuestioning, {O(1), O(4)}, false, "询问"}, ctx),
       "credentials_shown");
@@ -219,20 +217,20 @@ TEST(CaseGates, CompulsionNeedsApprovalTwoOfficersAndAudioVideoForSeizureAndDemo
   CaseSnapshot s = Investigating();
   CompulsionInput c{D("2025-09-20"), Measure::kSeizure, {O(1), O(2)}, true, 0, "查封"};
   auto st = StepCompulsion(s, c, ctx);
-  EXPECT_REFUSED(st, "audio_video_required");
+  ExpectRefused(st, "audio_video_required");
   EXPECT_EQ(st.error().field, "evidence_ids");
   c.measure = Measure::kDemolition;
-  EXPECT_REFUSED(StepCompulsion(s, c, ctx), "audio_video_required");
+  ExpectRefused(StepCompulsion(s, c, ctx), "audio_video_required");
   c.measure = Measure::kFreeze;
   EXPECT_TRUE(StepCompulsion(s, c, ctx).ok());
   c.measure = Measure::kDetention;
   c.audio_video_evidence = 1;
   c.approved = false;
-  EXPECT_REFUSED(StepCompulsion(s, c, ctx), "compulsion_approval");
+  ExpectRefused(StepCompulsion(s, c, ctx), "compulsion_approval");
   c.approved = true;
   c.officers = {O(1)};
   st = StepCompulsion(s, c, ctx);
-  EXPECT_REFUSED(st, "two_officers");
+  ExpectRefused(st, "two_officers");
   EXPECT_EQ(st.error().article, "《行政强制法》第18条");
   c.officers = {O(1), O(2)};
   EXPECT_TRUE(StepCompulsion(s, c, ctx).ok());
@@ -244,7 +242,7 @@ TEST(CaseGates, LimitationTwoYearsFiveWithHarmFromTheEndOfAContinuingAct) {
   CaseSnapshot s = Lead();
   s.act_date = D("2023-09-09");  // last day 2025-09-09; discovered 2025-09-10
   auto st = StepFile(s, {D("2025-09-12"), {O(1), O(2)}}, ctx);
-  EXPECT_REFUSED(st, "limitation");
+  ExpectRefused(st, "limitation");
   EXPECT_EQ(st.error().field, "discovered_date");
   s.act_date = D("2023-09-10");  // discovered on the last day: in time
   EXPECT_TRUE(StepFile(s, {D("2025-09-12"), {O(1), O(2)}}, ctx).ok());
@@ -263,9 +261,9 @@ TEST(CaseGates, NoPenaltyDecisionWithoutNoticeUnlessWaivedInWriting) {
   auto ctx = Ctx();
   CaseSnapshot s = Reviewed(Fine(100000));
   DecideInput d{D("2025-11-01"), Outcome::kPenalty, Fine(100000), "", "", {}};
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "notice_required");
+  ExpectRefused(StepDecide(s, d, ctx), "notice_required");
   EXPECT_EQ(s.state, State::kReview);
-  EXPECT_REFUSED(StepWaive(s, {D("2025-10-12"), "all", 0}, ctx), "waiver_in_writing");
+  ExpectRefused(StepWaive(s, {D("2025-10-12"), "all", 0}, ctx), "waiver_in_writing");
   ASSERT_TRUE(StepWaive(s, {D("2025-10-12"), "all", 1}, ctx).ok());
   ASSERT_TRUE(StepDecide(s, d, ctx).ok());
   EXPECT_EQ(s.state, State::kDecided);
@@ -277,13 +275,13 @@ TEST(CaseGates, NoticeMustStateFactsReasonsBasisRightsAndHearingWhenTriggered) {
   auto n = Notice("2025-10-13", false);
   n.facts = " ";
   auto st = StepNotify(s, n, ctx);
-  EXPECT_REFUSED(st, "notice_content");
+  ExpectRefused(st, "notice_content");
   EXPECT_EQ(st.error().field, "facts");
   n = Notice("2025-10-13", false);
   n.statement_right = false;
-  EXPECT_REFUSED(StepNotify(s, n, ctx), "notice_content");
+  ExpectRefused(StepNotify(s, n, ctx), "notice_content");
   st = StepNotify(s, Notice("2025-10-13", false), ctx);
-  EXPECT_REFUSED(st, "hearing_right_required");
+  ExpectRefused(st, "hearing_right_required");
   EXPECT_EQ(st.error().field, "hearing_right");
   EXPECT_FALSE(s.notice.has_value());
   EXPECT_TRUE(StepNotify(s, Notice("2025-10-13", true), ctx).ok());
@@ -292,7 +290,7 @@ TEST(CaseGates, NoticeMustStateFactsReasonsBasisRightsAndHearingWhenTriggered) {
   ConcludeInput c{
       D("2025-10-10"), Outcome::kPenalty, Fine(100000), "", false, false, false, "r", {}};
   ASSERT_TRUE(StepConclude(r, c, ctx).ok());
-  EXPECT_REFUSED(StepNotify(r, Notice("2025-10-13", false), ctx), "case_review_required");
+  ExpectRefused(StepNotify(r, Notice("2025-10-13", false), ctx), "case_review_required");
 }
 
 TEST(CaseGates, HearingRequestWithinFiveWorkingDays) {
@@ -302,13 +300,13 @@ TEST(CaseGates, HearingRequestWithinFiveWorkingDays) {
   s.filed_date = D("2025-09-12");
   ASSERT_TRUE(StepNotify(s, Notice("2025-09-26", true), ctx).ok());
   auto st = StepRequestHearing(s, {D("2025-10-11")}, ctx);
-  EXPECT_REFUSED(st, "hearing_request_window");
+  ExpectRefused(st, "hearing_request_window");
   EXPECT_NE(st.error().message_zh.find("2025-10-10"), std::string::npos);
   EXPECT_TRUE(StepRequestHearing(s, {D("2025-10-10")}, ctx).ok());
   // Not offered: no hearing right.
   CaseSnapshot t = Reviewed(Fine(100000));
   ASSERT_TRUE(StepNotify(t, Notice("2025-10-13", false), ctx).ok());
-  EXPECT_REFUSED(StepRequestHearing(t, {D("2025-10-14")}, ctx), "hearing_not_offered");
+  ExpectRefused(StepRequestHearing(t, {D("2025-10-14")}, ctx), "hearing_not_offered");
 }
 
 TEST(CaseGates, HearingNoticeSevenWorkingDaysBeforeAndPresiderNotAnInvestigator) {
@@ -318,10 +316,10 @@ TEST(CaseGates, HearingNoticeSevenWorkingDaysBeforeAndPresiderNotAnInvestigator)
   ASSERT_TRUE(StepRequestHearing(s, {D("2025-10-14")}, ctx).ok());
   // Hearing 2025-11-03 → notify by 2025-10-23.
   auto st = StepScheduleHearing(s, {D("2025-10-24"), D("2025-11-03"), 9, "听证室"}, ctx);
-  EXPECT_REFUSED(st, "hearing_notice_period");
+  ExpectRefused(st, "hearing_notice_period");
   EXPECT_EQ(st.error().field, "notice_date");
   st = StepScheduleHearing(s, {D("2025-10-23"), D("2025-11-03"), 1, "听证室"}, ctx);
-  EXPECT_REFUSED(st, "hearing_presider");
+  ExpectRefused(st, "hearing_presider");
   EXPECT_EQ(st.error().article, "《行政处罚法》第64条第4项");
   EXPECT_FALSE(s.hearing.hearing_date.has_value());
   ASSERT_TRUE(StepScheduleHearing(s, {D("2025-10-23"), D("2025-11-03"), 9, "听证室"}, ctx).ok());
@@ -330,7 +328,7 @@ TEST(CaseGates, HearingNoticeSevenWorkingDaysBeforeAndPresiderNotAnInvestigator)
   // Decision while the hearing is pending.
   DecideInput d{D("2025-11-01"), Outcome::kPenalty, Fine(6000000), "", "", {}};
   s.state = State::kPendingDecision;  // (as if reached otherwise) the blocker still stands
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "hearing_pending");
+  ExpectRefused(StepDecide(s, d, ctx), "hearing_pending");
 }
 
 TEST(CaseGates, AbsenceFromTheHearingIsAWaiver) {
@@ -355,7 +353,7 @@ TEST(CaseGates, DecisionWaitsForTheStatementAndHearingWindows) {
   ASSERT_EQ(blockers.size(), 2u);
   EXPECT_EQ(blockers[0].rule, "statement_period_open");
   EXPECT_EQ(blockers[1].rule, "hearing_window_open");
-  EXPECT_REFUSED(StepDecide(s, d, early), "statement_period_open");
+  ExpectRefused(StepDecide(s, d, early), "statement_period_open");
   // After both windows (5 working days → 2025-10-20): nothing blocks.
   auto later = Ctx("2025-10-21");
   d.date = D("2025-10-21");
@@ -377,15 +375,15 @@ TEST(CaseGates, NeverHeavierThanNotifiedAfterTheDefence) {
   ASSERT_TRUE(StepStatement(s, {D("2025-10-14"), "申辩", false, "不予采纳"}, ctx).ok());
   DecideInput d{D("2025-11-01"), Outcome::kPenalty, Fine(100001), "", "", {}};
   auto st = StepDecide(s, d, ctx);
-  EXPECT_REFUSED(st, "no_heavier_after_defence");
+  ExpectRefused(st, "no_heavier_after_defence");
   EXPECT_EQ(st.error().article, "《行政处罚法》第45条第2款");
   d.penalty = Penalty{{PenaltyKind::kFine, PenaltyKind::kWarning}, 100000, 0};
   CaseSnapshot copy = s;
   EXPECT_TRUE(StepDecide(copy, d, ctx).ok()) << "a warning beside the fine is not heavier";
   d.penalty = Penalty{{PenaltyKind::kFine, PenaltyKind::kSuspendLicence}, 100000, 0};
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "no_heavier_after_defence");
+  ExpectRefused(StepDecide(s, d, ctx), "no_heavier_after_defence");
   d.penalty = Fine(100001);
-  EXPECT_REFUSED(StepDecide(undefended, d, ctx), "heavier_than_notified");
+  ExpectRefused(StepDecide(undefended, d, ctx), "heavier_than_notified");
   d.penalty = Fine(80000);
   EXPECT_TRUE(StepDecide(s, d, ctx).ok());
   // Amending upward after the defence is refused too.
@@ -396,7 +394,7 @@ TEST(CaseGates, NeverHeavierThanNotifiedAfterTheDefence) {
   ASSERT_TRUE(
       StepReviewOpinion(a, {D("2025-10-28"), ReviewStatus::kDisagreed, "处罚过轻", 0}, ctx).ok());
   AmendInput am{D("2025-10-29"), Outcome::kPenalty, Fine(200000), "加重", {}};
-  EXPECT_REFUSED(StepAmend(a, am, ctx), "no_heavier_after_defence");
+  ExpectRefused(StepAmend(a, am, ctx), "no_heavier_after_defence");
   // Without a defence a heavier amendment needs a new notice.
   CaseSnapshot b = Reviewed(Fine(100000), true);
   ASSERT_TRUE(StepNotify(b, Notice("2025-10-13", false), ctx).ok());
@@ -416,19 +414,19 @@ TEST(CaseGates, LegalReviewRequiredReviewerNotAnInvestigator) {
   ASSERT_TRUE(StepWaive(s, {D("2025-10-12"), "all", 1}, ctx).ok());
   DecideInput d{D("2025-11-01"), Outcome::kPenalty, Fine(100000), "", "", {}};
   auto st = StepDecide(s, d, ctx);
-  EXPECT_REFUSED(st, "legal_review_required");
+  ExpectRefused(st, "legal_review_required");
   EXPECT_NE(st.error().message_zh.find("法制审核目录"), std::string::npos);
   ASSERT_TRUE(StepSubmitReview(s, {D("2025-10-13")}, ctx).ok());
   st = StepReviewOpinion(s, {D("2025-10-14"), ReviewStatus::kAgreed, "", 2}, ctx);
-  EXPECT_REFUSED(st, "reviewer_is_investigator");
+  ExpectRefused(st, "reviewer_is_investigator");
   EXPECT_EQ(s.review, ReviewStatus::kPending);
   // Reasons are needed for amend / disagree.
   EXPECT_FALSE(StepReviewOpinion(s, {D("2025-10-14"), ReviewStatus::kDisagreed, " ", 7}, ctx).ok());
   ASSERT_TRUE(
       StepReviewOpinion(s, {D("2025-10-14"), ReviewStatus::kDisagreed, "证据不足", 7}, ctx).ok());
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "step_order");
+  ExpectRefused(StepDecide(s, d, ctx), "step_order");
   s.state = State::kPendingDecision;  // even where a decision is possible, a failed review blocks
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "legal_review_required");
+  ExpectRefused(StepDecide(s, d, ctx), "legal_review_required");
   // The reasons, with their articles.
   CaseSnapshot r = Reviewed(Fine(100000));
   r.major_interest = r.complex = r.outside_range = r.matter_review = true;
@@ -450,7 +448,7 @@ TEST(CaseGates, CollectiveDiscussionForComplexOrMajorCases) {
   ASSERT_TRUE(StepReviewOpinion(s, {D("2025-10-14"), ReviewStatus::kAgreed, "", 0}, ctx).ok());
   DecideInput d{D("2025-11-01"), Outcome::kPenalty, Fine(100000), "", "", {}};
   auto st = StepDecide(s, d, ctx);
-  EXPECT_REFUSED(st, "collective_discussion_required");
+  ExpectRefused(st, "collective_discussion_required");
   EXPECT_EQ(st.error().article, "《行政处罚法》第57条第2款");
   ASSERT_TRUE(StepDiscuss(s, {D("2025-10-30"), "局务会", "同意"}, ctx).ok());
   EXPECT_TRUE(StepDecide(s, d, ctx).ok());
@@ -469,7 +467,7 @@ TEST(CaseGates, DiscretionRangeNeedsAReasonAndThenLegalReview) {
   c.discretion.problems.push_back(
       {"outside_allowed_range", "fine", "罚款不在幅度内", "outside", "《行政处罚法》第34条"});
   auto st = StepConclude(s, c, ctx);
-  EXPECT_REFUSED(st, "discretion_reason_required");
+  ExpectRefused(st, "discretion_reason_required");
   EXPECT_EQ(st.error().field, "reason");
   c.reason = "多次违法，情节严重";
   ASSERT_TRUE(StepConclude(s, c, ctx).ok());
@@ -480,7 +478,7 @@ TEST(CaseGates, DiscretionRangeNeedsAReasonAndThenLegalReview) {
   c.discretion.problems = {{"above_statutory_max", "fine", "超过法定最高限", "above max",
                             "《城市道路管理条例》第四十二条"}};
   st = StepConclude(t, c, ctx);
-  EXPECT_REFUSED(st, "discretion.above_statutory_max");
+  ExpectRefused(st, "discretion.above_statutory_max");
   EXPECT_EQ(st.error().field, "penalty.fine");
   EXPECT_EQ(t.state, State::kInvestigation);
   // At the decision: leaving the range without an agreed review is refused.
@@ -489,7 +487,7 @@ TEST(CaseGates, DiscretionRangeNeedsAReasonAndThenLegalReview) {
   DecideInput d{D("2025-11-01"), Outcome::kPenalty, Fine(90000), "理由", "", {}};
   d.discretion.problems.push_back(
       {"outside_allowed_range", "fine", "x", "x", "《行政处罚法》第34条"});
-  EXPECT_REFUSED(StepDecide(u, d, ctx), "legal_review_required");
+  ExpectRefused(StepDecide(u, d, ctx), "legal_review_required");
 }
 
 TEST(CaseGates, NoPenaltyRecordsTheEducation) {
@@ -500,7 +498,7 @@ TEST(CaseGates, NoPenaltyRecordsTheEducation) {
   ASSERT_TRUE(StepConclude(s, c, ctx).ok());
   ASSERT_TRUE(StepReviewCase(s, {D("2025-10-11"), true, "同意"}, ctx).ok());
   DecideInput d{D("2025-10-12"), Outcome::kNoPenalty, {}, "", " ", {}};
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "education_required");
+  ExpectRefused(StepDecide(s, d, ctx), "education_required");
   d.education = "当场进行法治教育，责令改正";
   d.penalty = Fine(100);
   EXPECT_FALSE(StepDecide(s, d, ctx).ok()) << "no penalty carries no fine";
@@ -514,11 +512,11 @@ TEST(CaseGates, TransferGoesStraightFromTheInvestigation) {
   auto ctx = Ctx();
   CaseSnapshot s = Investigating();
   DecideInput d{D("2025-09-20"), Outcome::kPenalty, Fine(100), "", "", {}};
-  EXPECT_REFUSED(StepDecide(s, d, ctx), "investigation_open");
+  ExpectRefused(StepDecide(s, d, ctx), "investigation_open");
   d.outcome = Outcome::kTransfer;
   d.penalty = {};
   ASSERT_TRUE(StepDecide(s, d, ctx).ok());
-  EXPECT_REFUSED(StepServe(s, {D("2025-09-21"), ServiceMethod::kDirect, false}, ctx), "step_order");
+  ExpectRefused(StepServe(s, {D("2025-09-21"), ServiceMethod::kDirect, false}, ctx), "step_order");
   ASSERT_TRUE(StepClose(s, {D("2025-09-21"), "已移送公安机关"}, ctx).ok());
 }
 
@@ -528,8 +526,8 @@ TEST(CaseGates, ElectronicServiceNeedsConsent) {
   ASSERT_TRUE(StepWaive(s, {D("2025-10-12"), "all", 1}, ctx).ok());
   ASSERT_TRUE(
       StepDecide(s, {D("2025-10-13"), Outcome::kPenalty, Fine(100000), "", "", {}}, ctx).ok());
-  EXPECT_REFUSED(StepServe(s, {D("2025-10-14"), ServiceMethod::kElectronic, false}, ctx),
-                 "electronic_service_consent");
+  ExpectRefused(StepServe(s, {D("2025-10-14"), ServiceMethod::kElectronic, false}, ctx),
+                "electronic_service_consent");
   EXPECT_TRUE(StepServe(s, {D("2025-10-14"), ServiceMethod::kElectronic, true}, ctx).ok());
 }
 
@@ -537,11 +535,11 @@ TEST(CaseGates, ExtensionWithinTheSectorMaximumBeforeExpiry) {
   auto ctx = Ctx("2025-10-01");
   CaseSnapshot s = Investigating();
   ExtendInput e{D("2025-10-01"), 31, "案情复杂", "行业规章"};
-  EXPECT_REFUSED(StepExtend(s, e, ctx), "extension_limit");
+  ExpectRefused(StepExtend(s, e, ctx), "extension_limit");
   e.days = 20;
   ASSERT_TRUE(StepExtend(s, e, ctx).ok());
   e.days = 11;
-  EXPECT_REFUSED(StepExtend(s, e, ctx), "extension_limit");
+  ExpectRefused(StepExtend(s, e, ctx), "extension_limit");
   e.days = 10;
   ASSERT_TRUE(StepExtend(s, e, ctx).ok());
   EXPECT_EQ(s.extension_days, 30);
@@ -550,10 +548,10 @@ TEST(CaseGates, ExtensionWithinTheSectorMaximumBeforeExpiry) {
   auto strict = Ctx("2025-10-01");
   strict.params = none;
   CaseSnapshot t = Investigating();
-  EXPECT_REFUSED(StepExtend(t, {D("2025-10-01"), 1, "x", "y"}, strict), "extension_limit");
+  ExpectRefused(StepExtend(t, {D("2025-10-01"), 1, "x", "y"}, strict), "extension_limit");
   // After the period ended (filed 2025-09-12 → due 2025-12-11): too late.
   auto late = Ctx("2025-12-15");
-  EXPECT_REFUSED(StepExtend(t, {D("2025-12-15"), 5, "x", "y"}, late), "extension_after_expiry");
+  ExpectRefused(StepExtend(t, {D("2025-12-15"), 5, "x", "y"}, late), "extension_after_expiry");
 }
 
 TEST(Simplified, WithinArticle51Limits) {
@@ -609,12 +607,12 @@ TEST(Simplified, FilingWithTheDepartmentBeforeClosing) {
   EXPECT_NE(std::find(offered.begin(), offered.end(), StepKind::kReportFiling), offered.end());
   EXPECT_EQ(std::find(offered.begin(), offered.end(), StepKind::kFile), offered.end());
   ASSERT_TRUE(StepExecute(s, {D("2025-11-28"), ExecutionMethod::kPaid, 5000}, ctx).ok());
-  EXPECT_REFUSED(StepClose(s, {D("2025-11-29"), ""}, ctx), "simplified_filing_required");
+  ExpectRefused(StepClose(s, {D("2025-11-29"), ""}, ctx), "simplified_filing_required");
   ASSERT_TRUE(StepReportFiling(s, {D("2025-11-29")}, ctx).ok());
   EXPECT_TRUE(StepClose(s, {D("2025-11-29"), ""}, ctx).ok());
   // Ordinary-procedure steps are not possible.
   CaseSnapshot t = StartSimplified(in, ctx).value();
-  EXPECT_REFUSED(StepFile(t, {D("2025-11-28"), {O(1), O(2)}}, ctx), "step_order");
+  ExpectRefused(StepFile(t, {D("2025-11-28"), {O(1), O(2)}}, ctx), "step_order");
 }
 
 TEST(CaseRules, HeavierAndHearingTriggers) {

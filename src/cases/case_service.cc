@@ -142,10 +142,13 @@ class In {
   std::string prefix_;
 };
 
+// Declares `var` from a Result, returning its error. (`var` is a declarator: no parentheses.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ZHIFA_ASSIGN(var, expr)           \
   auto var##_r_ = (expr);                 \
   if (!var##_r_) return var##_r_.error(); \
   auto var = std::move(*var##_r_)
+// NOLINTEND(bugprone-macro-parentheses)
 
 Error NotFound(const char* field = "id") {
   return Err(ErrorCode::kNotFound, "案件不存在", "case not found", field);
@@ -208,6 +211,21 @@ constexpr const char* kCaseColumns =
     "c.party_address, c.party_representative, c.snapshot, c.facts, c.discretion, c.created_by, "
     "c.created_at, c.updated_at, c.version, c.form_no, c.created_seq, c.updated_seq";
 
+// The data scope of cases: the case's unit (org::ScopePredicate); an "own" scope also reaches
+// the cases the caller created or works on as an officer (officers.user_id). `k` prefixes the
+// case columns ("+" in CaseService::List's primary-key walk on SQLite).
+std::string CaseScope(const org::Principal& p, Params& params, const std::string& k = "") {
+  std::string pred = org::ScopePredicate(p.scope, k + "c.unit_id", k + "c.created_by", params);
+  if (p.scope.own_user && !p.scope.all) {
+    params.emplace_back(*p.scope.own_user);
+    pred = "(" + pred +
+           " OR c.id IN (SELECT co.case_id FROM case_officers co JOIN officers o ON o.id = "
+           "co.officer_id WHERE o.user_id = $" +
+           std::to_string(params.size()) + "))";
+  }
+  return pred;
+}
+
 }  // namespace
 
 // ---- rows -----------------------------------------------------------------------------------
@@ -237,7 +255,7 @@ Result<CaseService::Row> CaseService::Load(Conn& c, const org::Principal* p, int
   Params params{id};
   std::string sql = std::string("SELECT ") + kCaseColumns +
                     " FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = $1";
-  if (p) sql += " AND " + org::ScopePredicate(p->scope, "c.unit_id", "c.created_by", params);
+  if (p) sql += " AND " + CaseScope(*p, params);
   auto r = c.Query(sql, params);
   if (!r) return r.error();
   if (r->rows.empty()) return NotFound();
@@ -301,9 +319,8 @@ Result<StepContext> CaseService::Context(int64_t unit_id) {
 Status CaseService::CheckVisible(const org::Principal& p, int64_t id) {
   return db_.Read([&](Conn& c) -> Status {
     Params params{id};
-    auto r = c.Query("SELECT c.id FROM cases c WHERE c.id = $1 AND " +
-                         org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params),
-                     params);
+    auto r =
+        c.Query("SELECT c.id FROM cases c WHERE c.id = $1 AND " + CaseScope(p, params), params);
     if (!r) return r.error();
     if (r->rows.empty()) return NotFound();
     return core::Ok();
@@ -1504,7 +1521,10 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
               {"fields", fields}};
     if (k == StepKind::kDecide) {
       json blockers = json::array();
-      const Outcome o = s.proposed_outcome.value_or(Outcome::kPenalty);
+      // In the investigation only a transfer can be decided (第27条); otherwise the proposal.
+      const Outcome o = s.state == State::kInvestigation
+                            ? Outcome::kTransfer
+                            : s.proposed_outcome.value_or(Outcome::kPenalty);
       for (const auto& e : DecisionBlockers(s, o, *ctx)) {
         blockers.push_back({{"rule", e.rule},
                             {"article", e.article},
@@ -1625,7 +1645,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   // page — the fast plan when the filters match many rows (measured, bench/README.md "Cases").
   auto build = [&](bool scan, Params& params) {
     const std::string k = scan ? "+" : "";
-    std::string where = org::ScopePredicate(p.scope, k + "c.unit_id", k + "c.created_by", params);
+    std::string where = CaseScope(p, params, k);
     auto bind = [&](store::Value v) {
       params.push_back(std::move(v));
       return "$" + std::to_string(params.size());
@@ -1774,8 +1794,7 @@ Result<json> CaseService::Reviews(const org::Principal& p, const std::string& st
                "status must be pending, agree, amend or disagree", "status");
   }
   Params params{s};
-  std::string where = "c.legal_review = $1 AND " +
-                      org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params);
+  std::string where = "c.legal_review = $1 AND " + CaseScope(p, params);
   std::string sql =
       "SELECT c.id, c.case_no, c.state, c.unit_id, u.name, c.matter_code, c.matter_name, "
       "c.title, c.party_name, c.fine, c.due_date, c.version, c.updated_at FROM cases c JOIN "

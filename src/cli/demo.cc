@@ -4,7 +4,9 @@
 #include "app/app.h"
 #include "auth/password_hash.h"
 #include "cli/commands.h"
+#include "cli/demo_cases.h"
 #include "cli/discretion.h"
+#include "cli/officers_demo.h"
 #include "core/csv.h"
 #include "core/embedded.h"
 #include "core/password_policy.h"
@@ -112,7 +114,8 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
     if (!made) return Fail(made.error());
     if (*made) std::cout << "demo: " << *made << " catalogue matters created (示例)\n";
     std::cout << "demo data is already present\n";
-    return 0;
+    if (int rc = SeedOfficersDemo(**app); rc != 0) return rc;  // the register (issue 5)
+    return SeedCasesDemo(**app);                               // cases (issue 5)
   }
   if (auto st = core::CheckPasswordComplexity(a.password, "", c.auth.password, "password"); !st) {
     return Fail(st.error());
@@ -204,7 +207,9 @@ int RunDemo(const app::Config& cfg, const DemoArgs& a) {
       << " catalogue matters (示例) (password of every demo user: " << a.password << ")\n"
       << "  e.g. scjgt1o1 (市市场监管局 officer), scjghead (负责人), scjgreviewer1 (法制审核), "
          "sfj1 (司法局 supervisor), shjd1 (社会监督员)\n";
-  return SeedDiscretionDemo(**app);  // the demo departments' penalty lists (issue 3)
+  if (int rc = SeedDiscretionDemo(**app); rc != 0) return rc;  // penalty lists (issue 3)
+  if (int rc = SeedOfficersDemo(**app); rc != 0) return rc;    // the officer register (issue 5)
+  return SeedCasesDemo(**app);                                 // cases (issue 5)
 }
 
 }  // namespace zhifa::cli

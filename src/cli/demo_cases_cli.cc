@@ -1,9 +1,9 @@
-// `zhifa demo --cases N`: the CLI step after the demo seed (demo_cases.h).
+// `zhifa demo --cases N`: the CLI step after the demo seed (demo_cases_gen.h).
 #include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/demo_cases.h"
+#include "cli/demo_cases_gen.h"
 
 namespace zhifa::cli {
 

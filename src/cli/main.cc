@@ -10,7 +10,7 @@
 #include "auth/password_hash.h"
 #include "cli/calendar.h"
 #include "cli/commands.h"
-#include "cli/demo_cases.h"
+#include "cli/demo_cases_gen.h"
 #include "cli/discretion.h"
 #include "cli/record.h"
 #include "core/allocator.h"
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   demo->add_option("--officers", da.officers_per_team, "officers per enforcement team")
       ->default_val(6);
   cli::CaseGenOptions
-      cases_opts;  // `--cases N`: a city-year of cases after the seed (demo_cases.h)
+      cases_opts;  // `--cases N`: a city-year of cases after the seed (demo_cases_gen.h)
   demo->add_option("--cases", cases_opts.cases, "generate N cases after the seed (issue 5 bench)");
   demo->add_option("--cases-seed", cases_opts.seed, "random seed of the generated cases");
   demo->add_option("--cases-batch", cases_opts.batch, "generated cases per transaction");

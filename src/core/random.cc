@@ -70,8 +70,17 @@ std::string Sha256Hex(std::string_view data) {
   unsigned int len = 0;
   // Fetched once: an implicit fetch per call costs a provider lookup under a lock (OpenSSL 3).
   static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  const int ok = EVP_Digest(data.data(), data.size(), digest, &len, kSha256, nullptr);
-  assert(ok == 1 && len == 32);  // SHA-256 in the default provider cannot fail on valid input
+  // One context per thread, re-initialised per call: EVP_Digest allocates and frees a context
+  // and its provider state every time (this runs on every authenticated request).
+  struct Ctx {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Ctx t;
+  const int ok = EVP_DigestInit_ex2(t.ctx, kSha256, nullptr) == 1 &&
+                 EVP_DigestUpdate(t.ctx, data.data(), data.size()) == 1 &&
+                 EVP_DigestFinal_ex(t.ctx, digest, &len) == 1;
+  assert(ok && len == 32);  // SHA-256 in the default provider cannot fail on valid input
   (void)ok;
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
 }

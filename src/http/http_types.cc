@@ -8,10 +8,19 @@
 
 namespace zhifa::http {
 
+namespace {
+const std::string* FindHeader(const Request& req, std::string_view lower_name) {
+  for (const auto& [name, value] : req.headers) {
+    if (name == lower_name) return &value;
+  }
+  return nullptr;
+}
+}  // namespace
+
 std::optional<std::string> Request::Header(const std::string& lower_name) const {
-  auto it = headers.find(lower_name);
-  if (it == headers.end()) return std::nullopt;
-  return it->second;
+  const std::string* v = FindHeader(*this, lower_name);
+  if (!v) return std::nullopt;
+  return *v;
 }
 
 std::optional<std::string> Request::Query(const std::string& name) const {
@@ -21,7 +30,7 @@ std::optional<std::string> Request::Query(const std::string& name) const {
 }
 
 std::optional<std::string> Request::Cookie(const std::string& name) const {
-  auto h = Header("cookie");
+  const std::string* h = FindHeader(*this, "cookie");  // not copied: this runs per request
   if (!h) return std::nullopt;
   std::string_view s = *h;
   while (!s.empty()) {
@@ -44,7 +53,7 @@ std::string Request::PathParam(const std::string& name) const {
 }
 
 bool Request::PrefersEnglish() const {
-  auto h = Header("accept-language");
+  const std::string* h = FindHeader(*this, "accept-language");
   if (!h) return false;
   // First listed language wins (browsers list in preference order).
   std::string v = *h;

@@ -41,7 +41,9 @@ struct Request {
   std::string target;  // raw target incl. query
   std::string path;    // decoded path without query
   std::multimap<std::string, std::string> query;
-  std::map<std::string, std::string> headers;  // lower-case names
+  // Lower-case names in arrival order, repeated fields joined (", ", cookies "; "). A flat
+  // vector: a request carries a handful of fields, and a map node per field showed in profiles.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string remote_ip;
   std::string request_id;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 namespace zhifa::http {
 
@@ -25,6 +26,7 @@ std::vector<std::string> Split(const std::string& path) {
   return out;
 }
 bool IsStateChanging(const std::string& m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
+constexpr size_t kMaxSegments = 16;  // longer paths match no route
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, RouteOptions options, Handler handler) {
@@ -36,6 +38,14 @@ void Router::Add(std::string method, std::string pattern, RouteOptions options, 
   r->options = std::move(options);
   r->handler = std::move(handler);
   r->index = routes_.size();
+  const size_t n = r->segments.size();
+  if (n > kMaxSegments) throw std::invalid_argument("route pattern too long: " + r->pattern);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& seg = r->segments[i];
+    if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') r->param_segments |= 1u << i;
+  }
+  if (by_segments_.size() <= n) by_segments_.resize(n + 1);
+  by_segments_[n].push_back(r.get());
   routes_.push_back(std::move(r));
   stats_.push_back(std::make_unique<RouteStats>());
 }
@@ -43,7 +53,7 @@ void Router::Add(std::string method, std::string pattern, RouteOptions options, 
 Router::Match Router::Find(const std::string& method, const std::string& path,
                            std::map<std::string, std::string>* params) const {
   // Split without allocating strings; parameters are copied only for the matching route.
-  std::string_view segs[16];
+  std::string_view segs[kMaxSegments];
   size_t n = 0;
   std::string_view rest(path);
   while (!rest.empty()) {
@@ -52,21 +62,18 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
       continue;
     }
     size_t end = rest.find('/');
-    if (n == 16) return {};
+    if (n == kMaxSegments) return {};
     segs[n++] = rest.substr(0, end);
     if (end == std::string_view::npos) break;
     rest.remove_prefix(end);
   }
-  auto is_param = [](const std::string& s) {
-    return s.size() > 2 && s.front() == '{' && s.back() == '}';
-  };
   Match m;
-  for (const auto& r : routes_) {
-    if (r->segments.size() != n) continue;
+  if (n >= by_segments_.size()) return m;
+  // Only routes with as many segments can match; among them the first added wins.
+  for (const Route* r : by_segments_[n]) {
     bool ok = true;
     for (size_t i = 0; i < n && ok; ++i) {
-      const auto& s = r->segments[i];
-      if (!is_param(s) && s != segs[i]) ok = false;
+      if (!(r->param_segments & (1u << i)) && r->segments[i] != segs[i]) ok = false;
     }
     if (!ok) continue;
     if (r->method != method && !(method == "HEAD" && r->method == "GET")) {
@@ -75,11 +82,12 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
     }
     if (params) {
       for (size_t i = 0; i < n; ++i) {
+        if (!(r->param_segments & (1u << i))) continue;
         const auto& s = r->segments[i];
-        if (is_param(s)) (*params)[s.substr(1, s.size() - 2)] = std::string(segs[i]);
+        (*params)[s.substr(1, s.size() - 2)] = std::string(segs[i]);
       }
     }
-    m.route = r.get();
+    m.route = r;
     m.method_mismatch = false;
     return m;
   }

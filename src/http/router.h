@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -55,6 +56,7 @@ struct Route {
   std::string method;
   std::string pattern;
   std::vector<std::string> segments;
+  uint32_t param_segments = 0;  // bit i set: segments[i] is a {parameter}
   RouteOptions options;
   Handler handler;
   size_t index = 0;
@@ -98,6 +100,7 @@ class Router {
   std::optional<Response> Check(Request& req, const Route& r,
                                 std::shared_ptr<const Principal>& principal) const;
   std::vector<std::unique_ptr<Route>> routes_;
+  std::vector<std::vector<const Route*>> by_segments_;  // [n]: routes of n segments, in order
   std::vector<std::unique_ptr<RouteStats>> stats_;
   Authenticator* auth_ = nullptr;
   Handler fallback_;

@@ -2,13 +2,16 @@
 
 // Boost 1.74 + GCC 12 coroutines: <utility> must precede asio (stack-notes).
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <mutex>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -26,16 +29,90 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// Everything runs on the io_context's own executor type rather than the polymorphic
+// any_io_executor, which is copied (and type-erased) at every co_await (bench/README.md).
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Acceptor = asio::basic_socket_acceptor<tcp, Executor>;
+template <typename T = void>
+using Task = asio::awaitable<T, Executor>;
+constexpr asio::use_awaitable_t<Executor> kAwait;
+
+int64_t SteadyNanos(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+// The time limits of the connections' socket I/O. Each connection publishes the deadline of the
+// read or write it is waiting on (kNever while it is not waiting on the client, e.g. while a
+// handler runs); one sweep a second shuts down the sockets past their deadline, which ends the
+// pending operation with an error and the connection with it. No timer operation per request:
+// arming and cancelling one costs the reactor's lock twice per I/O operation.
+class Deadlines {
+ public:
+  static constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  // One connection's deadline, registered for its lifetime (also when a coroutine frame is
+  // destroyed at shutdown without finishing).
+  struct Entry {
+    Entry(Deadlines& d, int socket_fd) : owner(d), fd(socket_fd) { owner.Add(this); }
+    ~Entry() { owner.Remove(this); }
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    Deadlines& owner;
+    const int fd;
+    std::atomic<int64_t> at{kNever};  // steady-clock ns
+    // Sets the deadline `seconds` after `now`.
+    void Set(std::chrono::steady_clock::time_point now, int seconds) {
+      at.store(SteadyNanos(now + std::chrono::seconds(seconds)), std::memory_order_relaxed);
+    }
+    void Clear() { at.store(kNever, std::memory_order_relaxed); }
+  };
+  void Sweep(std::chrono::steady_clock::time_point now) {
+    const int64_t t = SteadyNanos(now);
+    std::lock_guard lock(mu_);
+    for (Entry* e : entries_) {
+      if (e->at.load(std::memory_order_relaxed) <= t) {
+        e->at.store(kNever, std::memory_order_relaxed);
+        ::shutdown(e->fd, SHUT_RDWR);  // the fd stays open until the connection removes itself
+      }
+    }
+  }
+
+ private:
+  void Add(Entry* e) {
+    std::lock_guard lock(mu_);
+    entries_.push_back(e);
+  }
+  void Remove(Entry* e) {
+    std::lock_guard lock(mu_);
+    auto it = std::find(entries_.begin(), entries_.end(), e);
+    if (it != entries_.end()) {
+      *it = entries_.back();
+      entries_.pop_back();
+    }
+  }
+  std::mutex mu_;
+  std::vector<Entry*> entries_;
+};
+
 std::string S(boost::string_view v) { return std::string(v.data(), v.size()); }
 
 void FillRequest(const bhttp::request<bhttp::string_body>& in, Request& out) {
   out.method = S(in.method_string());
   out.target = S(in.target());
+  out.headers.reserve(static_cast<size_t>(std::distance(in.begin(), in.end())));
   for (const auto& f : in) {
     std::string name = S(f.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto [it, inserted] = out.headers.emplace(name, S(f.value()));
-    if (!inserted) it->second += (name == "cookie" ? "; " : ", ") + S(f.value());
+    for (auto& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    auto same = std::find_if(out.headers.begin(), out.headers.end(),
+                             [&](const auto& h) { return h.first == name; });
+    if (same == out.headers.end()) {
+      out.headers.emplace_back(std::move(name), S(f.value()));
+    } else {
+      same->second += name == "cookie" ? "; " : ", ";
+      same->second += S(f.value());
+    }
   }
   auto q = out.target.find('?');
   std::string raw_path = out.target.substr(0, q);
@@ -100,9 +177,16 @@ std::string Serialize(const Response& res, bool head, unsigned version, bool kee
 struct Server::Impl {
   Router& router;
   ServerOptions options;
-  asio::io_context io;
+  Deadlines deadlines;  // outlives the connections (destroyed with the contexts below)
+  // One io_context per I/O thread, each run by its thread alone; connections are spread over
+  // them in turn. No I/O thread wakes another, and none shares a reactor or a scheduler queue
+  // with another (bench/README.md). contexts[0] also runs the acceptor, the signals and the sweep.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<Executor>> keep_running;
+  size_t next_context = 0;
+  asio::io_context& io;
   asio::thread_pool workers;
-  tcp::acceptor acceptor;
+  Acceptor acceptor;
   asio::signal_set signals;
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
@@ -114,17 +198,25 @@ struct Server::Impl {
   Impl(Router& r, ServerOptions o)
       : router(r),
         options(std::move(o)),
-        io(options.io_threads),
+        contexts(MakeContexts(options.io_threads)),
+        io(*contexts[0]),
         workers(options.worker_threads),
         acceptor(io),
         signals(io, SIGTERM, SIGINT) {
+    for (auto& c : contexts) keep_running.emplace_back(c->get_executor());
     id_prefix = core::RandomToken(4).value();
     if (options.access_log) access_log = std::make_unique<AccessLog>();
   }
 
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
   template <typename F, typename T = std::invoke_result_t<F&>>
-  asio::awaitable<T> OnWorkers(F f) {
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(T)>(
+  Task<T> OnWorkers(F f) {
+    co_return co_await asio::async_initiate<decltype(kAwait), void(T)>(
         [this, f = std::move(f)](auto handler) mutable {
           asio::post(workers, [f = std::move(f), handler = std::move(handler)]() mutable {
             T r = f();
@@ -134,7 +226,7 @@ struct Server::Impl {
             });
           });
         },
-        asio::use_awaitable);
+        kAwait);
   }
 
   static constexpr size_t kStreamChunk = 256 * 1024;
@@ -142,16 +234,16 @@ struct Server::Impl {
   // The body of a stream_body route: checks and sink first (nothing read when they fail), then
   // the body in kStreamChunk pieces, each written to the sink on the worker pool; the handler
   // runs after the last byte. Returns false when the connection must be closed.
-  asio::awaitable<bool> ReadStreamed(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                     bhttp::request_parser<bhttp::string_body>& header_parser,
-                                     Request& req, const Router::Match& match, Response& res) {
+  Task<bool> ReadStreamed(Socket& stream, Deadlines::Entry& deadline, beast::flat_buffer& buffer,
+                          bhttp::request_parser<bhttp::string_body>& header_parser, Request& req,
+                          const Router::Match& match, Response& res) {
     const RouteOptions& opt = match.route->options;
     auto early = co_await OnWorkers([&]() { return router.BeginStream(req, match); });
     if (early) {
       res = std::move(*early);
       co_return header_parser.is_done();
     }
-    auto drop = [&]() -> asio::awaitable<void> {  // the sink removes its partial file
+    auto drop = [&]() -> Task<> {  // the sink removes its partial file
       co_await OnWorkers([&]() {
         req.body_sink.reset();
         return 0;
@@ -174,8 +266,10 @@ struct Server::Impl {
       auto expect = req.Header("expect");
       if (expect && beast::iequals(*expect, "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        deadline.Set(std::chrono::steady_clock::now(), options.read_timeout_seconds);
         co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
-                                   asio::redirect_error(asio::use_awaitable, ec));
+                                   asio::redirect_error(kAwait, ec));
+        deadline.Clear();
         if (ec) {
           co_await drop();
           co_return false;
@@ -188,9 +282,9 @@ struct Server::Impl {
     while (!parser.is_done()) {
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
-      stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));  // per chunk
-      co_await bhttp::async_read(stream, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
+      deadline.Set(std::chrono::steady_clock::now(), options.read_timeout_seconds);  // per chunk
+      co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(kAwait, ec));
+      deadline.Clear();
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec == bhttp::error::body_limit) {
         co_await drop();
@@ -222,7 +316,7 @@ struct Server::Impl {
   }
 
   // Writes a streamed response body; false when it was aborted (the connection must close).
-  asio::awaitable<bool> WriteStreamed(beast::tcp_stream& stream, Response& res) {
+  Task<bool> WriteStreamed(Socket& stream, Deadlines::Entry& deadline, Response& res) {
     std::vector<char> chunk(kStreamChunk);
     uint64_t left = res.stream_length;
     boost::system::error_code ec;
@@ -232,25 +326,27 @@ struct Server::Impl {
                                 static_cast<size_t>(std::min<uint64_t>(left, chunk.size())));
       });
       if (!n || *n == 0) co_return false;
-      stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));
+      deadline.Set(std::chrono::steady_clock::now(), options.read_timeout_seconds);
       co_await asio::async_write(stream, asio::buffer(chunk.data(), *n),
-                                 asio::redirect_error(asio::use_awaitable, ec));
+                                 asio::redirect_error(kAwait, ec));
+      deadline.Clear();
       if (ec) co_return false;
       left -= *n;
     }
     co_return true;
   }
 
-  asio::awaitable<void> Session(tcp::socket socket) {
+  Task<> Session(Socket stream) {
     connections.fetch_add(1);
-    beast::tcp_stream stream(std::move(socket));
+    Deadlines::Entry deadline(deadlines, stream.native_handle());
     std::string remote;
     {
       boost::system::error_code ec;
-      auto ep = stream.socket().remote_endpoint(ec);
+      auto ep = stream.remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string();
     }
     beast::flat_buffer buffer;
+    auto now = std::chrono::steady_clock::now();
     bool first = true;
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -260,18 +356,12 @@ struct Server::Impl {
       // (Not boost::none: Beast compares a Content-Length against it as an optional, and any
       // length is "greater" than none.)
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-      stream.expires_after(std::chrono::seconds(first ? options.read_timeout_seconds
-                                                      : options.idle_timeout_seconds));
+      deadline.Set(now, first ? options.read_timeout_seconds : options.idle_timeout_seconds);
       first = false;
       boost::system::error_code ec;
-      co_await bhttp::async_read_header(stream, buffer, parser,
-                                        asio::redirect_error(asio::use_awaitable, ec));
+      co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(kAwait, ec));
+      deadline.Clear();
       if (ec) break;
-      // A body gets its own read time; a request without one keeps the header's timer (one
-      // timer operation per request instead of two: timers cost a reactor lock each).
-      if (!parser.is_done()) {
-        stream.expires_after(std::chrono::seconds(options.read_timeout_seconds));
-      }
       in_flight.fetch_add(1);
       auto started = std::chrono::steady_clock::now();
       Request req;
@@ -286,7 +376,7 @@ struct Server::Impl {
       auto match = router.Find(req.method, req.path, &req.path_params);
       if (match.route && match.route->options.stream_body) {
         route = match.route;
-        close_after = !co_await ReadStreamed(stream, buffer, parser, req, match, res);
+        close_after = !co_await ReadStreamed(stream, deadline, buffer, parser, req, match, res);
         if (res.status == 0) {  // the client went away midway
           in_flight.fetch_sub(1);
           break;
@@ -303,8 +393,9 @@ struct Server::Impl {
       } else {
         if (!parser.is_done()) {  // a request without a body is complete after its header
           parser.body_limit(options.max_body_bytes);
-          co_await bhttp::async_read(stream, buffer, parser,
-                                     asio::redirect_error(asio::use_awaitable, ec));
+          deadline.Set(started, options.read_timeout_seconds);  // the body's own read time
+          co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(kAwait, ec));
+          deadline.Clear();
         }
         if (ec == bhttp::error::body_limit) {
           res = ErrorResponse(req, core::Err(core::ErrorCode::kPayloadTooLarge, "请求体超过上限",
@@ -327,16 +418,18 @@ struct Server::Impl {
       bool keep_alive = wants_keep_alive && !close_after && !stopping.load();
       bool head = req.method == "HEAD";
       std::string wire = Serialize(res, head, version, keep_alive, req.request_id);
-      co_await asio::async_write(stream, asio::buffer(wire),
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (!ec && res.stream && !head && !co_await WriteStreamed(stream, res)) {
+      // The response gets the read time to be taken by the client (a client that stops reading
+      // does not hold the connection for ever).
+      deadline.Set(std::chrono::steady_clock::now(), options.read_timeout_seconds);
+      co_await asio::async_write(stream, asio::buffer(wire), asio::redirect_error(kAwait, ec));
+      deadline.Clear();
+      if (!ec && res.stream && !head && !co_await WriteStreamed(stream, deadline, res)) {
         keep_alive = false;
         ec = asio::error::connection_aborted;
       }
       res.stream.reset();
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
+      now = std::chrono::steady_clock::now();
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - started).count();
       router.Record(route, res.status, static_cast<uint64_t>(micros));
       if (access_log) {
         access_log->Record(remote, req.method, req.target, res.status, micros, req.request_id);
@@ -345,21 +438,36 @@ struct Server::Impl {
       if (ec || !keep_alive) break;
     }
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.shutdown(tcp::socket::shutdown_send, ignored);
     connections.fetch_sub(1);
   }
 
-  asio::awaitable<void> Accept() {
+  Task<> Accept() {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket =
-          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      auto& target = *contexts[next_context++ % contexts.size()];
+      Socket socket =
+          co_await acceptor.async_accept(target.get_executor(), asio::redirect_error(kAwait, ec));
       if (ec) {
         if (stopping.load() || ec == asio::error::operation_aborted) co_return;
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(acceptor.get_executor(), Session(std::move(socket)), asio::detached);
+      asio::co_spawn(target.get_executor(), Session(std::move(socket)), asio::detached);
+    }
+  }
+
+  // Enforces the connections' deadlines, once a second, until the server stops.
+  Task<> Sweep() {
+    asio::basic_waitable_timer<std::chrono::steady_clock,
+                               asio::wait_traits<std::chrono::steady_clock>, Executor>
+        timer(io.get_executor());
+    for (;;) {
+      timer.expires_after(std::chrono::seconds(1));
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(kAwait, ec));
+      if (ec) co_return;
+      deadlines.Sweep(std::chrono::steady_clock::now());
     }
   }
 
@@ -376,7 +484,7 @@ struct Server::Impl {
       while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
-      io.stop();
+      for (auto& c : contexts) c->stop();
     }).detach();
   }
 };
@@ -434,10 +542,13 @@ void Server::Run(const std::function<void()>& on_ready) {
   im.signals.async_wait([&im](const boost::system::error_code& ec, int) {
     if (!ec) im.BeginShutdown();
   });
-  asio::co_spawn(im.io, im.Accept(), asio::detached);
+  asio::co_spawn(im.io.get_executor(), im.Accept(), asio::detached);
+  asio::co_spawn(im.io.get_executor(), im.Sweep(), asio::detached);
   if (on_ready) on_ready();
   std::vector<std::thread> threads;
-  for (int i = 1; i < im.options.io_threads; ++i) threads.emplace_back([&im] { im.io.run(); });
+  for (size_t i = 1; i < im.contexts.size(); ++i) {
+    threads.emplace_back([c = im.contexts[i].get()] { c->run(); });
+  }
   im.io.run();
   for (auto& t : threads) t.join();
   im.workers.join();

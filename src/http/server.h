@@ -3,7 +3,11 @@
 // Keep-alive; limits on header size, body size (413 with nothing kept) and read time; an access
 // log line per request; graceful shutdown on SIGTERM/SIGINT (stop accepting, let in-flight
 // requests finish, close idle connections). Handlers flagged blocking run on a worker pool, the
-// rest inline on the I/O threads. Thread-safety: Run() blocks the calling thread.
+// rest inline on the I/O threads. Each I/O thread runs its own io_context and serves the
+// connections accepted onto it. Time limits (read_timeout_seconds for a request and for writing
+// its response, idle_timeout_seconds between requests) are deadlines checked by a sweep once a
+// second, so a limit ends a connection within a second after it expired.
+// Thread-safety: Run() blocks the calling thread.
 #pragma once
 
 #include <cstdint>

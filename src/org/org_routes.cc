@@ -46,9 +46,9 @@ void RegisterOrgRoutes(http::Router& router, OrgService& org,
              [&org](Ctx& ctx) {
                auto id = http::ParseId(ctx.req.PathParam("id"), "id");
                if (!id) return http::Fail(ctx.req, id.error());
-               auto u = org.GetUnit(ctx.who(), *id);
+               auto u = org.GetUnitJson(ctx.who(), *id);
                if (!u) return http::Fail(ctx.req, u.error());
-               return Response::Text(200, u->ToJsonText(), "application/json; charset=utf-8");
+               return Response::Text(200, std::move(*u), "application/json; charset=utf-8");
              });
 
   router.Add("POST", "/api/v1/units", Opt(Permission::kUnitsWrite, "Create a unit"),

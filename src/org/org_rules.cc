@@ -148,6 +148,10 @@ const char* PermissionName(Permission p) {
       return "evidence.read";
     case Permission::kTimeLimitsWrite:
       return "time_limits.write";
+    case Permission::kOfficersRead:
+      return "officers.read";
+    case Permission::kOfficersWrite:
+      return "officers.write";
     case Permission::kCasesRead:
       return "cases.read";
     case Permission::kCasesWrite:
@@ -166,8 +170,9 @@ const std::vector<Permission>& AllPermissions() {
       Permission::kUsersWrite,     Permission::kRolesAssign,  Permission::kCredentials,
       Permission::kSessionsManage, Permission::kLogsRead,     Permission::kCalendarManage,
       Permission::kCatalogueWrite, Permission::kListsWrite,   Permission::kTimeLimitsWrite,
-      Permission::kEvidenceWrite,  Permission::kEvidenceRead, Permission::kCasesRead,
-      Permission::kCasesWrite,     Permission::kCasesApprove, Permission::kCasesReview};
+      Permission::kEvidenceWrite,  Permission::kEvidenceRead, Permission::kOfficersRead,
+      Permission::kOfficersWrite,  Permission::kCasesRead,    Permission::kCasesWrite,
+      Permission::kCasesApprove,   Permission::kCasesReview};
   return kAll;
 }
 
@@ -187,20 +192,22 @@ bool Grants(Role r, Permission p) {
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kCatalogueWrite || p == Permission::kListsWrite ||
              p == Permission::kTimeLimitsWrite || p == Permission::kEvidenceRead ||
+             p == Permission::kOfficersRead || p == Permission::kOfficersWrite ||
              p == Permission::kCasesRead;
     case Role::kDeptHead:
       return p == Permission::kUnitsRead || p == Permission::kUsersRead ||
              p == Permission::kEvidenceWrite || p == Permission::kEvidenceRead ||
+             p == Permission::kOfficersRead || p == Permission::kOfficersWrite ||
              p == Permission::kCasesRead || p == Permission::kCasesApprove;
     case Role::kLegalReviewer:
       return p == Permission::kUnitsRead || p == Permission::kCatalogueWrite ||
              p == Permission::kListsWrite || p == Permission::kEvidenceWrite ||
-             p == Permission::kEvidenceRead || p == Permission::kCasesRead ||
-             p == Permission::kCasesReview;
+             p == Permission::kEvidenceRead || p == Permission::kOfficersRead ||
+             p == Permission::kCasesRead || p == Permission::kCasesReview;
     case Role::kOfficer:
       return p == Permission::kUnitsRead || p == Permission::kEvidenceWrite ||
-             p == Permission::kEvidenceRead || p == Permission::kCasesRead ||
-             p == Permission::kCasesWrite;
+             p == Permission::kEvidenceRead || p == Permission::kOfficersRead ||
+             p == Permission::kCasesRead || p == Permission::kCasesWrite;
     case Role::kSocialSupervisor:
       return p == Permission::kUnitsRead;
   }

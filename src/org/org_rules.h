@@ -72,6 +72,10 @@ enum class Permission {
   kEvidenceRead,   // list / download evidence — those, and supervisors (within data scope)
   kTimeLimitsWrite,  // department/sector overrides of the statutory time limits — supervisor
                      // (司法局 执法监督: it answers for the legality of every department's limits)
+  kOfficersRead,  // read the officer register (执法人员名册) and the legal-reviewer ratio —
+                  // the case roles: officer, legal reviewer, department head, supervisor
+  kOfficersWrite,  // register officers, edit them, change status, renew credentials, import —
+                   // department head (负责人) within scope and supervisor (司法局 manages 执法证)
   // Cases (案件, issue 5), within the data scope of the case's unit:
   kCasesRead,     // read cases (parties' ID numbers masked unless also kCasesWrite/kCasesApprove)
                   // — officer, legal reviewer, department head, supervisor

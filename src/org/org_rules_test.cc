@@ -118,8 +118,29 @@ TEST(Roles, RulesPermissions) {
                  Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
     EXPECT_FALSE(Grants(r, Permission::kTimeLimitsWrite)) << Info(r).id;
   }
-  EXPECT_EQ(AllPermissions().size(), 18u);
+  EXPECT_EQ(AllPermissions().size(), 20u);
   for (auto p : AllPermissions()) EXPECT_STRNE(PermissionName(p), "");
+}
+
+TEST(Roles, OfficerPermissions) {
+  // The officer register: the case roles read it; department heads (负责人) keep their
+  // department's register and the judicial bureau's supervisors manage 执法证 city-wide. Social
+  // supervisors and the three administrators neither read nor write it.
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer, Role::kDeptHead, Role::kSupervisor}) {
+    EXPECT_TRUE(Grants(r, Permission::kOfficersRead)) << Info(r).id;
+  }
+  for (auto r : {Role::kDeptHead, Role::kSupervisor}) {
+    EXPECT_TRUE(Grants(r, Permission::kOfficersWrite)) << Info(r).id;
+  }
+  for (auto r : {Role::kOfficer, Role::kLegalReviewer}) {
+    EXPECT_FALSE(Grants(r, Permission::kOfficersWrite)) << Info(r).id;
+  }
+  for (auto r : {Role::kSocialSupervisor, Role::kSysAdmin, Role::kSecAdmin, Role::kAuditAdmin}) {
+    EXPECT_FALSE(Grants(r, Permission::kOfficersRead)) << Info(r).id;
+    EXPECT_FALSE(Grants(r, Permission::kOfficersWrite)) << Info(r).id;
+  }
+  EXPECT_STREQ(PermissionName(Permission::kOfficersRead), "officers.read");
+  EXPECT_STREQ(PermissionName(Permission::kOfficersWrite), "officers.write");
 }
 
 TEST(Roles, CasePermissions) {

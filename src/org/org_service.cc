@@ -81,47 +81,6 @@ constexpr const char* kUnitCols = "id, parent_id, name, short_name, kind, code, 
 
 }  // namespace
 
-void Unit::Write(core::JsonWriter& w) const {
-  w.BeginObject()
-      .Key("id")
-      .Int(id)
-      .Key("parent_id")
-      .OptInt(parent_id)
-      .Key("name")
-      .String(name)
-      .Key("short_name")
-      .String(short_name)
-      .Key("kind")
-      .String(kind)
-      .Key("code")
-      .String(code)
-      .Key("version")
-      .Int(version)
-      .EndObject();
-}
-
-json Unit::ToJson() const {
-  core::JsonWriter w;
-  Write(w);
-  return json::parse(w.Take());
-}
-
-std::string UnitWithChildren::ToJsonText() const {
-  // The unit's fields followed by "children", written directly (the hot read path).
-  core::JsonWriter w;
-  unit.Write(w);
-  std::string text = w.Take();
-  text.pop_back();  // reopen the object
-  core::JsonWriter kids;
-  kids.BeginArray();
-  for (const auto& c : children) c.Write(kids);
-  kids.EndArray();
-  text += ",\"children\":";
-  text += kids.str();
-  text += '}';
-  return text;
-}
-
 json Assignment::ToJson() const {
   return {{"id", id},           {"role", role},
           {"unit_id", unit_id}, {"unit_name", unit_name},
@@ -246,6 +205,7 @@ Result<bool> OrgService::SeedIfEmpty(const record::Actor& actor) {
   if (!seed_text) return Err(ErrorCode::kInternal, "缺少组织机构种子数据", "org seed missing");
   json seed = json::parse(*seed_text);
   bool seeded = false;
+  int64_t changed = 0;
   auto st = bus_.Run(actor, [&](record::CommandTx& tx) -> Status {
     auto n = tx.conn().Query("SELECT count(*) FROM units");
     if (!n) return n.error();
@@ -270,9 +230,11 @@ Result<bool> OrgService::SeedIfEmpty(const record::Actor& actor) {
     };
     ZHIFA_TRY(add(seed.at("city"), 0));
     seeded = true;
+    changed = tx.last_seq();
     return core::Ok();
   });
   if (!st) return st.error();
+  UnitsChanged(changed);
   return seeded;
 }
 
@@ -356,31 +318,70 @@ Result<json> OrgService::Tree(const Principal& p) {
   return roots;
 }
 
-Result<UnitWithChildren> OrgService::GetUnit(const Principal& p, int64_t id) {
-  UnitWithChildren out;
-  auto st = db_.Read([&](Conn& c) -> Status {
-    // One query finds the unit only when it is visible (in scope, or the caller's own unit).
-    Params visible{id};
-    std::string vpred = ScopePredicate(p.scope, "id", "", visible);
-    visible.emplace_back(p.unit_id);
-    auto r = c.Query(std::string("SELECT ") + kUnitCols + " FROM units WHERE id = $1 AND (" +
-                         vpred + " OR id = $" + std::to_string(visible.size()) + ")",
-                     visible);
+Result<std::shared_ptr<const UnitTree>> OrgService::Units() {
+  auto tree = tree_.load(std::memory_order_acquire);
+  int64_t wanted = tree_wanted_.load(std::memory_order_acquire);
+  if (tree && tree->version() >= wanted) {
+    int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count();
+    int64_t next = tree_next_poll_.load(std::memory_order_relaxed);
+    // One request per interval checks the database; the others use the tree they have.
+    if (now < next || !tree_next_poll_.compare_exchange_strong(
+                          next, now + std::chrono::nanoseconds(tree_refresh_).count())) {
+      return tree;
+    }
+    int64_t version = 0;
+    ZHIFA_TRY(db_.Read([&](Conn& c) -> Status {
+      auto r = c.Query("SELECT max(updated_seq) FROM units");
+      if (!r) return r.error();
+      version = r->rows.empty() ? 0 : r->rows[0].OptInt(0).value_or(0);
+      return core::Ok();
+    }));
+    if (version <= tree->version()) return tree;
+    wanted = version;
+  }
+  return RebuildUnits(wanted);
+}
+
+Result<std::shared_ptr<const UnitTree>> OrgService::RebuildUnits(int64_t at_least) {
+  std::lock_guard lock(tree_rebuild_mu_);
+  auto cur = tree_.load(std::memory_order_acquire);
+  if (cur && cur->version() >= at_least) return cur;  // another request rebuilt it meanwhile
+  std::vector<UnitTree::Row> rows;
+  ZHIFA_TRY(db_.Read([&](Conn& c) -> Status {
+    rows.clear();
+    auto r = c.Query(std::string("SELECT ") + kUnitCols + ", sort_order, updated_seq FROM units");
     if (!r) return r.error();
-    if (r->rows.empty()) return NotFound("单位", "unit", "id");
-    out.unit = UnitFromRow(r->rows[0]);
-    Params params{id};
-    std::string pred = ScopePredicate(p.scope, "id", "", params);
-    auto ch = c.Query(std::string("SELECT ") + kUnitCols + " FROM units WHERE parent_id = $1 AND " +
-                          pred + " ORDER BY sort_order, id",
-                      params);
-    if (!ch) return ch.error();
-    out.children.reserve(ch->rows.size());
-    for (const auto& row : ch->rows) out.children.push_back(UnitFromRow(row));
+    rows.reserve(r->rows.size());
+    for (const auto& row : r->rows) rows.push_back({UnitFromRow(row), row.Int(7), row.Int(8)});
     return core::Ok();
-  });
-  if (!st) return st.error();
-  return out;
+  }));
+  auto built = UnitTree::Build(std::move(rows));
+  if (!cur || built->version() >= cur->version()) tree_.store(built, std::memory_order_release);
+  return built;
+}
+
+void OrgService::UnitsChanged(int64_t seq) {
+  int64_t cur = tree_wanted_.load(std::memory_order_relaxed);
+  while (cur < seq && !tree_wanted_.compare_exchange_weak(cur, seq, std::memory_order_release)) {
+  }
+}
+
+Result<UnitWithChildren> OrgService::GetUnit(const Principal& p, int64_t id) {
+  auto tree = Units();
+  if (!tree) return tree.error();
+  auto u = (*tree)->Get(p.scope, p.unit_id, id);
+  if (!u) return NotFound("单位", "unit", "id");
+  return std::move(*u);
+}
+
+Result<std::string> OrgService::GetUnitJson(const Principal& p, int64_t id) {
+  auto tree = Units();
+  if (!tree) return tree.error();
+  auto text = (*tree)->GetJson(p.scope, p.unit_id, id);
+  if (!text) return NotFound("单位", "unit", "id");
+  return std::move(*text);
 }
 
 Result<Unit> OrgService::CreateUnit(const Principal& p, const NewUnit& in) {
@@ -398,6 +399,7 @@ Result<Unit> OrgService::CreateUnit(const Principal& p, const NewUnit& in) {
                "kind must be one of city, district, zone, department, unit, vertical", "kind");
   }
   Unit out;
+  int64_t changed = 0;
   record::Actor actor = ActorFor(p);
   auto st = bus_.Run(actor, [&](record::CommandTx& tx) -> Status {
     Conn& c = tx.conn();
@@ -417,9 +419,11 @@ Result<Unit> OrgService::CreateUnit(const Principal& p, const NewUnit& in) {
     auto made = InsertUnit(tx, u, "");
     if (!made) return made.error();
     out = std::move(*made);
+    changed = tx.last_seq();
     return core::Ok();
   });
   if (!st) return st.error();
+  UnitsChanged(changed);
   return out;
 }
 
@@ -438,6 +442,7 @@ Result<Unit> OrgService::UpdateUnit(const Principal& p, int64_t id, const UnitPa
     ZHIFA_TRY(CheckShortText(*patch.code, 32, "code", "代码"));
   }
   Unit out;
+  int64_t changed = 0;
   record::Actor actor = ActorFor(p);
   auto st = bus_.Run(actor, [&](record::CommandTx& tx) -> Status {
     Conn& c = tx.conn();
@@ -475,9 +480,11 @@ Result<Unit> OrgService::UpdateUnit(const Principal& p, int64_t id, const UnitPa
     if (*up != 1) return Stale();
     cur.version += 1;
     out = cur;
+    changed = *seq;
     return core::Ok();
   });
   if (!st) return st.error();
+  UnitsChanged(changed);
   return out;
 }
 

@@ -2,10 +2,22 @@
 // role assignments with data scope. Every change is a command on the CommandBus (one
 // transaction: rules → state tables → record events). Reads apply the caller's data scope as
 // parameterised SQL predicates; a row outside the scope answers kNotFound (its existence does not
-// leak). Thread-safety: thread-safe (stateless over the database).
+// leak).
+//
+// Unit reads (GetUnit, GetUnitJson) are answered from an in-memory UnitTree (unit_tree.h) instead
+// of SQL. The tree is rebuilt from the database (one query) on the first read after a unit command
+// of this node committed — so a node always reads its own writes — and when another node (or
+// process) changed the units table: at most every `tree_refresh` one request compares
+// max(units.updated_seq) with the tree's version. A unit created or renamed on another node is
+// therefore read here within `tree_refresh` (default 1 s; the principal cache of auth_service is
+// 2 s). Thread-safety: thread-safe.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,30 +27,11 @@
 #include "core/json_writer.h"
 #include "core/result.h"
 #include "org/principal.h"
+#include "org/unit_tree.h"
 #include "record/command_bus.h"
 #include "store/database.h"
 
 namespace zhifa::org {
-
-struct Unit {
-  int64_t id = 0;
-  std::optional<int64_t> parent_id;
-  std::string name;
-  std::string short_name;
-  std::string kind;
-  std::string code;
-  int64_t version = 0;
-  // The unit's JSON fields (id, parent_id, name, short_name, kind, code, version).
-  void Write(core::JsonWriter& w) const;
-  nlohmann::json ToJson() const;
-};
-
-// A unit with its direct children (GET /units/{id}).
-struct UnitWithChildren {
-  Unit unit;
-  std::vector<Unit> children;
-  std::string ToJsonText() const;
-};
 
 struct NewUnit {
   int64_t parent_id = 0;
@@ -124,8 +117,9 @@ core::Status CheckUsername(std::string_view username);
 class OrgService {
  public:
   // `cipher` encrypts personal fields (phone) at rest; it must outlive the service.
-  OrgService(store::Database& db, record::CommandBus& bus, const core::FieldCipher& cipher)
-      : db_(db), bus_(bus), cipher_(cipher) {}
+  OrgService(store::Database& db, record::CommandBus& bus, const core::FieldCipher& cipher,
+             std::chrono::milliseconds tree_refresh = std::chrono::seconds(1))
+      : db_(db), bus_(bus), cipher_(cipher), tree_refresh_(tree_refresh) {}
   const core::FieldCipher& cipher() const { return cipher_; }
 
   // Seeds the city tree (data/org-seed.json) when there are no units. Returns whether it did.
@@ -138,6 +132,10 @@ class OrgService {
 
   core::Result<nlohmann::json> Tree(const Principal& p);
   core::Result<UnitWithChildren> GetUnit(const Principal& p, int64_t id);
+  // GetUnit as JSON text (UnitWithChildren::ToJsonText), the route's answer.
+  core::Result<std::string> GetUnitJson(const Principal& p, int64_t id);
+  // The current unit tree (rebuilt first when it is stale, see above).
+  core::Result<std::shared_ptr<const UnitTree>> Units();
   core::Result<Unit> CreateUnit(const Principal& p, const NewUnit& u);
   core::Result<Unit> UpdateUnit(const Principal& p, int64_t id, const UnitPatch& patch);
 
@@ -166,9 +164,18 @@ class OrgService {
   core::Result<Assignment> InsertAssignment(record::CommandTx& tx, int64_t user_id,
                                             const NewAssignment& a);
 
+  // After a unit command committed with record sequence `seq`: the next read rebuilds the tree.
+  void UnitsChanged(int64_t seq);
+  core::Result<std::shared_ptr<const UnitTree>> RebuildUnits(int64_t at_least);
+
   store::Database& db_;
   record::CommandBus& bus_;
   const core::FieldCipher& cipher_;
+  std::chrono::milliseconds tree_refresh_;
+  std::atomic<std::shared_ptr<const UnitTree>> tree_;
+  std::atomic<int64_t> tree_wanted_{0};     // the least version the next read may use
+  std::atomic<int64_t> tree_next_poll_{0};  // steady-clock ns of the next database check
+  std::mutex tree_rebuild_mu_;              // one rebuild at a time
 };
 
 }  // namespace zhifa::org

@@ -1,11 +1,11 @@
-// The bulk case generator (`zhifa demo --cases N`, src/cli/demo_cases.h) on SQLite, and on
+// The bulk case generator (`zhifa demo --cases N`, src/cli/demo_cases_gen.h) on SQLite, and on
 // PostgreSQL when ZHIFA_TEST_PG_URL is set: after `zhifa demo` (run as a process, ZHIFA_BIN) it
 // generates a small city-year and checks that the data is what the service itself would hold —
 // every case reads through CaseService::Get with the state, version and steps of its row, each
 // case has one record-log entry per event and the log verifies, parties carry valid codes,
 // publication obligations exist for the decisions — and that the counts by state are the
 // generator's and form a realistic mix.
-#include "cli/demo_cases.h"
+#include "cli/demo_cases_gen.h"
 
 #include <gtest/gtest.h>
 

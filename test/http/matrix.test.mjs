@@ -12,6 +12,8 @@ import { API, Client, assertError, flattenTree, signIn, newPassword } from './li
 import { administrators, unitIndex, createUser, uniqueName } from './lib/fixtures.mjs'
 import { newCode, newMatter, matterBody, nextDate, csv, MATTER_COLUMNS } from './lib/catalogue.mjs'
 import { D, entryFor, freshUnit, freshList, addEntry, publish, put } from './lib/discretion.mjs'
+import { O, OFFICER_COLUMNS, newCertNo, officerBody, newOfficer } from './lib/officers.mjs'
+import { C, today, addDays } from './lib/cases.mjs'
 
 /** Uploads a small PDF as evidence about unit `unitId`'s record target, attached to that unit. */
 function uploadEvidence(c, unitId) {
@@ -23,11 +25,11 @@ const ROLES = ['officer', 'legal_reviewer', 'dept_head', 'supervisor', 'social_s
 
 // What each role may do (docs/api.md role table; src/org/org_rules.cc Grants()).
 const PERMS = {
-  officer: ['units.read', 'evidence.write', 'evidence.read'],
-  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write', 'evidence.write', 'evidence.read'],
+  officer: ['units.read', 'evidence.write', 'evidence.read', 'officers.read', 'cases.read', 'cases.write'],
+  legal_reviewer: ['units.read', 'lists.write', 'catalogue.write', 'evidence.write', 'evidence.read', 'officers.read', 'cases.read', 'cases.review'],
   social_supervisor: ['units.read'],
-  dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read'],
-  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read', 'record.proofs'],
+  dept_head: ['units.read', 'users.read', 'evidence.write', 'evidence.read', 'officers.read', 'officers.write', 'cases.read', 'cases.approve'],
+  supervisor: ['units.read', 'users.read', 'lists.write', 'catalogue.write', 'time_limits.write', 'evidence.read', 'record.proofs', 'officers.read', 'officers.write', 'cases.read'],
   sys_admin: ['units.read', 'units.write', 'users.read', 'users.write', 'calendar.manage'],
   sec_admin: ['units.read', 'users.read', 'roles.assign', 'credentials', 'sessions.manage'],
   audit_admin: ['logs.read', 'record.proofs'],
@@ -285,7 +287,47 @@ const ROUTES = [
     out: false,
     run: async (c, w, f) => c.post(`${D}/check`, { matter_code: (await f.matter('in')).code, facts: { act_date: '2025-01-01' }, proposal: { kinds: ['fine'], fine: 300000 } }),
   },
-  // Catalogue (issue 3): everyone signed in reads; catalogue.write changes matters held in scope.
+  // Cases (issue 5): cases.read / cases.write (officer) / cases.approve (负责人) / cases.review
+  // (法制审核); the steps route needs cases.read at the router and then the step's own permission
+  // (non_coercive: cases.write). f.case(w) is a lead in unit A / B (test/http/cases.test.mjs
+  // covers the procedure).
+  { name: 'GET /cases/meta', perm: 'cases.read', ok: 200, out: false, run: (c) => c.get(`${C}/meta`) },
+  { name: 'GET /cases', perm: 'cases.read', ok: 200, out: false, run: (c) => c.get(`${C}?page_size=5`) },
+  { name: 'POST /cases', perm: 'cases.write', ok: 201, run: async (c, w, f) => c.post(C, await f.leadBody(w)) },
+  {
+    name: 'POST /cases/simplified',
+    perm: 'cases.write',
+    ok: 201,
+    run: async (c, w, f) => {
+      const lead = await f.leadBody(w)
+      return c.post(`${C}/simplified`, {
+        unit_id: lead.unit_id,
+        matter_code: lead.matter_code,
+        title: '当场警告',
+        place: '泉城路',
+        party: lead.party,
+        act_date: today(),
+        penalty: { kinds: ['warning'] },
+        basis: '矩阵',
+        officer_ids: lead.officer_ids,
+        credentials_shown: true,
+      })
+    },
+  },
+  { name: 'GET /cases/{id}', perm: 'cases.read', ok: 200, run: async (c, w, f) => c.get(`${C}/${(await f.case(w)).id}`) },
+  { name: 'GET /cases/{id}/timeline', perm: 'cases.read', ok: 200, run: async (c, w, f) => c.get(`${C}/${(await f.case(w)).id}/timeline`) },
+  { name: 'GET /cases/{id}/review-report', perm: 'cases.read', ok: 200, run: async (c, w, f) => c.get(`${C}/${(await f.case(w)).id}/review-report`) },
+  {
+    name: 'POST /cases/{id}/steps/{step}',
+    perm: 'cases.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const k = await f.case(w)
+      const cur = await f.caseReader(w).get(`${C}/${k.id}`)
+      return c.post(`${C}/${k.id}/steps/non_coercive`, { version: cur.json.version, date: today(), means: 'warning', note: '警示告诫' })
+    },
+  },
+  { name: 'GET /reviews', perm: 'cases.review', ok: 200, out: false, run: (c) => c.get(`${API}/reviews`) },
   { name: 'GET /catalogue/meta', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/meta`) },
   { name: 'GET /catalogue/matters', perm: null, ok: 200, out: false, run: (c) => c.get(`${API}/catalogue/matters`) },
   { name: 'GET /catalogue/matters/{code}', perm: null, ok: 200, out: false, run: async (c, w, f) => c.get(`${API}/catalogue/matters/${(await f.matter(w)).code}`) },
@@ -331,6 +373,48 @@ const ROUTES = [
     run: (c) =>
       c.post(`${API}/catalogue/import?effective_from=2024-01-01`, csv([MATTER_COLUMNS, [newCode('MXI'), '矩阵导入事项', '检查', '一中队', '其他', '', '', '', '否', '', '否']]), { contentType: 'text/csv' }),
   },
+  // Officer register (issue 5): the case roles read within scope; department heads and
+  // supervisors write. f.officer(w) is an officer in unit A / B; f.freshOfficer(w) a new one.
+  { name: 'GET /officers', perm: 'officers.read', ok: 200, out: false, run: (c) => c.get(O) },
+  { name: 'GET /officers/reviewer-ratio', perm: 'officers.read', ok: 200, out: false, run: (c) => c.get(`${O}/reviewer-ratio`) },
+  { name: 'GET /officers/export', perm: 'officers.read', ok: 200, out: false, run: (c) => c.get(`${O}/export?format=csv`) },
+  { name: 'GET /officers/{id}', perm: 'officers.read', ok: 200, run: (c, w, f) => c.get(`${O}/${f.officer(w).id}`) },
+  { name: 'POST /officers', perm: 'officers.write', ok: 201, run: (c, w, f) => c.post(O, officerBody(f.unit(w).id)) },
+  {
+    name: 'PATCH /officers/{id}',
+    perm: 'officers.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const o = await f.freshOfficer(w)
+      return c.patch(`${O}/${o.id}`, { version: o.version, name: '矩阵改名' })
+    },
+  },
+  {
+    name: 'POST /officers/{id}/status',
+    perm: 'officers.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const o = await f.freshOfficer(w)
+      return c.post(`${O}/${o.id}/status`, { status: 'suspended', reason: '矩阵', version: o.version })
+    },
+  },
+  {
+    name: 'POST /officers/{id}/credential',
+    perm: 'officers.write',
+    ok: 200,
+    run: async (c, w, f) => {
+      const o = await f.freshOfficer(w)
+      return c.post(`${O}/${o.id}/credential`, { version: o.version, valid_from: '2025-01-01', valid_to: '2031-12-31' })
+    },
+  },
+  {
+    name: 'POST /officers/import',
+    perm: 'officers.write',
+    ok: 200,
+    out: false, // units are named in the file; an outside one is a problem of the file (officers.test.mjs)
+    run: (c, w, f) =>
+      c.post(`${O}/import`, csv([OFFICER_COLUMNS, [newCertNo('MX'), '矩阵导入', f.unitA.name, '济南市人民政府', '2024-01-01', '2030-12-31', '城市管理', '否', '', '', '']]), { contentType: 'text/csv' }),
+  },
 ]
 
 for (const backend of BACKENDS) {
@@ -362,6 +446,9 @@ for (const backend of BACKENDS) {
       f.catEditor = await signIn(srv.base, await createUser(f, { username: 'mx_cateditor', unitId: f.unitB.id, role: 'supervisor', scope: 'city' }))
       const matters = {}
       f.matter = async (w) => (matters[w] ??= await newMatter(f.catEditor, f.unit(w).id))
+      const officers = { in: await newOfficer(f.catEditor, f.subA.id), out: await newOfficer(f.catEditor, f.unitB.id) }
+      f.officer = (w) => officers[w]
+      f.freshOfficer = (w) => newOfficer(f.catEditor, f.unit(w).id)
       f.users = {}
       f.clients = {}
       for (const role of ROLES) {
@@ -379,6 +466,37 @@ for (const backend of BACKENDS) {
       assert.equal(evIn.status, 201, evIn.text)
       assert.equal(evOut.status, 201, evOut.text)
       f.evidence = (w) => (w === 'in' ? evIn.json : evOut.json)
+      // Cases: two registered officers per unit, a matter held by each (warning or fine, so a
+      // warning on the spot fits the simplified procedure), a lead in each unit.
+      const officersOf = {}
+      for (const w of ['in', 'out']) {
+        officersOf[w] = [await newOfficer(f.catEditor, f.unit(w).id), await newOfficer(f.catEditor, f.unit(w).id)].map((o) => o.id)
+      }
+      const caseMatters = {}
+      f.caseMatter = async (w) =>
+        (caseMatters[w] ??= (
+          await f.catEditor.post(`${API}/catalogue/matters`, matterBody({ code: newCode('MXC'), holders: [f.unit(w).id], range: '处警告或者二百元以下的罚款', tiers: [{ name: '一般', conditions_text: '一般', standard_text: '处警告或者二百元以下罚款', source: '矩阵' }] }))
+        ).json.code)
+      f.leadBody = async (w) => ({
+        unit_id: f.unit(w).id,
+        matter_code: await f.caseMatter(w),
+        source: 'inspection',
+        title: '矩阵案件',
+        party: { kind: 'person', name: '矩阵当事人', id_number: '370102198506121239' }, // not PERSON_ID: /record/targets/person expects none
+        act_date: addDays(today(), -10),
+        discovered_date: addDays(today(), -5),
+        officer_ids: officersOf[w],
+      })
+      f.caseReader = (w) => (w === 'in' ? f.clients.officer : f.outsiderClient)
+      const cases = {}
+      f.case = async (w) => {
+        if (!cases[w]) {
+          const r = await f.caseReader(w).post(C, await f.leadBody(w))
+          assert.equal(r.status, 201, r.text)
+          cases[w] = r.json
+        }
+        return cases[w]
+      }
       // A fresh session of the inside/outside user, for forced-logout cases.
       f.sessionOf = async (w) => {
         const acc = w === 'in' ? f.target : f.outsider
@@ -473,6 +591,25 @@ for (const backend of BACKENDS) {
           const byUnit = await f.clients[role].get(`${API}/users?unit_id=${f.unitB.id}`)
           assert.ok([200, 404].includes(byUnit.status), byUnit.text)
           if (byUnit.status === 200) assert.equal(byUnit.json.total, 0, `${role} unit_id=B`)
+        }
+      })
+
+      test('GET /officers and the export: only officers in A', async () => {
+        for (const role of ROLES.filter((r) => PERMS[r].includes('officers.read'))) {
+          const r = await f.clients[role].get(`${O}?page_size=200`)
+          assert.equal(r.status, 200, r.text)
+          assert.equal(r.json.total, r.json.items.length)
+          const ids = r.json.items.map((o) => o.id)
+          assert.ok(ids.includes(f.officer('in').id), `${role} sees the inside officer`)
+          assert.ok(!ids.includes(f.officer('out').id), `${role} must not see the outside officer`)
+          for (const o of r.json.items) assert.ok(isUnder(o.unit_id, f.unitA.id, f), `${role} sees officer ${o.id}`)
+          const byUnit = await f.clients[role].get(`${O}?unit_id=${f.unitB.id}`)
+          assert.equal(byUnit.json.total, 0, `${role} unit_id=B`)
+          const file = await f.clients[role].get(`${O}/export?format=csv`)
+          assert.equal(file.status, 200)
+          assert.ok(file.text.includes(f.officer('in').cert_no) && !file.text.includes(f.officer('out').cert_no), `${role} export`)
+          const ratio = await f.clients[role].get(`${O}/reviewer-ratio`)
+          assert.ok(ratio.json.items.every((i) => isUnder(i.unit_id, f.unitA.id, f)), `${role} ratio`)
         }
       })
 

@@ -7,6 +7,9 @@ import { startServer, BACKENDS } from './lib/server.mjs'
 import { API, Client, Account, signIn, enrolTotp, assertError, newPassword } from './lib/client.mjs'
 import { codeForStep, currentStep } from './lib/totp.mjs'
 import { administrators, unitIndex, createUser, headSeq, entriesSince, operations, uniqueName } from './lib/fixtures.mjs'
+import { csv } from './lib/catalogue.mjs'
+import { O, OFFICER_COLUMNS, newCertNo, officerBody } from './lib/officers.mjs'
+import { C, caseWorld, leadBody, today } from './lib/cases.mjs'
 
 for (const backend of BACKENDS) {
   describe(`command→record spine [${backend}]`, () => {
@@ -162,6 +165,62 @@ for (const backend of BACKENDS) {
       await expectNothing(() => a.sys.post(`${API}/users/${user.id}/roles`, { role: 'officer', unit_id: unit.id, scope: 'dept' }))
       await expectNothing(() => a.sec.post(`${API}/users/${a.sec.user.id}/roles`, { role: 'officer', unit_id: unit.id, scope: 'dept' }))
       await expectNothing(() => a.sys.post(`${API}/units`, '{oops'))
+    })
+
+    test('officer register → officer.created, .updated, .status_changed, .credential_renewed, .imported', async () => {
+      const head = await signIn(srv.base, await createUser(a, { username: 'spine_head', unitId: unit.id, role: 'dept_head', scope: 'dept_tree' }))
+      const { r } = await expectRecorded(['officer.created'], () => head.post(O, officerBody(unit.id)))
+      assert.equal(r.status, 201, r.text)
+      const id = r.json.id
+      const { r: p } = await expectRecorded(['officer.updated'], () => head.patch(`${O}/${id}`, { version: 1, name: '记录员' }))
+      assert.equal(p.status, 200, p.text)
+      await expectNothing(() => head.patch(`${O}/${id}`, { version: 1, name: 'stale' }))
+      await expectNothing(() => head.patch(`${O}/${id}`, { version: 2, name: '记录员' })) // no change
+      const { r: s } = await expectRecorded(['officer.status_changed'], () => head.post(`${O}/${id}/status`, { status: 'suspended', reason: '停职', version: 2 }))
+      assert.equal(s.status, 200, s.text)
+      await expectNothing(() => head.post(`${O}/${id}/status`, { status: 'suspended', reason: '再次', version: 3 }))
+      const { r: c } = await expectRecorded(['officer.credential_renewed'], () => head.post(`${O}/${id}/credential`, { version: 3, valid_from: '2025-01-01', valid_to: '2031-12-31' }))
+      assert.equal(c.status, 200, c.text)
+      await expectNothing(() => head.post(`${O}/${id}/credential`, { version: 4, valid_from: '2032-01-01', valid_to: '2031-12-31' }))
+      await expectNothing(() => head.post(O, officerBody(unit.id, { cert_no: r.json.cert_no })))
+      await expectNothing(() => a.sys.post(O, officerBody(unit.id)))
+      const row = [newCertNo('SP'), '导入员', '记录测试局', '济南市人民政府', '2024-01-01', '2030-12-31', '城市管理', '否', '', '', '']
+      await expectNothing(() => head.post(`${O}/import?dry_run=true`, csv([OFFICER_COLUMNS, row]), { contentType: 'text/csv' }))
+      await expectNothing(() => head.post(`${O}/import`, csv([OFFICER_COLUMNS, row, [...row.slice(0, 4), 'x']]), { contentType: 'text/csv' }))
+      const { r: i } = await expectRecorded(['officer.created', 'officer.imported'], () => head.post(`${O}/import`, csv([OFFICER_COLUMNS, row]), { contentType: 'text/csv' }))
+      assert.equal(i.status, 200, i.text)
+    })
+
+    test('cases: registration, simplified decision and every step → case.*; refusals record nothing', async () => {
+      const w = await caseWorld(a, srv.base, 'sp')
+      const o = w.officer1.c
+      const { r } = await expectRecorded(['case.registered'], () => o.post(C, leadBody(w)))
+      assert.equal(r.status, 201, r.text)
+      const k = r.json
+      const { r: s } = await expectRecorded(['case.non_coercive_recorded'], () =>
+        o.post(`${C}/${k.id}/steps/non_coercive`, { version: k.version, date: today(), means: 'persuasion', note: '说服教育' }),
+      )
+      assert.equal(s.status, 200, s.text)
+      const { r: f } = await expectRecorded(['case.filed'], () => w.head.c.post(`${C}/${k.id}/steps/file`, { version: s.json.version, date: today() }))
+      assert.equal(f.status, 200, f.text)
+      await expectNothing(() => w.head.c.post(`${C}/${k.id}/steps/file`, { version: s.json.version, date: today() }))
+      await expectNothing(() => o.post(`${C}/${k.id}/steps/investigate`, { version: f.json.version, date: today(), kind: 'inspection', officer_ids: [w.o1.id], credentials_shown: true, summary: 'x' }))
+      await expectNothing(() => o.post(C, leadBody(w, { officer_ids: [w.o1.id] })))
+      const simplified = {
+        unit_id: w.A.id,
+        matter_code: w.small,
+        title: '当场处罚',
+        place: '泉城路',
+        party: { kind: 'person', name: '李四', id_number: '11010519491231002X' },
+        act_date: today(),
+        penalty: { kinds: ['fine'], fine: 10000 },
+        basis: '第四十二条',
+        officer_ids: [w.o1.id, w.o2.id],
+        credentials_shown: true,
+      }
+      const { r: sd } = await expectRecorded(['case.simplified_decided'], () => o.post(`${C}/simplified`, simplified))
+      assert.equal(sd.status, 201, sd.text)
+      await expectNothing(() => o.post(`${C}/simplified`, { ...simplified, penalty: { kinds: ['fine'], fine: 20001 } }))
     })
 
     test('the whole log: newest first, seq strictly consecutive with no gaps, paging consistent', async () => {

@@ -69,7 +69,7 @@ CREATE UNIQUE INDEX cases_form_no ON cases (form_no);
 -- Officers of a case (officer-register ids): role 'handler' (承办) or 'recused' (回避, 第43条).
 CREATE TABLE case_officers (
   case_id BIGINT NOT NULL REFERENCES cases (id),
-  officer_id BIGINT NOT NULL,
+  officer_id BIGINT NOT NULL REFERENCES officers (id),
   role TEXT NOT NULL,
   PRIMARY KEY (case_id, officer_id)
 );

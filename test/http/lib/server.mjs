@@ -58,7 +58,8 @@ export function dropPgSchema(schema) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
- * Starts a server. options: {backend: 'sqlite'|'pg', auth: {key: value}, server: {key: value}}.
+ * Starts a server. options: {backend: 'sqlite'|'pg', auth: {key: value}, server: {key: value},
+ * db (ZHIFA_DB of another server), dataDir (ZHIFA_DATA_DIR of another server)}.
  * Returns {base, port, proc, dataDir, log(), stop(), exited (promise of {code, signal})}.
  */
 export async function startServer(options = {}) {
@@ -91,6 +92,9 @@ export async function startServer(options = {}) {
     env.ZHIFA_DB = pg.url
   }
   if (options.db) env.ZHIFA_DB = options.db // a second node on another server's database
+  // A second node sharing another server's data directory (`srv.dataDir + '/data'`): the same
+  // keys and, on SQLite, the same database file.
+  if (options.dataDir) env.ZHIFA_DATA_DIR = options.dataDir
   // The binary may be in the middle of a relink (EACCES/ETXTBSY/ENOENT): retry for a while.
   let proc
   for (let attempt = 0; ; attempt++) {

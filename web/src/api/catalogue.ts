@@ -152,10 +152,10 @@ export const catalogueApi = {
 }
 
 /**
- * Uploads a file (xlsx or csv) as the raw body. Resolves with the report; rejects with
- * ImportProblems (the problems table) or ApiError.
+ * Uploads a file (xlsx or csv) as the raw body of POST `path` (an import endpoint). Resolves with
+ * the report; rejects with ImportProblems (the problems table) or ApiError.
  */
-export async function importCatalogue(file: File, opts: { effective_from?: string; dry_run?: boolean }): Promise<ImportReport> {
+export async function uploadImport<T>(path: string, file: File, query: Record<string, string | undefined>): Promise<T> {
   const lower = file.name.toLowerCase()
   const type = lower.endsWith('.csv')
     ? 'text/csv'
@@ -163,10 +163,7 @@ export async function importCatalogue(file: File, opts: { effective_from?: strin
       ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
       : file.type || 'application/octet-stream'
   try {
-    return await request<ImportReport>('POST', '/catalogue/import', {
-      query: { effective_from: opts.effective_from, dry_run: opts.dry_run ? 'true' : undefined },
-      body: new Blob([await file.arrayBuffer()], { type }),
-    })
+    return await request<T>('POST', path, { query, body: new Blob([await file.arrayBuffer()], { type }) })
   } catch (e) {
     const problems = e instanceof ApiError ? (e.body as { problems?: Problem[] } | undefined)?.problems : undefined
     if (e instanceof ApiError && problems) {
@@ -174,6 +171,11 @@ export async function importCatalogue(file: File, opts: { effective_from?: strin
     }
     throw e
   }
+}
+
+/** Imports the catalogue (matters and benchmarks). */
+export function importCatalogue(file: File, opts: { effective_from?: string; dry_run?: boolean }): Promise<ImportReport> {
+  return uploadImport<ImportReport>('/catalogue/import', file, { effective_from: opts.effective_from, dry_run: opts.dry_run ? 'true' : undefined })
 }
 
 /** 分 → "1.5万元" / "5000元". */
