@@ -11,6 +11,7 @@
 
 #include "cases/case_rows.h"
 #include "core/codes.h"
+#include "officers/officer_service.h"
 
 namespace zhifa::cli {
 
@@ -635,36 +636,111 @@ Status WriteCase(record::CommandTx& tx, cases::CaseService& svc, const CasePlan&
   return core::Ok();
 }
 
-// TEMPORARY until the officer register is merged: officer-role users stand in for officers.
-Status LoadOfficers(app::App& app, Date, Date, std::map<int64_t, Unit>& by_unit) {
+// The register's facts (officers::OfficerService::OnDate) as the case rules take them.
+cases::OfficerFact Fact(const officers::OfficerOnDate& o) {
+  cases::OfficerFact f;
+  f.id = o.id;
+  f.user_id = o.user_id;
+  f.unit_id = o.unit_id;
+  f.name = o.name;
+  f.cert_no = o.cert_no;
+  f.credential_valid = o.credential_valid;
+  f.expiring_soon = o.expiring_soon;
+  f.legal_qualification = o.legal_qualification;
+  return f;
+}
+
+// The officer register (officers table, read through officers::OfficerService::OnDate): per
+// unit, the officers whose 执法证 is valid on the first and on the last day of the generated
+// period — active, and valid on every case date in between (a credential is one period). The
+// units that handle cases are those of the accounts with the officer role (the enforcement
+// teams); `accounts` lists per unit those not yet in the register, so LoadUnits can register them.
+struct Candidates {
+  std::map<int64_t, Unit> by_unit;
+  std::map<int64_t, std::vector<std::pair<int64_t, std::string>>> accounts;  // unit → (user, name)
+};
+
+Status LoadOfficers(app::App& app, Date from, Date today, Candidates& out) {
   return app.db().Read([&](store::Conn& c) -> Status {
-    auto r = c.Query(
-        "SELECT u.id, u.unit_id, u.display_name FROM users u JOIN role_assignments a ON "
-        "a.user_id = u.id AND a.role = 'officer' ORDER BY u.id");
+    auto r = c.Query("SELECT id FROM officers ORDER BY id");
     if (!r) return r.error();
-    for (const auto& x : r->rows) {
-      cases::OfficerFact f;
-      f.id = x.Int(0);
-      f.user_id = x.Int(0);
-      f.unit_id = x.Int(1);
-      f.name = x.Text(2);
-      f.cert_no = "37" + std::to_string(10000000 + f.id);
-      f.credential_valid = true;
-      Unit& u = by_unit[f.unit_id];
-      u.id = f.unit_id;
-      u.officers.push_back(std::move(f));
+    std::vector<int64_t> ids;
+    ids.reserve(r->rows.size());
+    for (const auto& x : r->rows) ids.push_back(x.Int(0));
+    auto first = app.officers().OnDate(c, ids, from);
+    if (!first) return first.error();
+    auto last = app.officers().OnDate(c, ids, today);
+    if (!last) return last.error();
+    std::map<int64_t, std::vector<cases::OfficerFact>> valid;  // unit → officers
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const auto& a = (*first)[i];
+      if (a.credential_valid && (*last)[i].credential_valid) valid[a.unit_id].push_back(Fact(a));
+    }
+    auto users = c.Query(
+        "SELECT u.id, u.unit_id, u.display_name, CASE WHEN EXISTS (SELECT 1 FROM officers o WHERE "
+        "o.user_id = u.id) THEN 1 ELSE 0 END FROM users u JOIN role_assignments a ON a.user_id = "
+        "u.id AND a.role = 'officer' WHERE u.status = 'active' ORDER BY u.id");
+    if (!users) return users.error();
+    for (const auto& x : users->rows) {
+      const int64_t unit = x.Int(1);
+      if (!out.by_unit.count(unit)) {
+        Unit& u = out.by_unit[unit];
+        u.id = unit;
+        u.officers = valid[unit];
+      }
+      if (x.Int(3) == 0) out.accounts[unit].emplace_back(x.Int(0), x.Text(2));
     }
     return core::Ok();
   });
 }
 
-// The units that can hold cases: at least three officers whose credential is valid over the
-// whole period, and at least one penalty matter the unit may handle on both ends of it.
+// Registers officers for a unit that has fewer than three valid ones, through
+// OfficerService::Create (event officer.created): the unit's officer accounts not yet in the
+// register first, then officers without an account; credential valid over the period.
+Status TopUpOfficers(app::App& app, Unit& u, std::vector<std::pair<int64_t, std::string>> accounts,
+                     Date from, Date today) {
+  org::Principal sys;
+  sys.scope.all = true;
+  sys.roles = {org::Role::kSupervisor};
+  std::vector<std::string> domains;
+  for (const auto& m : u.matters) {
+    if (std::find(domains.begin(), domains.end(), m.domain) == domains.end()) {
+      domains.push_back(m.domain);
+    }
+  }
+  for (int k = 0; u.officers.size() < 3; ++k) {
+    officers::NewOfficer n;
+    n.unit_id = u.id;
+    if (static_cast<size_t>(k) < accounts.size()) {
+      n.user_id = accounts[k].first;
+      n.name = accounts[k].second;
+    } else {
+      n.name = std::string(kSurnames[(u.id + k) % std::size(kSurnames)]) +
+               kGiven[(u.id * 7 + k) % std::size(kGiven)];
+    }
+    n.cert_no = "37010099" + std::to_string(u.id) + "-" + std::to_string(k);
+    n.issuing_authority = "济南市人民政府";
+    n.valid_from = AddDays(from, -365);
+    n.valid_to = AddDays(today, 3 * 365);
+    n.domains = domains;
+    auto made = app.officers().Create(sys, n);
+    if (!made) return made.error();
+    const std::vector<int64_t> id = {(*made)["id"].get<int64_t>()};
+    auto fact = app.officers().OnDate(id, today);
+    if (!fact) return fact.error();
+    u.officers.push_back(Fact(fact->at(0)));
+  }
+  return core::Ok();
+}
+
+// The units that can hold cases: at least one penalty matter the unit may handle on both ends
+// of the period, and at least three officers whose credential is valid over it (registered here
+// when the register has fewer, TopUpOfficers).
 Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
                                     std::optional<Date> fixed_today) {
-  std::map<int64_t, Unit> by_unit;
+  Candidates cand;
   std::vector<std::string> codes;
-  ZHIFA_TRY(LoadOfficers(app, from, today, by_unit));
+  ZHIFA_TRY(LoadOfficers(app, from, today, cand));
   auto st = app.db().Read([&](store::Conn& c) -> Status {
     auto m = c.Query("SELECT code FROM catalogue_matters ORDER BY code");
     if (!m) return m.error();
@@ -674,10 +750,9 @@ Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
   if (!st) return st.error();
   auto& svc = app.cases();
   std::vector<Unit> out;
-  for (auto& entry : by_unit) {
+  for (auto& entry : cand.by_unit) {
     const int64_t id = entry.first;
     Unit& u = entry.second;
-    if (u.officers.size() < 3) continue;
     st = app.db().Read([&](store::Conn& c) -> Status {
       for (const auto& code : codes) {
         auto early = svc.CheckMatter(c, code, AddDays(from, -30), id);
@@ -688,6 +763,7 @@ Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
     });
     if (!st) return st.error();
     if (u.matters.empty()) continue;
+    if (u.officers.size() < 3) ZHIFA_TRY(TopUpOfficers(app, u, cand.accounts[id], from, today));
     auto ctx = svc.Context(id);
     if (!ctx) return ctx.error();
     u.ctx = std::move(*ctx);
@@ -696,9 +772,8 @@ Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
   }
   if (out.empty()) {
     return Err(ErrorCode::kConflict,
-               "没有可办案的单位：需要至少 3 名执法证有效的执法人员，且持有处罚类执法事项",
-               "no unit can hold cases: each needs 3 officers with valid credentials and a "
-               "penalty matter it holds");
+               "没有可办案的单位：需要有执法人员账号、持有处罚类执法事项的单位",
+               "no unit can hold cases: none with officer accounts holds a penalty matter");
   }
   return out;
 }

@@ -88,6 +88,14 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
   ASSERT_TRUE(a) << a.error().message_en;
   app_ = std::move(*a);
   ASSERT_TRUE(app_->Migrate());
+  // `zhifa demo` seeds a few cases of its own: the generated ones come after them.
+  int64_t seeded = 0;
+  ASSERT_TRUE(app_->db().Read([&](store::Conn& c) -> core::Status {
+    auto r = c.Query("SELECT COALESCE(max(id), 0) FROM cases");
+    if (!r) return r.error();
+    seeded = r->rows[0].Int(0);
+    return core::Ok();
+  }));
 
   constexpr int64_t kCases = 400;
   cli::CaseGenOptions o;
@@ -100,21 +108,22 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
 
   // Counts by state: the database holds exactly what the generator planned.
   std::map<std::string, int64_t> by_state;
-  int64_t steps = 0, entries = 0, publications = 0, decided = 0;
+  int64_t steps = 0, entries = 0, publications = 0, decided = 0, handlers = 0, unregistered = 0;
   struct Row {
     int64_t id, version, steps, entries;
     std::string state, kind, code, masked, procedure;
   };
   std::vector<Row> rows;
   ASSERT_TRUE(app_->db().Read([&](store::Conn& c) -> core::Status {
-    auto r = c.Query("SELECT state, count(*) FROM cases GROUP BY state");
+    auto r = c.Query("SELECT state, count(*) FROM cases WHERE id > $1 GROUP BY state", {seeded});
     if (!r) return r.error();
     for (const auto& x : r->rows) by_state[x.Text(0)] = x.Int(1);
     auto s = c.Query(
         "SELECT c.id, c.version, c.state, c.party_kind, c.party_code, c.party_id_masked, "
         "c.procedure_kind, (SELECT count(*) FROM case_steps s WHERE s.case_id = c.id), "
         "(SELECT count(*) FROM record_log l WHERE l.target = 'case:' || c.id) FROM cases c "
-        "ORDER BY c.id");
+        "WHERE c.id > $1 ORDER BY c.id",
+        {seeded});
     if (!s) return s.error();
     for (const auto& x : s->rows) {
       rows.push_back({x.Int(0), x.Int(1), x.Int(7), x.Int(8), x.Text(2), x.Text(3), x.Text(4),
@@ -122,13 +131,26 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
       steps += x.Int(7);
       entries += x.Int(8);
     }
-    auto p = c.Query("SELECT count(*) FROM case_publications");
+    auto p = c.Query("SELECT count(*) FROM case_publications WHERE case_id > $1", {seeded});
     if (!p) return p.error();
     publications = p->rows[0].Int(0);
     auto d = c.Query(
-        "SELECT count(*) FROM cases WHERE decided_date IS NOT NULL AND outcome <> 'transfer'");
+        "SELECT count(*) FROM cases WHERE id > $1 AND decided_date IS NOT NULL AND outcome <> "
+        "'transfer'",
+        {seeded});
     if (!d) return d.error();
     decided = d->rows[0].Int(0);
+    // The handling officers are records of the officer register, active, with a 执法证 valid
+    // from the case's discovery to today (the generator never uses user ids as officers).
+    auto h = c.Query(
+        "SELECT count(*), sum(CASE WHEN o.id IS NULL OR o.status <> 'active' OR o.valid_from > "
+        "c.discovered_date OR o.valid_to < $2 THEN 1 ELSE 0 END) FROM case_officers co JOIN "
+        "cases c ON c.id = co.case_id LEFT JOIN officers o ON o.id = co.officer_id WHERE "
+        "co.case_id > $1",
+        {seeded, core::FormatDate(core::DateFromUnixMicros(core::NowMicros()))});
+    if (!h) return h.error();
+    handlers = h->rows[0].Int(0);
+    unregistered = h->rows[0].IsNull(1) ? 0 : h->rows[0].Int(1);
     return core::Ok();
   }));
   EXPECT_EQ(by_state, report->by_state);
@@ -137,6 +159,8 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
   EXPECT_EQ(entries, report->events);
   EXPECT_EQ(publications, decided);
   EXPECT_GT(decided, 0);
+  EXPECT_GE(handlers, 2 * kCases);  // at least two per case
+  EXPECT_EQ(unregistered, 0);
 
   // A realistic mix: about 30 % simplified, most cases finished, some open in several states.
   EXPECT_GT(report->simplified, kCases * 20 / 100);
