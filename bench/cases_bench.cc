@@ -62,8 +62,7 @@ std::shared_ptr<const org::Principal> Login(app::App& a, const std::string& user
   return *p;
 }
 
-void Setup() {
-  if (env) return;
+void SetupOnce() {
   const char* url = std::getenv("ZHIFA_BENCH_DB");
   if (!url || !*url) {
     std::cerr << "set ZHIFA_BENCH_DB to a database filled by `zhifa demo --cases N`\n";
@@ -130,6 +129,12 @@ void Setup() {
     std::cerr << st.error().message_en << "\n";
     std::exit(2);
   }
+}
+
+// Once, whichever benchmark thread comes first (the others wait).
+void Setup() {
+  static std::once_flag once;
+  std::call_once(once, SetupOnce);
 }
 
 struct Filter {

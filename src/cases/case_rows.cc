@@ -1,5 +1,7 @@
 #include "cases/case_rows.h"
 
+#include "cases/case_search.h"
+
 namespace zhifa::cases {
 
 using core::Date;
@@ -156,6 +158,22 @@ Status InsertCase(Conn& c, const CaseRecord& r, const CaseSnapshot& s, const Ste
        created_seq,
        updated_seq});
   if (!x) return x.error();
+  return InsertTerms(c, r.id, r.title, r.party_name);
+}
+
+Status InsertTerms(Conn& c, int64_t case_id, const std::string& title,
+                   const std::string& party_name) {
+  const auto terms = CaseTerms(title, party_name);
+  if (terms.empty()) return core::Ok();
+  std::string sql = "INSERT INTO case_terms (term, case_id) VALUES ";
+  store::Params params{case_id};
+  params.reserve(terms.size() + 1);
+  for (size_t i = 0; i < terms.size(); ++i) {
+    params.emplace_back(terms[i]);
+    sql += (i ? ", ($" : "($") + std::to_string(i + 2) + ", $1)";
+  }
+  auto r = c.Exec(sql, params);
+  if (!r) return r.error();
   return core::Ok();
 }
 

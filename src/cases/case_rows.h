@@ -1,7 +1,8 @@
 // zhifa::cases — the rows of a case (migration 0008: cases, case_steps, case_officers,
-// case_publications) and the payloads of its record-log events: the one place that writes them,
-// shared by CaseService and the bulk generator of the demo (src/cli/demo_cases.cc), so a
-// generated case is stored exactly as one handled through the service.
+// case_publications; 0010: case_terms) and the payloads of its record-log events: the one place
+// that writes them, shared by CaseService and the bulk generator of the demo
+// (src/cli/demo_cases_gen.cc), so a generated case is stored exactly as one handled through the
+// service.
 //
 // Every function runs inside the caller's command transaction (record::CommandTx::conn()); none
 // emits an event. Thread-safety: pure functions over the connection they are given.
@@ -52,12 +53,16 @@ struct CaseRecord {
 };
 
 // Inserts the case row for snapshot `s` (procedure, act and discovery dates from `s`; the
-// derived columns by Derive).
+// derived columns by Derive) and its search terms (InsertTerms).
 core::Status InsertCase(store::Conn& c, const CaseRecord& r, const CaseSnapshot& s,
                         const StepContext& ctx, const std::string& created_at,
                         const std::string& updated_at, int64_t version, int64_t created_seq,
                         int64_t updated_seq);
 
+// Writes the case's search terms (case_search.h CaseTerms of title and party name) into
+// case_terms; InsertCase calls it (and the index rebuild of CaseService::IndexTerms).
+core::Status InsertTerms(store::Conn& c, int64_t case_id, const std::string& title,
+                         const std::string& party_name);
 // Inserts one step row (kind: StepId(k), or kSimplifiedDecisionStep).
 core::Status InsertStep(store::Conn& c, int64_t step_id, int64_t case_id, std::string_view kind,
                         core::Date date, const nlohmann::json& data,

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cases/case_rows.h"
+#include "cases/case_search.h"
 #include "core/codes.h"
 #include "core/utf8.h"
 #include "discretion/discretion_rules.h"
@@ -1601,6 +1602,27 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
       {"updated_at", row.updated_at}};
 }
 
+Status CaseService::IndexTerms() {
+  bool pending = false;
+  ZHIFA_TRY(db_.Read([&](Conn& c) -> Status {
+    auto r = c.Query("SELECT value FROM counters WHERE name = 'case_terms_pending'");
+    if (!r) return r.error();
+    pending = !r->rows.empty();
+    return core::Ok();
+  }));
+  if (!pending) return core::Ok();
+  return db_.Write([&](Conn& c) -> Status {
+    auto del = c.Exec("DELETE FROM case_terms");
+    if (!del) return del.error();
+    auto r = c.Query("SELECT id, title, party_name FROM cases ORDER BY id");
+    if (!r) return r.error();
+    for (const auto& x : r->rows) ZHIFA_TRY(InsertTerms(c, x.Int(0), x.Text(1), x.Text(2)));
+    auto d = c.Exec("DELETE FROM counters WHERE name = 'case_terms_pending'");
+    if (!d) return d.error();
+    return core::Ok();
+  });
+}
+
 Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   const Date today = Today();
   for (const auto& s : q.states) {
@@ -1628,7 +1650,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
                "sort must be -id, id or due_date", "sort");
   }
   // An identifier (case or form number, 统一社会信用代码, 身份证号) is looked up exactly through
-  // indexes; other text also matches party-name prefixes and words of the title (a scan).
+  // indexes; other text matches fragments of the party name and the title (below).
   const std::string code = core::NormalizeCode(q.q);
   const bool identifier =
       code.size() >= 8 && code.size() <= 40 &&
@@ -1639,6 +1661,35 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   std::string person_subject;
   if (identifier && code.size() == 18 && person_key_ && core::ValidateIdNumber(code, today, "q")) {
     person_subject = person_key_->Target(code);
+  }
+  // Other text: the candidates come from the search index (case_terms, case_search.h) by the
+  // query's rarest bigram, confirmed by LIKE on title and party name; a query without a bigram
+  // (one character) is a LIKE scan.
+  std::string like = q.q;
+  for (char& ch : like) {
+    if (ch == '%' || ch == '_') ch = ' ';
+  }
+  std::optional<std::string> term;
+  if (!identifier && !q.q.empty()) {
+    const auto terms = SearchBigrams(like);
+    constexpr int64_t kTermCap = 100000;  // postings counted per bigram, at most
+    int64_t fewest = 0;
+    auto st = db_.Read([&](Conn& c) -> Status {
+      for (const auto& t : terms) {
+        auto n = c.Query("SELECT count(*) FROM (SELECT 1 FROM case_terms WHERE term = $1 LIMIT " +
+                             std::to_string(kTermCap) + ") t",
+                         {t});
+        if (!n) return n.error();
+        const int64_t k = n->rows.at(0).Int(0);
+        if (!term || k < fewest) {
+          term = t;
+          fewest = k;
+        }
+        if (k == 0) break;
+      }
+      return core::Ok();
+    });
+    if (!st) return st.error();
   }
   // The filters as SQL. `scan` writes each filter column as +column: SQLite then cannot drive the
   // query from that column's index and walks the primary key in id order, stopping after one
@@ -1678,15 +1729,17 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
                " OR c.party_subject = " + bind(record::EnterpriseTarget(code));
       if (!person_subject.empty()) where += " OR c.party_subject = " + bind(person_subject);
       where += ")";
+    } else if (term) {
+      const std::string contains = bind("%" + like + "%");
+      where += " AND " + k +
+               "c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term = " + bind(*term) +
+               ") AND (c.party_name LIKE " + contains + " OR c.title LIKE " + contains + ")";
     } else if (!q.q.empty()) {
-      std::string like = q.q;
-      for (char& ch : like) {
-        if (ch == '%' || ch == '_') ch = ' ';
-      }
       const std::string exact = bind(q.q);
+      const std::string contains = bind("%" + like + "%");
       where += " AND (c.case_no = " + exact + " OR c.party_code = " + exact +
-               " OR c.form_no = " + exact + " OR c.party_name LIKE " + bind(like + "%") +
-               " OR c.title LIKE " + bind("%" + like + "%") + ")";
+               " OR c.form_no = " + exact + " OR c.party_name LIKE " + contains +
+               " OR c.title LIKE " + contains + ")";
     }
     if (q.sort == "-id") {
       if (q.after) where += " AND c.id < " + bind(*q.after);

@@ -5,8 +5,6 @@
 // case has one record-log entry per event and the log verifies, parties carry valid codes,
 // publication obligations exist for the decisions — and that the counts by state are the
 // generator's and form a realistic mix.
-#include "cli/demo_cases_gen.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,6 +13,7 @@
 #include <random>
 
 #include "app/app.h"
+#include "cli/demo_cases_gen.h"
 #include "core/codes.h"
 #include "record/verify.h"
 #include "test_database.h"
