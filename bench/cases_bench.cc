@@ -2,9 +2,10 @@
 // by `zhifa demo --cases N`:
 //   BM_CaseList/<filter>  — CaseService::List with the UI's filters, as the demo users see it;
 //                           counters p50_ms / p99_ms / max_ms over the iterations (one thread).
-//   BM_StepTransition     — CaseService::Step("investigate") on cases under investigation: the
-//                           rule check, one durable command with its record-log entry and the
-//                           case read the API answers with; many in flight (->Threads).
+//   BM_StepTransition     — CaseService::Step("investigate") on the cases under investigation
+//                           city-wide: the rule check, one durable command with its record-log
+//                           entry and the case read the API answers with; many in flight
+//                           (->Threads; SQLite commits them in groups).
 //
 //   ZHIFA_BENCH_DB=sqlite:/tmp/cases.db (or postgresql://…)
 //   [ZHIFA_BENCH_PASSWORD=Demo-2026-zhifa] build/release/bench/cases_bench [benchmark flags]
@@ -36,6 +37,7 @@ struct Env {
   // Cases under investigation (for the step benchmark) with their handling officers.
   struct Open {
     int64_t id;
+    int64_t version;
     std::vector<int64_t> officers;
   };
   std::vector<Open> open;
@@ -113,15 +115,19 @@ void SetupOnce() {
     auto m = c.Query("SELECT min(id), max(id) FROM cases");
     if (!m) return m.error();
     env->mid_id = (m->rows[0].Int(0) + m->rows[0].Int(1)) / 2;
+    // The cases under investigation city-wide (newest 20,000), so that each gets few of the
+    // benchmark's steps (the case read after a step grows with its steps).
     auto open = c.Query(
-        "SELECT c.id, co.officer_id FROM cases c JOIN case_officers co ON co.case_id = c.id AND "
-        "co.role = 'handler' WHERE c.state = 'investigation' AND c.unit_id = $1 ORDER BY c.id "
-        "DESC LIMIT 4000",
-        {env->team_unit});
+        "SELECT c.id, c.version, co.officer_id FROM cases c JOIN case_officers co ON co.case_id = "
+        "c.id AND "
+        "co.role = 'handler' WHERE c.id IN (SELECT id FROM cases WHERE state = 'investigation' "
+        "ORDER BY id DESC LIMIT 20000) ORDER BY c.id DESC, co.officer_id");
     if (!open) return open.error();
     for (const auto& x : open->rows) {
-      if (env->open.empty() || env->open.back().id != x.Int(0)) env->open.push_back({x.Int(0), {}});
-      env->open.back().officers.push_back(x.Int(1));
+      if (env->open.empty() || env->open.back().id != x.Int(0)) {
+        env->open.push_back({x.Int(0), x.Int(1), {}});
+      }
+      env->open.back().officers.push_back(x.Int(2));
     }
     return core::Ok();
   });
@@ -220,44 +226,44 @@ BENCHMARK(BM_CaseList)->DenseRange(0, 23)->Unit(benchmark::kMillisecond)->MinTim
 // (a repeatable step: every call is a real transition with its record-log entry).
 void BM_StepTransition(benchmark::State& state) {
   Setup();
-  const auto& p = *env->users.at("scjgt1o1");
+  // An officer of 市市场监管局 with the whole city as data scope (the cases of every unit).
+  org::Principal p = *env->users.at("scjgt1o1");
+  p.scope = org::ScopeFilter{};
+  p.scope.all = true;
   const size_t threads = static_cast<size_t>(state.threads());
   const size_t per = env->open.size() / threads;
   if (per == 0) {
-    state.SkipWithError("not enough cases under investigation in the officer's unit");
+    state.SkipWithError("not enough cases under investigation");
     return;
   }
   const size_t first = per * static_cast<size_t>(state.thread_index());
-  std::vector<int64_t> version(per, -1);
   const std::string today = core::FormatDate(core::DateFromUnixMicros(core::NowMicros()));
   size_t i = 0;
   int64_t conflicts = 0;
   for (auto _ : state) {
-    const auto& c = env->open[first + i];
-    if (version[i] < 0) {
-      state.PauseTiming();
-      auto d = env->app->cases().Get(p, c.id);
-      state.ResumeTiming();
-      if (!d) {
-        state.SkipWithError(d.error().message_en.c_str());
-        return;
-      }
-      version[i] = (*d)["version"].get<int64_t>();
-    }
-    json body = {{"version", version[i]},     {"date", today},
+    // The slice is this thread's alone during a run; the versions carry over to the next run.
+    auto& c = env->open[first + i];
+    json body = {{"version", c.version},      {"date", today},
                  {"kind", "questioning"},     {"officer_ids", c.officers},
                  {"credentials_shown", true}, {"summary", "询问当事人并制作询问笔录"}};
     auto r = env->app->cases().Step(p, c.id, "investigate", body);
     if (!r) {
       if (r.error().code == core::ErrorCode::kConflict && r.error().field == "version") {
         ++conflicts;
-        version[i] = -1;
+        state.PauseTiming();
+        auto d = env->app->cases().Get(p, c.id);
+        state.ResumeTiming();
+        if (!d) {
+          state.SkipWithError(d.error().message_en.c_str());
+          return;
+        }
+        c.version = (*d)["version"].get<int64_t>();
       } else {
         state.SkipWithError(r.error().message_en.c_str());
         return;
       }
     } else {
-      version[i] = (*r)["version"].get<int64_t>();
+      c.version = (*r)["version"].get<int64_t>();
     }
     i = (i + 1) % per;
   }
@@ -268,6 +274,7 @@ BENCHMARK(BM_StepTransition)
     ->Threads(1)
     ->Threads(16)
     ->Threads(64)
+    ->Threads(256)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond)
     ->MinTime(3.0);

@@ -107,7 +107,8 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
 
   // Counts by state: the database holds exactly what the generator planned.
   std::map<std::string, int64_t> by_state;
-  int64_t steps = 0, entries = 0, publications = 0, decided = 0, handlers = 0, unregistered = 0;
+  int64_t steps = 0, entries = 0, publications = 0, decided = 0, handlers = 0, unregistered = 0,
+          indexed = 0;
   struct Row {
     int64_t id, version, steps, entries;
     std::string state, kind, code, masked, procedure;
@@ -149,6 +150,10 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
         {seeded, core::FormatDate(core::DateFromUnixMicros(core::NowMicros()))});
     if (!h) return h.error();
     handlers = h->rows[0].Int(0);
+    // Every generated case is in the search index (case_rows.h InsertTerms).
+    auto t = c.Query("SELECT count(DISTINCT case_id) FROM case_terms WHERE case_id > $1", {seeded});
+    if (!t) return t.error();
+    indexed = t->rows[0].Int(0);
     unregistered = h->rows[0].IsNull(1) ? 0 : h->rows[0].Int(1);
     return core::Ok();
   }));
@@ -160,6 +165,7 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
   EXPECT_GT(decided, 0);
   EXPECT_GE(handlers, 2 * kCases);  // at least two per case
   EXPECT_EQ(unregistered, 0);
+  EXPECT_EQ(indexed, kCases);
 
   // A realistic mix: about 30 % simplified, most cases finished, some open in several states.
   EXPECT_GT(report->simplified, kCases * 20 / 100);
