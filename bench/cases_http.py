@@ -40,6 +40,10 @@ def paths(base, cookie, out):
     _, u = c.call("GET", "/api/v1/units/%d" % unit, expect=200)
     dept = u.get("parent_id") or unit
     party = top["party_name"][:2]
+    # A fragment from inside an organisation's name (firm and trade, e.g. 鑫源商贸): rare.
+    _, orgs = c.call("GET", "/api/v1/cases?page_size=50", expect=200)
+    names = [x["party_name"] for x in orgs["items"] if x["party_kind"] == "organisation"]
+    fragment = (names or [top["party_name"]])[0][2:6]
     q = urllib.parse.quote
     rows = [
         ("first page", "/api/v1/cases"),
@@ -57,6 +61,8 @@ def paths(base, cookie, out):
         ("domain", "/api/v1/cases?domain=%s" % q(top["domain"])),
         ("procedure simplified", "/api/v1/cases?procedure=simplified"),
         ("q party-name prefix", "/api/v1/cases?q=%s" % q(party)),
+        ("q party-name fragment (index)", "/api/v1/cases?q=%s" % q(fragment)),
+        ("q no match (index)", "/api/v1/cases?q=%s" % q("查无此名")),
         ("q case number", "/api/v1/cases?q=%s" % q(top["case_no"])),
         ("sort by due date", "/api/v1/cases?sort=due_date"),
         ("unit + state + overdue", "/api/v1/cases?unit_id=%d&state=investigation&due=overdue" % unit),
