@@ -59,10 +59,12 @@ bench: build ## Benchmarks (see bench/README.md)
 
 .PHONY: format
 format: ## Format C++ sources in place
+	@command -v clang-format >/dev/null || scripts/deps.sh apt
 	@clang-format -i $(CXX_SOURCES)
 
 .PHONY: format-check
 format-check: ## Fail when a C++ source is not clang-formatted
+	@command -v clang-format >/dev/null || scripts/deps.sh apt
 	@clang-format --dry-run -Werror $(CXX_SOURCES) && echo "format-check: ok"
 
 .PHONY: lint

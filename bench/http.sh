@@ -8,6 +8,10 @@
 #   bench/http.sh [--bin build/release/zhifa] [--reps 3] [--duration 10s] [--conns 64]
 #                 [--phases "off on"] [--zhifa-env VAR=VALUE]...   (environment for zhifa only,
 #                 e.g. GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824 or LD_PRELOAD=…)
+#                 [--pin]   the load generator on its own core: nginx (1 worker) and zhifa run
+#                           on CPU 0 (`taskset`; zhifa then starts one I/O thread), wrk -t1 on
+#                           CPU 1. Without it all three share every core, and wrk's threads
+#                           preempting the server's set the p99 (nginx's own p99 is 5–8 ms so).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/build/release/zhifa
@@ -16,6 +20,10 @@ DUR=10s
 CONNS=64
 PHASES="off on"
 ZENV=()
+SERVER_RUN=()   # command prefix for nginx and zhifa
+WRK_RUN=()      # command prefix for wrk
+WRK_THREADS=2
+NGINX_WORKERS=2
 while [[ $# -gt 0 ]]; do
   case $1 in
     --bin) BIN=$2; shift 2 ;;
@@ -24,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --conns) CONNS=$2; shift 2 ;;
     --phases) PHASES=$2; shift 2 ;;
     --zhifa-env) ZENV+=("$2"); shift 2 ;;
+    --pin) SERVER_RUN=(taskset -c 0); WRK_RUN=(taskset -c 1); WRK_THREADS=1; NGINX_WORKERS=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +58,7 @@ mkdir -p "$T/nginx/www" "$T/nginx/tmp"
 printf 'ok\n' >"$T/nginx/www/healthz"
 chmod 755 "$T" "$T/nginx" "$T/nginx/www"; chmod 644 "$T/nginx/www/healthz"  # workers may drop to nobody
 cat >"$T/nginx/nginx.conf" <<EOF
-worker_processes 2;
+worker_processes $NGINX_WORKERS;
 daemon off;
 pid $T/nginx/nginx.pid;
 error_log $T/nginx/error.log warn;
@@ -69,14 +78,14 @@ http {
   }
 }
 EOF
-nginx -c "$T/nginx/nginx.conf" -p "$T/nginx" >"$T/nginx/stdout.log" 2>&1 &
+${SERVER_RUN[@]+"${SERVER_RUN[@]}"} nginx -c "$T/nginx/nginx.conf" -p "$T/nginx" >"$T/nginx/stdout.log" 2>&1 &
 NGINX_PID=$!
 
 # ---- zhifa ----------------------------------------------------------------------------------
 start_zhifa() {  # $1 = true|false (access log)
   printf '[server]\naccess_log = %s\n' "$1" >"$T/zhifa-$1.toml"
   ZHIFA_CONFIG="$T/zhifa-$1.toml" ZHIFA_DATA_DIR="$T/data" ZHIFA_LISTEN="127.0.0.1:$ZHIFA_PORT" \
-    ZHIFA_ADMIN_PASSWORD="$ADMIN_PW" env ${ZENV[@]+"${ZENV[@]}"} "$BIN" serve >>"$T/zhifa-$1.log" 2>&1 &
+    ZHIFA_ADMIN_PASSWORD="$ADMIN_PW" env ${ZENV[@]+"${ZENV[@]}"} ${SERVER_RUN[@]+"${SERVER_RUN[@]}"} "$BIN" serve >>"$T/zhifa-$1.log" 2>&1 &
   ZHIFA_PID=$!
   zhifa_wait_healthy "http://127.0.0.1:$ZHIFA_PORT" "$ZHIFA_PID" "$T/zhifa-$1.log" 3000
 }
@@ -117,9 +126,9 @@ run_wrk() {
   read -r -a pids <<<"$(server_pids "$url")"
   c0=$(cpu_ticks "${pids[@]}")
   if [[ $# -gt 0 ]]; then
-    out=$(wrk -t2 -c"$CONNS" -d"$DUR" --latency -H "$1" "$url")
+    out=$(${WRK_RUN[@]+"${WRK_RUN[@]}"} wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DUR" --latency -H "$1" "$url")
   else
-    out=$(wrk -t2 -c"$CONNS" -d"$DUR" --latency "$url")
+    out=$(${WRK_RUN[@]+"${WRK_RUN[@]}"} wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DUR" --latency "$url")
   fi
   c1=$(cpu_ticks "${pids[@]}")
   echo "$out" >>"$T/wrk-raw.log"
@@ -158,7 +167,8 @@ for lg in $PHASES; do
 done
 stop_zhifa
 echo
-echo "wrk -t2 -c$CONNS -d$DUR --latency; median of $REPS runs; $(nproc) cores shared by wrk, nginx and zhifa${ZENV[*]+; zhifa environment: ${ZENV[*]}}"
+if [[ ${#WRK_RUN[@]} -gt 0 ]]; then WHERE="nginx ($NGINX_WORKERS worker) and zhifa on CPU 0, wrk on CPU 1"; else WHERE="$(nproc) cores shared by wrk, nginx and zhifa"; fi
+echo "wrk -t$WRK_THREADS -c$CONNS -d$DUR --latency; median of $REPS runs; $WHERE${ZENV[*]+; zhifa environment: ${ZENV[*]}}"
 echo "response sizes: district unit (12 children) $DISTRICT_BYTES B, root unit (57 children) $ROOT_BYTES B; zhifa RSS after the log-off runs: ${RSS_AFTER_OFF:-n/a} kB"
 python3 - "$RESULTS" <<'EOF'
 import statistics, sys

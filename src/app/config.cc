@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <sched.h>
 #include <toml++/toml.h>
 
 #include <cerrno>
@@ -51,11 +52,24 @@ core::Status Read(const toml::table& t, const char* section, const char* key, T&
              "configuration key " + name + " has the wrong type", name);
 }
 
+// The CPUs this process may run on (its affinity mask: taskset, a cgroup cpuset, a container's
+// --cpuset-cpus), which is what the I/O threads can use; hardware_concurrency() counts every CPU
+// of the machine.
+unsigned UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<unsigned>(n);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 core::Result<Config> LoadConfig(const std::string& file_arg) {
   Config c;
-  c.server.io_threads = std::max(1u, std::thread::hardware_concurrency());
+  c.server.io_threads = UsableCpus();
   std::string file = file_arg;
   if (file.empty()) {
     if (const char* f = std::getenv("ZHIFA_CONFIG")) file = f;
@@ -224,7 +238,7 @@ max_batch = 512                 # SQLite group commit: most writes per transacti
 
 [server]
 listen = "127.0.0.1:8080"
-# io_threads = <cores>
+# io_threads = <CPUs this process may use (affinity mask)>
 worker_threads = 32             # blocking work: writes, password hashing
 max_body_bytes = 1048576
 read_timeout_seconds = 30

@@ -134,10 +134,11 @@ Result<Date> ParseDate(std::string_view text, std::string_view field) {
 }
 
 Result<int64_t> ParseRfc3339(std::string_view text, std::string_view field) {
-  const std::string t(text);
+  // The text is copied only for an error message (this runs once per entry in `zhifa verify`).
+  auto t = [&] { return std::string(text); };
   auto syntax = [&]() {
-    return DateError(field, "时间格式应为 RFC 3339（如 2026-11-27T12:00:00Z）：" + t,
-                     "time must be RFC 3339 (e.g. 2026-11-27T12:00:00Z): " + t);
+    return DateError(field, "时间格式应为 RFC 3339（如 2026-11-27T12:00:00Z）：" + t(),
+                     "time must be RFC 3339 (e.g. 2026-11-27T12:00:00Z): " + t());
   };
   // date-time = full-date "T" partial-time time-offset
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
@@ -150,12 +151,12 @@ Result<int64_t> ParseRfc3339(std::string_view text, std::string_view field) {
   }
   ZHIFA_TRY(CheckDate(text.substr(0, 10), y, mo, d, field));
   if (h > 23 || mi > 59) {
-    return DateError(field, "时间超出范围：" + t, "time of day out of range: " + t);
+    return DateError(field, "时间超出范围：" + t(), "time of day out of range: " + t());
   }
   if (s == 60) {
-    return DateError(field, "不支持闰秒：" + t, "leap seconds are not supported: " + t);
+    return DateError(field, "不支持闰秒：" + t(), "leap seconds are not supported: " + t());
   }
-  if (s > 59) return DateError(field, "秒数超出范围：" + t, "seconds out of range: " + t);
+  if (s > 59) return DateError(field, "秒数超出范围：" + t(), "seconds out of range: " + t());
   size_t pos = 19;
   int64_t frac_micros = 0;
   if (pos < text.size() && text[pos] == '.') {
@@ -179,7 +180,7 @@ Result<int64_t> ParseRfc3339(std::string_view text, std::string_view field) {
       return syntax();
     }
     if (oh > 23 || om > 59) {
-      return DateError(field, "时区偏移超出范围：" + t, "time zone offset out of range: " + t);
+      return DateError(field, "时区偏移超出范围：" + t(), "time zone offset out of range: " + t());
     }
     offset_seconds = (text[pos] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
     pos += 6;

@@ -18,32 +18,37 @@ store::Value Opt(const std::optional<int64_t>& v) {
 }  // namespace
 
 core::Result<int64_t> CommandTx::Emit(Event event) {
-  auto r = conn_.Query(
-      "UPDATE counters SET value = value + 1 WHERE name = 'record_seq' RETURNING value");
-  if (!r) return r.error();
-  if (r->rows.empty()) {
+  int64_t seq = 0;
+  ZHIFA_TRY(conn_.QueryEach(
+      "UPDATE counters SET value = value + 1 WHERE name = 'record_seq' RETURNING value", {},
+      [&](const store::RowRef& row) -> core::Status {
+        seq = row.Int(0);
+        return core::Ok();
+      }));
+  if (seq == 0) {
     return Err(ErrorCode::kInternal, "记录日志计数器缺失", "record log counter missing");
   }
-  int64_t seq = r->rows[0].Int(0);
   auto unit = event.unit_id ? event.unit_id : actor_.unit_id;
   std::string payload = event.payload.is_null() ? std::string("{}") : event.payload.dump();
-  // The stored text has microsecond precision: the leaf commits to exactly what is stored.
-  std::string at = core::FormatRfc3339Micros(now_);
-  auto ins = conn_.Exec(
-      "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      {seq, at, Opt(actor_.user_id), Opt(unit), event.kind, event.target, payload});
-  if (!ins) return ins.error();
+  // The leaf goes into the entry's own row (record_tree.h); the tree also writes the completed
+  // subtrees of the stored levels.
+  store::Value leaf = store::Null{};
   if (tree_) {
-    EntryFields fields;
-    fields.seq = static_cast<uint64_t>(seq);
-    fields.at_micros = now_;
-    fields.actor_id = actor_.user_id;
-    fields.unit_id = unit;
-    fields.kind = event.kind;
-    fields.target = event.target;
-    ZHIFA_TRY(tree_->Append(conn_, fields, payload));
+    auto h = tree_->Append(
+        conn_,
+        EntryView{
+            static_cast<uint64_t>(seq), now_, actor_.user_id, unit, event.kind, event.target, {}},
+        payload);
+    if (!h) return h.error();
+    leaf = store::Blob{std::string(HashBytes(*h))};
   }
+  // The stored text has microsecond precision: the leaf commits to exactly what is stored.
+  auto ins = conn_.Exec(
+      "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload, leaf) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {seq, core::FormatRfc3339Micros(now_), Opt(actor_.user_id), Opt(unit), std::move(event.kind),
+       std::move(event.target), std::move(payload), std::move(leaf)});
+  if (!ins) return ins.error();
   for (const auto& subject : event.subjects) {
     auto s = conn_.Exec(
         "INSERT INTO record_subjects (subject, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",

@@ -47,8 +47,9 @@ class CommandTx {
   store::Conn& conn() { return conn_; }
   const Actor& actor() const { return actor_; }
   int64_t now() const { return now_; }
-  // Appends an event to the record log and its leaf to the Merkle tree (record_tree, same
-  // transaction); returns its sequence number.
+  // Appends an event to the record log with its leaf hash (record_log.leaf) and the Merkle
+  // tree's completed subtrees (record_nodes), in the same transaction; returns its sequence
+  // number.
   core::Result<int64_t> Emit(Event event);
   // Allocates a new object id (from counters 'id').
   core::Result<int64_t> NewId();

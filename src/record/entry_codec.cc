@@ -106,9 +106,16 @@ class Reader {
 }  // namespace
 
 core::Result<std::string> EncodeEntry(const EntryFields& f) {
+  std::string out;
+  ZHIFA_TRY(EncodeEntryInto(
+      EntryView{f.seq, f.at_micros, f.actor_id, f.unit_id, f.kind, f.target, f.payload_hash}, out));
+  return out;
+}
+
+core::Status EncodeEntryInto(const EntryView& f, std::string& out) {
   ZHIFA_TRY(CheckString(f.kind, "kind", /*allow_empty=*/false));
   ZHIFA_TRY(CheckString(f.target, "target", /*allow_empty=*/true));
-  std::string out;
+  out.clear();
   out.reserve(1 + 8 + 8 + 9 + 9 + 2 + f.kind.size() + 2 + f.target.size() + kHashBytes);
   out.push_back(static_cast<char>(kEntryFormatVersion));
   PutU64(out, f.seq);
@@ -118,7 +125,7 @@ core::Result<std::string> EncodeEntry(const EntryFields& f) {
   PutString(out, f.kind);
   PutString(out, f.target);
   out.append(HashBytes(f.payload_hash));
-  return out;
+  return core::Ok();
 }
 
 core::Result<EntryFields> DecodeEntry(std::string_view bytes) {

@@ -37,10 +37,23 @@ struct EntryFields {
   friend bool operator==(const EntryFields&, const EntryFields&) = default;
 };
 
+// The same fields borrowing their strings (the verify and append paths encode without copies).
+struct EntryView {
+  uint64_t seq = 0;
+  int64_t at_micros = 0;
+  std::optional<int64_t> actor_id;
+  std::optional<int64_t> unit_id;
+  std::string_view kind;
+  std::string_view target;
+  Hash payload_hash{};
+};
+
 // Encodes `fields` (docs/record-log-format.md). Errors kInvalidArgument (field "kind"/"target")
 // when a string is not valid UTF-8, contains a control character or is longer than
 // kMaxEntryStringBytes.
 core::Result<std::string> EncodeEntry(const EntryFields& fields);
+// As EncodeEntry, into `out` (replaced; its capacity is reused).
+core::Status EncodeEntryInto(const EntryView& entry, std::string& out);
 
 // Decodes entry bytes. Errors kInvalidArgument with field "entry" and a message naming the byte
 // offset and what is wrong: unknown version, truncated field, presence byte other than 0/1,

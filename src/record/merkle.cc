@@ -185,9 +185,10 @@ core::Result<Hash> RangeHash(const TreeHasher& hasher, const HashStore& store, u
   Hash parts[64];
   int count = 0;
   uint64_t at = begin;
-  for (int level = 63; level >= 0; --level) {
+  for (uint64_t rest = len; rest != 0;) {  // the set bits of len, highest first
+    const int level = std::bit_width(rest) - 1;
     const uint64_t width = uint64_t{1} << level;
-    if ((len & width) == 0) continue;
+    rest -= width;
     auto h = store.SubtreeHash(level, at >> level);
     if (!h) return h.error();
     parts[count++] = *h;

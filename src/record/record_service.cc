@@ -186,6 +186,14 @@ void RecordService::Stop() {
 }
 
 void RecordService::Loop() {
+  // The proof API's upper tree levels, loaded once in the background (proofs work meanwhile,
+  // reading what is not cached yet).
+  auto warm = db_.Read([&](store::Conn& c) -> core::Status {
+    auto rows = WarmSubtreeCache(c, cache_);
+    if (!rows) return rows.error();
+    return core::Ok();
+  });
+  if (!warm) spdlog::warn("record log: proof cache not loaded: {}", warm.error().message_en);
   auto last_time = std::chrono::steady_clock::now();
   for (;;) {
     {
@@ -261,7 +269,7 @@ core::Result<std::optional<StoredCheckpoint>> RecordService::Checkpoint() {
       return core::Ok();
     }
     if (*size == 0) return core::Ok();
-    DbHashStore store(c, *size);
+    DbHashStore store(c, hasher_, *size);
     auto root = RootHash(hasher_, store, *size);
     if (!root) return root.error();
     if (*prev) {
@@ -282,7 +290,7 @@ core::Result<std::optional<StoredCheckpoint>> RecordService::Checkpoint() {
                    "记录日志与上一检查点（大小 " + std::to_string(old->size) + "）不一致",
                    "the record log is not consistent with the previous checkpoint (size " +
                        std::to_string(old->size) + "): " + ok.error().message_en,
-                   "record_tree");
+                   "record_nodes");
       }
     }
     record::Checkpoint cp{options_.origin, *size, *root, {}};
@@ -379,9 +387,9 @@ core::Result<json> RecordService::InclusionProof(uint64_t index, uint64_t size) 
                     "size is beyond the log size " + std::to_string(*stored), "size");
     }
     if (index >= n) return BadArg("index 须小于 size", "index must be less than size", "index");
-    // Proof, leaf and root with one batched lookup (bench/README.md: proofs at 10M entries).
-    auto all = BatchedLookup(
-        c, n,
+    // Proof, leaf and root in one cached pass (bench/README.md: proofs at 10M entries).
+    auto all = CachedLookup(
+        c, hasher_, n,
         [&](const HashStore& store) -> core::Result<std::vector<Hash>> {
           auto proof = record::InclusionProof(hasher_, store, index, n);
           if (!proof) return proof.error();
@@ -418,8 +426,8 @@ core::Result<json> RecordService::ConsistencyProof(uint64_t old_size, uint64_t n
       return BadArg("new 超出日志大小 " + std::to_string(*stored),
                     "new is beyond the log size " + std::to_string(*stored), "new");
     }
-    auto all = BatchedLookup(
-        c, new_size,
+    auto all = CachedLookup(
+        c, hasher_, new_size,
         [&](const HashStore& store) -> core::Result<std::vector<Hash>> {
           auto proof = record::ConsistencyProof(hasher_, store, old_size, new_size);
           if (!proof) return proof.error();
@@ -531,7 +539,7 @@ core::Result<json> RecordService::VerifyEntry(const org::Principal& p, uint64_t 
       out["reason"] = "checkpoint_signature_invalid";
       return core::Ok();
     }
-    DbHashStore store(c, cp->size);
+    DbHashStore store(c, hasher_, cp->size);
     auto proof = record::InclusionProof(hasher_, store, seq - 1, cp->size);
     if (!proof) return proof.error();
     auto v = VerifyInclusion(hasher_, seq - 1, cp->size, leaf, *proof, cp->root);

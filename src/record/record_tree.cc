@@ -1,7 +1,6 @@
 #include "record/record_tree.h"
 
-#include <map>
-#include <set>
+#include <algorithm>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -14,8 +13,47 @@ using core::Err;
 using core::ErrorCode;
 
 namespace {
+
 constexpr const char* kDefaultOrigin = "zhifa/record";
+
+std::string Where(int level, uint64_t index) {
+  return "(" + std::to_string(level) + ", " + std::to_string(index) + ")";
 }
+
+core::Error MissingNode(int level, uint64_t index) {
+  return Err(ErrorCode::kInternal, "record_nodes 缺少节点 " + Where(level, index),
+             "record_nodes has no row " + Where(level, index), "record_nodes");
+}
+
+core::Error BadLeaf(uint64_t seq) {
+  return Err(ErrorCode::kInternal, "记录 " + std::to_string(seq) + " 缺少有效的叶子哈希",
+             "entry " + std::to_string(seq) + " is missing or has no valid leaf hash",
+             "record_log");
+}
+
+// A stored 32-byte hash (a blob column); nullopt when NULL or of another length.
+std::optional<Hash> HashFromBytes(std::string_view bytes) {
+  if (bytes.size() != kHashBytes) return std::nullopt;
+  Hash h;
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  return h;
+}
+
+core::Result<Hash> NodeRow(store::Conn& conn, int level, uint64_t index) {
+  auto r = conn.Query("SELECT hash FROM record_nodes WHERE level = $1 AND idx = $2",
+                      {int64_t{level}, static_cast<int64_t>(index)});
+  if (!r) return r.error();
+  if (r->rows.empty()) return MissingNode(level, index);
+  auto h = HashFromBytes(r->rows[0].Bytes(0));
+  if (!h) {
+    return Err(ErrorCode::kInternal, "record_nodes 节点 " + Where(level, index) + " 的哈希格式错误",
+               "record_nodes row " + Where(level, index) + " holds a malformed hash",
+               "record_nodes");
+  }
+  return *h;
+}
+
+}  // namespace
 
 core::Result<std::optional<LogMeta>> ReadLogMeta(store::Conn& conn) {
   auto r = conn.Query("SELECT name, value FROM record_meta WHERE name IN ('hash', 'origin')");
@@ -34,104 +72,203 @@ core::Result<std::optional<LogMeta>> ReadLogMeta(store::Conn& conn) {
   return std::optional<LogMeta>(LogMeta{*alg, origin.value_or(kDefaultOrigin)});
 }
 
+core::Result<std::vector<Hash>> StoredLeaves(store::Conn& conn, uint64_t begin, uint64_t end) {
+  std::vector<Hash> out;
+  out.reserve(end - begin);
+  uint64_t next = begin + 1;  // the seq expected next
+  auto st =
+      conn.QueryEach("SELECT seq, leaf FROM record_log WHERE seq > $1 AND seq <= $2 ORDER BY seq",
+                     {static_cast<int64_t>(begin), static_cast<int64_t>(end)},
+                     [&](const store::RowRef& row) -> core::Status {
+                       if (static_cast<uint64_t>(row.Int(0)) != next) return BadLeaf(next);
+                       auto h = HashFromBytes(row.Bytes(1));
+                       if (!h) return BadLeaf(next);
+                       out.push_back(*h);
+                       ++next;
+                       return core::Ok();
+                     });
+  if (!st) return st.error();
+  if (next != end + 1) return BadLeaf(next);
+  return out;
+}
+
+Hash FoldPerfect(const TreeHasher& hasher, std::span<const Hash> leaves) {
+  if (leaves.size() == 1) return leaves[0];
+  // Level by level in a small buffer: 2^k hashes → 2^(k−1) → … → 1.
+  std::vector<Hash> level(leaves.size() / 2);
+  for (size_t i = 0; i < level.size(); ++i)
+    level[i] = hasher.NodeHash(leaves[2 * i], leaves[2 * i + 1]);
+  for (size_t n = level.size(); n > 1; n /= 2) {
+    for (size_t i = 0; i < n / 2; ++i) level[i] = hasher.NodeHash(level[2 * i], level[2 * i + 1]);
+  }
+  return level[0];
+}
+
 core::Result<Hash> DbHashStore::SubtreeHash(int level, uint64_t index) const {
-  auto r = conn_.Query("SELECT hash FROM record_tree WHERE level = $1 AND idx = $2",
-                       {int64_t{level}, static_cast<int64_t>(index)});
-  if (!r) return r.error();
-  std::string where = "(" + std::to_string(level) + ", " + std::to_string(index) + ")";
-  if (r->rows.empty()) {
-    return Err(ErrorCode::kInternal, "record_tree 缺少节点 " + where,
-               "record_tree has no row " + where, "record_tree");
+  if (level >= kStoredLevel) return NodeRow(conn_, level, index);
+  const uint64_t begin = index << level;
+  auto leaves = StoredLeaves(conn_, begin, begin + (uint64_t{1} << level));
+  if (!leaves) return leaves.error();
+  return FoldPerfect(hasher_, *leaves);
+}
+
+const Hash* SubtreeCache::Get(int level, uint64_t index) const {
+  if (level < kCachedLevel) return nullptr;
+  const auto l = static_cast<size_t>(level - kCachedLevel);
+  if (l >= levels_.size() || index >= levels_[l].present.size() || !levels_[l].present[index]) {
+    return nullptr;
   }
-  auto h = HashFromHex(r->rows[0].Text(0));
-  if (!h) {
-    return Err(ErrorCode::kInternal, "record_tree 节点 " + where + " 的哈希格式错误",
-               "record_tree row " + where + " holds a malformed hash", "record_tree");
+  return &levels_[l].hashes[index];
+}
+
+void SubtreeCache::Put(int level, uint64_t index, const Hash& hash) {
+  if (level < kCachedLevel) return;
+  const auto l = static_cast<size_t>(level - kCachedLevel);
+  if (l >= levels_.size()) levels_.resize(l + 1);
+  Level& lv = levels_[l];
+  if (index >= lv.present.size()) {
+    lv.hashes.resize(index + 1);
+    lv.present.resize(index + 1, 0);
   }
-  return *h;
+  lv.hashes[index] = hash;
+  lv.present[index] = 1;
+}
+
+void SubtreeCache::Reserve(int level, uint64_t count) {
+  if (level < kCachedLevel) return;
+  const auto l = static_cast<size_t>(level - kCachedLevel);
+  if (l >= levels_.size()) levels_.resize(l + 1);
+  Level& lv = levels_[l];
+  if (count > lv.present.size()) {
+    lv.hashes.reserve(count);
+    lv.present.reserve(count);
+    lv.hashes.resize(count);
+    lv.present.resize(count, 0);
+  }
+}
+
+uint64_t SubtreeCache::MemoryBytes() const {
+  uint64_t bytes = 0;
+  for (const Level& l : levels_) bytes += l.hashes.capacity() * sizeof(Hash) + l.present.capacity();
+  return bytes;
 }
 
 namespace {
 
-using Key = std::pair<int, uint64_t>;
+struct Known {
+  int level;
+  uint64_t index;
+  Hash hash;
+};
 
-// Answers from a map; records what it lacks (and answers a zero hash for it).
-class RecordingStore final : public HashStore {
+// One pass of CachedLookup: the cache first, then the database (each row once), lower levels
+// folded from their block's leaves.
+class CachedDbStore final : public HashStore {
  public:
-  RecordingStore(uint64_t size, const std::map<Key, Hash>& known, const std::map<Key, Hash>* cached)
-      : size_(size), known_(known), cached_(cached) {}
+  CachedDbStore(store::Conn& conn, const TreeHasher& hasher, uint64_t size,
+                const SubtreeCache* cache)
+      : conn_(conn), hasher_(hasher), size_(size), cache_(cache) {}
   uint64_t size() const override { return size_; }
   core::Result<Hash> SubtreeHash(int level, uint64_t index) const override {
-    auto it = known_.find({level, index});
-    if (it != known_.end()) return it->second;
-    if (cached_ && level >= kCachedLevel) {
-      auto c = cached_->find({level, index});
-      if (c != cached_->end()) return c->second;
+    if (cache_) {
+      if (const Hash* h = cache_->Get(level, index)) return *h;
     }
-    missing_.insert({level, index});
-    return Hash{};
+    for (const Known& k : read_) {  // a few dozen at most
+      if (k.level == level && k.index == index) return k.hash;
+    }
+    Hash h;
+    if (level >= kStoredLevel) {
+      auto row = NodeRow(conn_, level, index);
+      if (!row) return row.error();
+      h = *row;
+    } else {
+      const uint64_t begin = index << level;
+      const uint64_t block = begin >> kStoredLevel;
+      if (block != block_) {
+        const uint64_t block_begin = block << kStoredLevel;
+        auto l = StoredLeaves(conn_, block_begin,
+                              std::min(block_begin + (uint64_t{1} << kStoredLevel), size_));
+        if (!l) return l.error();
+        leaves_ = std::move(*l);
+        block_ = block;
+      }
+      const uint64_t offset = begin - (block << kStoredLevel);
+      const uint64_t width = uint64_t{1} << level;
+      if (offset + width > leaves_.size()) return BadLeaf(begin + width);
+      h = FoldPerfect(hasher_, std::span<const Hash>(leaves_).subspan(offset, width));
+    }
+    read_.push_back({level, index, h});
+    return h;
   }
-  const std::set<Key>& missing() const { return missing_; }
+  const std::vector<Known>& read() const { return read_; }
 
  private:
+  store::Conn& conn_;
+  const TreeHasher& hasher_;
   uint64_t size_;
-  const std::map<Key, Hash>& known_;
-  const std::map<Key, Hash>* cached_;
-  mutable std::set<Key> missing_;
+  const SubtreeCache* cache_;
+  mutable std::vector<Known> read_;
+  mutable uint64_t block_ = UINT64_MAX;
+  mutable std::vector<Hash> leaves_;
 };
 
 }  // namespace
 
-core::Result<std::vector<Hash>> BatchedLookup(
-    store::Conn& conn, uint64_t size,
+core::Result<uint64_t> WarmSubtreeCache(store::Conn& conn, SubtreeCache& cache) {
+  struct Row {
+    int level;
+    uint64_t index;
+    Hash hash;
+  };
+  std::vector<Row> rows;  // read first: proofs go on while the scan runs
+  ZHIFA_TRY(conn.QueryEach(
+      "SELECT level, idx, hash FROM record_nodes WHERE level >= $1 ORDER BY level, idx",
+      {int64_t{kCachedLevel}}, [&](const store::RowRef& row) -> core::Status {
+        auto h = HashFromBytes(row.Bytes(2));
+        if (!h) return core::Ok();  // malformed: left to CachedLookup (which reports it)
+        rows.push_back({static_cast<int>(row.Int(0)), static_cast<uint64_t>(row.Int(1)), *h});
+        return core::Ok();
+      }));
+  std::unique_lock lock(cache.mu);
+  for (size_t i = 0; i < rows.size(); ++i) {  // rows are ordered by (level, idx)
+    if (i + 1 == rows.size() || rows[i + 1].level != rows[i].level) {
+      cache.Reserve(rows[i].level, rows[i].index + 1);
+    }
+  }
+  for (const Row& r : rows) cache.Put(r.level, r.index, r.hash);
+  return static_cast<uint64_t>(rows.size());
+}
+
+core::Result<std::vector<Hash>> CachedLookup(
+    store::Conn& conn, const TreeHasher& hasher, uint64_t size,
     const std::function<core::Result<std::vector<Hash>>(const HashStore&)>& fn,
     SubtreeCache* cache) {
-  std::map<Key, Hash> known;
-  // The cache only grows and its rows never change: holding its lock for the two passes is
-  // short (no database access inside).
-  std::optional<std::shared_lock<std::shared_mutex>> lock;
-  if (cache) lock.emplace(cache->mu);
-  RecordingStore first(size, known, cache ? &cache->rows : nullptr);
-  auto r = fn(first);
-  if (!r || first.missing().empty()) return r;
-  lock.reset();
-  // One primary-key probe per row, the same prepared statement each time (measured faster on
-  // SQLite than one UNION ALL statement, whose text varies and must be planned each time).
-  std::vector<std::pair<Key, Hash>> fetched;
-  DbHashStore db(conn, size);
-  for (const auto& k : first.missing()) {
-    auto h = db.SubtreeHash(k.first, k.second);
-    if (!h) return h.error();
-    known[k] = *h;
-    fetched.emplace_back(k, *h);
+  CachedDbStore store(conn, hasher, size, cache);
+  core::Result<std::vector<Hash>> r = std::vector<Hash>{};
+  {
+    // Shared while reading (other proofs read alongside); the cache only grows and its rows
+    // never change.
+    std::optional<std::shared_lock<std::shared_mutex>> lock;
+    if (cache) lock.emplace(cache->mu);
+    r = fn(store);
   }
-  if (cache) lock.emplace(cache->mu);
-  RecordingStore second(size, known, cache ? &cache->rows : nullptr);
-  r = fn(second);
-  lock.reset();
-  if (!r) return r;
-  if (!second.missing().empty()) {
-    const auto& [level, idx] = *second.missing().begin();
-    std::string where = "(" + std::to_string(level) + ", " + std::to_string(idx) + ")";
-    return Err(ErrorCode::kInternal, "record_tree 缺少节点 " + where,
-               "record_tree has no row " + where, "record_tree");
-  }
-  if (cache) {
-    std::unique_lock lock(cache->mu);
-    for (const auto& [k, v] : fetched) {
-      if (k.first >= kCachedLevel) cache->rows.emplace(k, v);
+  if (r && cache) {
+    bool any = false;
+    for (const Known& k : store.read()) any = any || k.level >= kCachedLevel;
+    if (any) {
+      std::unique_lock lock(cache->mu);
+      for (const Known& k : store.read()) cache->Put(k.level, k.index, k.hash);
     }
   }
   return r;
 }
 
 core::Result<uint64_t> StoredTreeSize(store::Conn& conn) {
-  // The leaves are 0..n-1 without gaps (written with their entries), so the highest index + 1
-  // is the size; MAX over the primary key is one index probe where COUNT(*) scans.
-  auto r = conn.Query("SELECT MAX(idx) FROM record_tree WHERE level = 0");
+  // MAX over the primary key is one index probe where COUNT(*) scans.
+  auto r = conn.Query("SELECT MAX(seq) FROM record_log");
   if (!r) return r.error();
   if (r->rows.empty() || r->rows[0].IsNull(0)) return uint64_t{0};
-  return static_cast<uint64_t>(r->rows[0].Int(0) + 1);
+  return static_cast<uint64_t>(r->rows[0].Int(0));
 }
 
 core::Result<uint64_t> LogHead(store::Conn& conn) {
@@ -187,58 +324,58 @@ core::Status RecordTree::SyncFrontier(store::Conn& conn, uint64_t size) {
     if (size == 0) return core::Ok();
     // The cached frontier's last leaf must be the stored one (another writer may have appended
     // a different entry under a seq this cache used in a transaction that was rolled back).
-    DbHashStore store(conn, size);
-    auto stored = store.SubtreeHash(0, size - 1);
-    if (stored && *stored == last_leaf_) return core::Ok();
+    bool same = false;
+    ZHIFA_TRY(conn.QueryEach("SELECT leaf FROM record_log WHERE seq = $1",
+                             {static_cast<int64_t>(size)},
+                             [&](const store::RowRef& row) -> core::Status {
+                               same = row.Bytes(0) == HashBytes(last_leaf_);
+                               return core::Ok();
+                             }));
+    if (same) return core::Ok();
   }
-  DbHashStore store(conn, size);
+  frontier_.reset();
+  DbHashStore store(conn, *hasher_, size);
   auto f = CompactRange::FromStore(meta_->hash, store, size);
   if (!f) return f.error();
-  frontier_ = std::move(*f);
   if (size > 0) {
-    auto leaf = store.SubtreeHash(0, size - 1);
+    auto leaf = StoredLeaves(conn, size - 1, size);
     if (!leaf) return leaf.error();
-    last_leaf_ = *leaf;
+    last_leaf_ = (*leaf)[0];
   }
+  frontier_ = std::move(*f);
   return core::Ok();
 }
 
-core::Status RecordTree::AppendLocked(store::Conn& conn, const EntryFields& fields,
-                                      std::string_view payload) {
+core::Result<Hash> RecordTree::AppendLocked(store::Conn& conn, EntryView fields,
+                                            std::string_view payload) {
   ZHIFA_TRY(EnsureMeta(conn));
   ZHIFA_TRY(SyncFrontier(conn, fields.seq - 1));
-  EntryFields f = fields;
-  f.payload_hash = hasher_->Digest(payload);
-  auto bytes = EncodeEntry(f);
-  if (!bytes) return bytes.error();
-  Hash leaf = hasher_->LeafHash(*bytes);
-  std::vector<CompactRange::Node> nodes;
-  // Append to a copy: the cache changes only when the rows are written.
-  CompactRange next = *frontier_;
-  next.Append(leaf, [&](const CompactRange::Node& n) { nodes.push_back(n); });
-  std::string sql = "INSERT INTO record_tree (level, idx, hash) VALUES ";
-  store::Params params;
-  params.reserve(nodes.size() * 3);
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (i) sql += ", ";
-    sql += "($" + std::to_string(3 * i + 1) + ", $" + std::to_string(3 * i + 2) + ", $" +
-           std::to_string(3 * i + 3) + ")";
-    params.emplace_back(int64_t{nodes[i].level});
-    params.emplace_back(static_cast<int64_t>(nodes[i].index));
-    params.emplace_back(HashHex(nodes[i].hash));
-  }
-  auto ins = conn.Exec(sql, params);
-  if (!ins) {
-    frontier_.reset();
-    return ins.error();
-  }
-  frontier_ = std::move(next);
+  fields.payload_hash = hasher_->Digest(payload);
+  ZHIFA_TRY(EncodeEntryInto(fields, entry_buf_));
+  const Hash leaf = hasher_->LeafHash(entry_buf_);
+  // Completed subtrees of the stored levels: at most one per level, usually none.
+  CompactRange::Node nodes[64];
+  int count = 0;
+  frontier_->Append(leaf, [&](const CompactRange::Node& n) {
+    if (n.level >= kStoredLevel) nodes[count++] = n;
+  });
   last_leaf_ = leaf;
-  return core::Ok();
+  for (int i = 0; i < count; ++i) {
+    auto ins = conn.Exec("INSERT INTO record_nodes (level, idx, hash) VALUES ($1, $2, $3)",
+                         {int64_t{nodes[i].level}, static_cast<int64_t>(nodes[i].index),
+                          store::Blob{std::string(HashBytes(nodes[i].hash))}});
+    if (!ins) {
+      frontier_.reset();  // reloaded from the database by the next append
+      return ins.error();
+    }
+  }
+  // If the caller's transaction is rolled back after this, the next append finds the frontier
+  // ahead of the database (size or last leaf differ) and reloads it.
+  return leaf;
 }
 
-core::Status RecordTree::Append(store::Conn& conn, const EntryFields& fields,
-                                std::string_view payload) {
+core::Result<Hash> RecordTree::Append(store::Conn& conn, const EntryView& fields,
+                                      std::string_view payload) {
   std::lock_guard lock(mu_);
   return AppendLocked(conn, fields, payload);
 }
@@ -275,19 +412,17 @@ core::Result<uint64_t> RecordTree::Open(store::Database& db, HashAlgorithm hash,
     frontier_.reset();
     return core::Ok();
   }));
-  // Entries without tree rows (written before migration 0005): build them in batches, only when
-  // the log is created now. Later, rows missing behind entries are damage for `zhifa verify`
+  // Entries without leaves (written before migration 0005): compute them in batches, only when
+  // the log is created now. Later, leaves missing behind entries are damage for `zhifa verify`
   // to report, not something to paper over from possibly altered entries.
   uint64_t added = 0;
   while (created) {
     bool done = false;
     ZHIFA_TRY(db.Write([&](store::Conn& c) -> core::Status {
-      auto stored = StoredTreeSize(c);
-      if (!stored) return stored.error();
       auto rows = c.Query(
           "SELECT seq, at, actor_id, unit_id, kind, target, payload FROM record_log "
           "WHERE seq > $1 ORDER BY seq LIMIT $2",
-          {static_cast<int64_t>(*stored), static_cast<int64_t>(batch)});
+          {static_cast<int64_t>(added), static_cast<int64_t>(batch)});
       if (!rows) return rows.error();
       if (rows->rows.empty()) {
         done = true;
@@ -299,7 +434,13 @@ core::Result<uint64_t> RecordTree::Open(store::Database& db, HashAlgorithm hash,
                                row.Text(4), row.Text(5), row.Text(6));
         if (!f) return f.error();
         // A gap (a missing entry) makes SyncFrontier fail: the log is not in order.
-        ZHIFA_TRY(AppendLocked(c, *f, row.Text(6)));
+        auto leaf = AppendLocked(
+            c, EntryView{f->seq, f->at_micros, f->actor_id, f->unit_id, f->kind, f->target, {}},
+            row.Text(6));
+        if (!leaf) return leaf.error();
+        auto up = c.Exec("UPDATE record_log SET leaf = $1 WHERE seq = $2",
+                         {store::Blob{std::string(HashBytes(*leaf))}, row.Int(0)});
+        if (!up) return up.error();
       }
       added += rows->rows.size();
       return core::Ok();

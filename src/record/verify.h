@@ -2,9 +2,14 @@
 //
 // Recomputes every leaf from the stored entries (record_log), rebuilds the tree, checks every
 // checkpoint's signature and that each is consistent with the one before (its root is the root
-// recomputed at its size), and compares every recomputed tree row with record_tree. It stops at
-// the first fault and names it: the entry (seq) and what is wrong — changed, missing (deleted),
-// inserted, out of order — or the checkpoint and what is wrong.
+// recomputed at its size), and compares every recomputed leaf with the stored one
+// (record_log.leaf) and every recomputed subtree of the stored levels with record_nodes. It stops
+// at the first fault and names it: the entry (seq) and what is wrong — changed, missing
+// (deleted), inserted, out of order — or the checkpoint or tree row and what is wrong.
+//
+// Entries are read in batches with one streaming query each; the payload, entry and leaf hashes
+// of a batch are computed on a second thread while the next batch is read and the tree of the
+// previous one is built (bench/README.md, "Record log on the database").
 //
 // "Extra checks" (ExtraCheck) run after the log checks; the evidence store plugs in here to
 // re-hash its files.
@@ -64,7 +69,8 @@ struct VerifyOptions {
   std::vector<ExtraCheck*> extra_checks;
   // Called now and then with (entries done, entries to check).
   std::function<void(uint64_t, uint64_t)> progress;
-  uint64_t batch = 20000;
+  uint64_t batch = 4096;  // entries per query
+  bool pipeline = true;   // hash on a second thread (false: everything on the calling thread)
 };
 
 // Errors only when the check cannot run (database unreachable, no record_meta); a damaged log

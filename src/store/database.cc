@@ -2,10 +2,13 @@
 
 #include <charconv>
 #include <cstdio>
+#include <stdexcept>
 
 namespace zhifa::store {
 
 const char* DialectName(Dialect d) { return d == Dialect::kSqlite ? "sqlite" : "postgres"; }
+
+const char* BlobType(Dialect d) { return d == Dialect::kSqlite ? "BLOB" : "BYTEA"; }
 
 int64_t Row::Int(size_t i) const {
   const Value& v = values_.at(i);
@@ -30,12 +33,20 @@ double Row::Double(size_t i) const {
 std::string Row::Text(size_t i) const {
   const Value& v = values_.at(i);
   if (const auto* p = std::get_if<std::string>(&v)) return *p;
+  if (const auto* p = std::get_if<Blob>(&v)) return p->bytes;
   if (const auto* p = std::get_if<int64_t>(&v)) return std::to_string(*p);
   if (const auto* p = std::get_if<double>(&v)) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.17g", *p);
     return buf;
   }
+  return {};
+}
+
+std::string_view Row::Bytes(size_t i) const {
+  const Value& v = values_.at(i);
+  if (const auto* p = std::get_if<Blob>(&v)) return p->bytes;
+  if (const auto* p = std::get_if<std::string>(&v)) return *p;
   return {};
 }
 
@@ -47,6 +58,67 @@ std::optional<int64_t> Row::OptInt(size_t i) const {
 std::optional<std::string> Row::OptText(size_t i) const {
   if (IsNull(i)) return std::nullopt;
   return Text(i);
+}
+
+const ValueRef& RowRef::at(size_t i) const {
+  if (i >= n_) throw std::out_of_range("RowRef column " + std::to_string(i));
+  return values_[i];
+}
+
+int64_t RowRef::Int(size_t i) const {
+  const ValueRef& v = at(i);
+  switch (v.kind) {
+    case ValueRef::Kind::kInt:
+      return v.i;
+    case ValueRef::Kind::kDouble:
+      return static_cast<int64_t>(v.d);
+    case ValueRef::Kind::kText: {
+      int64_t out = 0;
+      std::from_chars(v.bytes.data(), v.bytes.data() + v.bytes.size(), out);
+      return out;
+    }
+    default:
+      return 0;
+  }
+}
+
+std::optional<int64_t> RowRef::OptInt(size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Int(i);
+}
+
+std::string_view RowRef::Text(size_t i) const {
+  const ValueRef& v = at(i);
+  if (v.kind == ValueRef::Kind::kText || v.kind == ValueRef::Kind::kBlob) return v.bytes;
+  return {};
+}
+
+core::Status Conn::QueryEach(std::string_view sql, const Params& params, const RowFn& fn) {
+  auto r = Query(sql, params);
+  if (!r) return r.error();
+  std::vector<ValueRef> refs;
+  for (const Row& row : r->rows) {
+    refs.assign(row.size(), ValueRef{});
+    for (size_t c = 0; c < row.size(); ++c) {
+      const Value& v = row.at(c);
+      ValueRef& out = refs[c];
+      if (const auto* p = std::get_if<int64_t>(&v)) {
+        out.kind = ValueRef::Kind::kInt;
+        out.i = *p;
+      } else if (const auto* p = std::get_if<double>(&v)) {
+        out.kind = ValueRef::Kind::kDouble;
+        out.d = *p;
+      } else if (const auto* p = std::get_if<std::string>(&v)) {
+        out.kind = ValueRef::Kind::kText;
+        out.bytes = *p;
+      } else if (const auto* p = std::get_if<Blob>(&v)) {
+        out.kind = ValueRef::Kind::kBlob;
+        out.bytes = p->bytes;
+      }
+    }
+    ZHIFA_TRY(fn(RowRef(refs.data(), refs.size())));
+  }
+  return core::Ok();
 }
 
 void AndIf(std::string& where, Params& params, const std::string& value, std::string_view lhs) {

@@ -2,7 +2,8 @@
 //
 // SQL text uses PostgreSQL-style numbered placeholders ($1, $2, …) in both dialects and stays
 // within what PostgreSQL-compatible distributed engines accept. Values are NULL, 64-bit
-// integers, doubles or UTF-8 text; booleans are stored as integers 0/1.
+// integers, doubles, UTF-8 text or binary strings (Blob: a BLOB column on SQLite, BYTEA on
+// PostgreSQL — BlobType() names it for CREATE TABLE); booleans are stored as integers 0/1.
 //
 // Reads run in a read-only transaction (one consistent snapshot). Writes run in a read-write
 // transaction that is durable when Write() returns ok: on SQLite every write goes through one
@@ -31,8 +32,16 @@ const char* DialectName(Dialect d);
 struct Null {
   bool operator==(const Null&) const = default;
 };
-using Value = std::variant<Null, int64_t, double, std::string>;
+// Binary data (any bytes, NUL included). Text columns hold UTF-8 text, blob columns Blob.
+struct Blob {
+  std::string bytes;
+  bool operator==(const Blob&) const = default;
+};
+using Value = std::variant<Null, int64_t, double, std::string, Blob>;
 using Params = std::vector<Value>;
+
+// The column type of binary data in CREATE TABLE: "BLOB" (SQLite) or "BYTEA" (PostgreSQL).
+const char* BlobType(Dialect d);
 
 // One result row. Accessors assert the column exists; Int/Text convert where sensible.
 class Row {
@@ -42,7 +51,9 @@ class Row {
   bool IsNull(size_t i) const { return std::holds_alternative<Null>(values_.at(i)); }
   int64_t Int(size_t i) const;       // NULL → 0; text parsed as integer
   double Double(size_t i) const;     // NULL → 0
-  std::string Text(size_t i) const;  // NULL → ""; numbers formatted
+  std::string Text(size_t i) const;  // NULL → ""; numbers formatted; a blob's bytes
+  // The bytes of a blob or text column (NULL → empty); a view into the row.
+  std::string_view Bytes(size_t i) const;
   std::optional<int64_t> OptInt(size_t i) const;
   std::optional<std::string> OptText(size_t i) const;
   const Value& at(size_t i) const { return values_.at(i); }
@@ -56,6 +67,33 @@ struct QueryResult {
   std::vector<Row> rows;
 };
 
+// One column of a row being streamed by Conn::QueryEach: borrows its bytes from the driver.
+struct ValueRef {
+  enum class Kind : uint8_t { kNull, kInt, kDouble, kText, kBlob };
+  Kind kind = Kind::kNull;
+  int64_t i = 0;
+  double d = 0;
+  std::string_view bytes;  // text or blob
+};
+
+// A row seen by a QueryEach callback; valid only during the callback (no copies are made).
+class RowRef {
+ public:
+  RowRef(const ValueRef* values, size_t n) : values_(values), n_(n) {}
+  size_t size() const { return n_; }
+  bool IsNull(size_t i) const { return at(i).kind == ValueRef::Kind::kNull; }
+  int64_t Int(size_t i) const;  // NULL → 0; text parsed as integer
+  std::optional<int64_t> OptInt(size_t i) const;
+  std::string_view Text(size_t i) const;  // text or blob bytes; NULL and numbers → ""
+  std::string_view Bytes(size_t i) const { return Text(i); }
+  const ValueRef& at(size_t i) const;
+
+ private:
+  const ValueRef* values_;
+  size_t n_;
+};
+using RowFn = std::function<core::Status(const RowRef&)>;
+
 // A connection inside one transaction. Not thread-safe; valid only inside the callback.
 class Conn {
  public:
@@ -64,6 +102,10 @@ class Conn {
   // Runs a statement that returns rows. Errors: kInternal with the database's message
   // (constraint violations: kConflict).
   virtual core::Result<QueryResult> Query(std::string_view sql, const Params& params = {}) = 0;
+  // Runs a statement that returns rows and calls fn for each row in order, without building a
+  // QueryResult (for long scans: `zhifa verify`). Stops at fn's first error and returns it. The
+  // default implementation goes through Query.
+  virtual core::Status QueryEach(std::string_view sql, const Params& params, const RowFn& fn);
   // Runs a statement; returns the number of rows changed.
   virtual core::Result<int64_t> Exec(std::string_view sql, const Params& params = {}) = 0;
   // Runs several statements without parameters (migrations).
@@ -76,6 +118,9 @@ struct Options {
   int read_pool_size = 4;  // SQLite read connections / PostgreSQL pool size
   int max_batch = 512;     // SQLite group commit: most writes in one transaction
   bool durable = true;     // synchronous=FULL (SQLite); false only in tests/benchmarks
+  // SQLite read connections map up to this many bytes of the database file (PRAGMA mmap_size;
+  // the library caps it, at 2 GB − 64 KiB in Debian's build); 0 reads with pread() only.
+  int64_t sqlite_mmap_bytes = int64_t{1} << 31;
 };
 
 class Database {

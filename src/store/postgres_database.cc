@@ -37,6 +37,7 @@ using core::Status;
 
 // Type OIDs from pg_type.dat (stable across PostgreSQL versions).
 constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kInt2Oid = 21;
 constexpr Oid kInt4Oid = 23;
@@ -113,6 +114,36 @@ bool Cacheable(std::string_view sql) {
          starts("WITH") || starts("VALUES");
 }
 
+int HexNibble(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A bytea in the server's text output: "\x" followed by hex digits (bytea_output = hex, the
+// default since PostgreSQL 9.0; set per session by PgConn::SetSession).
+void DecodeBytea(const char* text, int len, std::string& out) {
+  out.clear();
+  if (len < 2 || text[0] != '\\' || text[1] != 'x') return;
+  out.reserve(static_cast<size_t>(len - 2) / 2);
+  for (int i = 2; i + 1 < len; i += 2) {
+    out.push_back(static_cast<char>(HexNibble(text[i]) << 4 | HexNibble(text[i + 1])));
+  }
+}
+
+// A parameter for a bytea column in text format: "\x" followed by hex digits.
+std::string EncodeBytea(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * bytes.size());
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
 Value ConvertField(const PGresult* res, int row, int col) {
   if (PQgetisnull(res, row, col)) return Null{};
   const char* text = PQgetvalue(res, row, col);
@@ -137,6 +168,11 @@ Value ConvertField(const PGresult* res, int row, int col) {
     case kFloat4Oid:
     case kFloat8Oid:
       return std::strtod(text, nullptr);
+    case kByteaOid: {
+      Blob b;
+      DecodeBytea(text, len, b.bytes);
+      return b;
+    }
     default:
       return std::string(text, static_cast<size_t>(len));
   }
@@ -172,6 +208,56 @@ class PgConn final : public Conn {
     return out;
   }
 
+  Status QueryEach(std::string_view sql, const Params& params, const RowFn& fn) override {
+    auto r = Run(sql, params);
+    if (!r) return r.error();
+    const PGresult* res = r->get();
+    const int ncol = PQnfields(res);
+    const int nrow = PQntuples(res);
+    std::vector<ValueRef> refs(static_cast<size_t>(ncol));
+    std::vector<std::string> blobs(static_cast<size_t>(ncol));  // decoded bytea, reused per row
+    for (int i = 0; i < nrow; ++i) {
+      for (int c = 0; c < ncol; ++c) {
+        ValueRef& v = refs[static_cast<size_t>(c)];
+        v = ValueRef{};
+        if (PQgetisnull(res, i, c)) continue;
+        const char* text = PQgetvalue(res, i, c);
+        const int len = PQgetlength(res, i, c);
+        switch (PQftype(res, c)) {
+          case kByteaOid: {
+            std::string& b = blobs[static_cast<size_t>(c)];
+            DecodeBytea(text, len, b);
+            v.kind = ValueRef::Kind::kBlob;
+            v.bytes = b;
+            break;
+          }
+          case kInt2Oid:
+          case kInt4Oid:
+          case kInt8Oid:
+          case kBoolOid:
+          case kNumericOid:
+          case kFloat4Oid:
+          case kFloat8Oid: {
+            Value val = ConvertField(res, i, c);
+            if (const auto* p = std::get_if<int64_t>(&val)) {
+              v.kind = ValueRef::Kind::kInt;
+              v.i = *p;
+            } else if (const auto* p = std::get_if<double>(&val)) {
+              v.kind = ValueRef::Kind::kDouble;
+              v.d = *p;
+            }
+            break;
+          }
+          default:
+            v.kind = ValueRef::Kind::kText;
+            v.bytes = std::string_view(text, static_cast<size_t>(len));
+        }
+      }
+      ZHIFA_TRY(fn(RowRef(refs.data(), refs.size())));
+    }
+    return core::Ok();
+  }
+
   core::Result<int64_t> Exec(std::string_view sql, const Params& params) override {
     auto r = Run(sql, params);
     if (!r) return r.error();
@@ -203,8 +289,12 @@ class PgConn final : public Conn {
   bool Reset() {
     PQreset(conn_);
     cache_.clear();
-    return PQstatus(conn_) == CONNECTION_OK;
+    return PQstatus(conn_) == CONNECTION_OK && SetSession();
   }
+
+  // Session settings the decoding relies on: bytea in hex (DecodeBytea), whatever the server's
+  // default.
+  Status SetSession() { return Simple("SET bytea_output = 'hex'"); }
 
   void StartTransaction() { first_error_.reset(); }
   // The first statement error of the current transaction, if any.
@@ -229,6 +319,8 @@ class PgConn final : public Conn {
         texts[i] = buf;
       } else if (const auto* p = std::get_if<std::string>(&v)) {
         texts[i] = *p;
+      } else if (const auto* p = std::get_if<Blob>(&v)) {
+        texts[i] = EncodeBytea(p->bytes);
       } else {
         continue;  // NULL
       }
@@ -279,6 +371,7 @@ core::Result<std::unique_ptr<PgConn>> Connect(const std::string& url) {
   // Server notices (e.g. "drop cascades to …") are not errors; keep them off stderr.
   PQsetNoticeProcessor(
       raw, [](void*, const char*) {}, nullptr);
+  if (auto st = conn->SetSession(); !st) return st.error();
   return conn;
 }
 

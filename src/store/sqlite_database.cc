@@ -91,6 +91,11 @@ class SqliteConn final : public Conn {
           case SQLITE_NULL:
             vals.emplace_back(Null{});
             break;
+          case SQLITE_BLOB: {
+            const auto* b = static_cast<const char*>(sqlite3_column_blob(s, i));
+            vals.emplace_back(Blob{std::string(b ? b : "", sqlite3_column_bytes(s, i))});
+            break;
+          }
           default:
             vals.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, i)),
                                           sqlite3_column_bytes(s, i)));
@@ -101,6 +106,65 @@ class SqliteConn final : public Conn {
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) return DbError(db_, rc, "query");
     return out;
+  }
+
+  Status QueryEach(std::string_view sql, const Params& params, const RowFn& fn) override {
+    auto st = Prepare(sql);
+    if (!st) return st.error();
+    sqlite3_stmt* s = *st;
+    // A callback that runs the same SQL again (nested) gets its own statement.
+    sqlite3_stmt* own = nullptr;
+    if (sqlite3_stmt_busy(s)) {
+      std::string text = RewritePlaceholders(sql);
+      int rc = sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &own, nullptr);
+      if (rc != SQLITE_OK) return DbError(db_, rc, "prepare");
+      s = own;
+    }
+    struct Done {
+      sqlite3_stmt* s;
+      sqlite3_stmt* own;
+      ~Done() {
+        sqlite3_reset(s);
+        sqlite3_finalize(own);
+      }
+    } done{s, own};
+    if (auto b = Bind(s, params); !b) return b.error();
+    const int ncol = sqlite3_column_count(s);
+    std::vector<ValueRef> refs(static_cast<size_t>(ncol));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      for (int i = 0; i < ncol; ++i) {
+        ValueRef& v = refs[static_cast<size_t>(i)];
+        switch (sqlite3_column_type(s, i)) {
+          case SQLITE_INTEGER:
+            v.kind = ValueRef::Kind::kInt;
+            v.i = sqlite3_column_int64(s, i);
+            break;
+          case SQLITE_FLOAT:
+            v.kind = ValueRef::Kind::kDouble;
+            v.d = sqlite3_column_double(s, i);
+            break;
+          case SQLITE_NULL:
+            v.kind = ValueRef::Kind::kNull;
+            v.bytes = {};
+            break;
+          case SQLITE_BLOB: {
+            v.kind = ValueRef::Kind::kBlob;
+            const auto* b = static_cast<const char*>(sqlite3_column_blob(s, i));
+            v.bytes = std::string_view(b ? b : "", sqlite3_column_bytes(s, i));
+            break;
+          }
+          default: {
+            v.kind = ValueRef::Kind::kText;
+            const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+            v.bytes = std::string_view(t ? t : "", sqlite3_column_bytes(s, i));
+          }
+        }
+      }
+      ZHIFA_TRY(fn(RowRef(refs.data(), refs.size())));
+    }
+    if (rc != SQLITE_DONE) return DbError(db_, rc, "query");
+    return core::Ok();
   }
 
   core::Result<int64_t> Exec(std::string_view sql, const Params& params) override {
@@ -162,6 +226,10 @@ class SqliteConn final : public Conn {
         rc = sqlite3_bind_double(s, i, *p);
       } else if (const auto* p = std::get_if<std::string>(&v)) {
         rc = sqlite3_bind_text(s, i, p->data(), static_cast<int>(p->size()), SQLITE_STATIC);
+      } else if (const auto* p = std::get_if<Blob>(&v)) {
+        // A zero-length blob is still a blob, not NULL (sqlite3_bind_blob(…, nullptr, 0) is NULL).
+        rc = sqlite3_bind_blob(s, i, p->bytes.empty() ? "" : p->bytes.data(),
+                               static_cast<int>(p->bytes.size()), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(s, i);
       }
@@ -179,8 +247,41 @@ class SqliteConn final : public Conn {
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
+// unhex(X) as in SQLite 3.41+ (which Debian 12's 3.40 lacks): the blob of the hex digits X, NULL
+// when X is NULL or not an even number of hex digits. Migrations use it to turn hex text into
+// blobs; registered only where the library has no unhex of its own.
+void UnhexFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  const auto* text = sqlite3_value_text(argv[0]);
+  const int n = sqlite3_value_bytes(argv[0]);
+  auto nibble = [](unsigned char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (n % 2 != 0) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  std::string out(static_cast<size_t>(n / 2), '\0');
+  for (int i = 0; i < n / 2; ++i) {
+    const int hi = nibble(text[2 * i]);
+    const int lo = nibble(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      sqlite3_result_null(ctx);
+      return;
+    }
+    out[static_cast<size_t>(i)] = static_cast<char>(hi << 4 | lo);
+  }
+  sqlite3_result_blob(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
 core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
-                                                   bool durable) {
+                                                   bool durable, int64_t mmap_bytes) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
@@ -195,10 +296,20 @@ core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
   sqlite3_extended_result_codes(db, 1);
   if (writer) {
     ZHIFA_TRY(conn->Simple("PRAGMA journal_mode=WAL"));
+    if (sqlite3_libversion_number() < 3041000) {
+      sqlite3_create_function_v2(db, "unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                 UnhexFunction, nullptr, nullptr, nullptr);
+    }
   }
   ZHIFA_TRY(conn->Simple(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF"));
   ZHIFA_TRY(conn->Simple("PRAGMA foreign_keys=ON"));
-  if (!writer) ZHIFA_TRY(conn->Simple("PRAGMA query_only=ON"));
+  if (!writer) {
+    ZHIFA_TRY(conn->Simple("PRAGMA query_only=ON"));
+    // Readers map the database file: a page read is a memory access instead of a pread()
+    // system call (proofs: 59 → 42 µs CPU, bench/README.md). Pages in the WAL are still read.
+    const std::string mmap = "PRAGMA mmap_size=" + std::to_string(std::max<int64_t>(0, mmap_bytes));
+    ZHIFA_TRY(conn->Simple(mmap.c_str()));
+  }
   return conn;
 }
 
@@ -216,11 +327,11 @@ class SqliteDatabase final : public Database {
   }
 
   Status Init() {
-    auto w = OpenConn(path_, true, options_.durable);
+    auto w = OpenConn(path_, true, options_.durable, 0);
     if (!w) return w.error();
     writer_ = std::move(*w);
     for (int i = 0; i < std::max(1, options_.read_pool_size); ++i) {
-      auto r = OpenConn(path_, false, options_.durable);
+      auto r = OpenConn(path_, false, options_.durable, options_.sqlite_mmap_bytes);
       if (!r) return r.error();
       readers_.push_back(std::move(*r));
     }

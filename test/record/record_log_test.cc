@@ -137,9 +137,10 @@ class RecordLogTest : public ::testing::TestWithParam<Dialect> {
     ASSERT_TRUE(st) << Describe(st.error()) << " — " << sql;
   }
 
-  LogVerifyReport Verify(bool from_checkpoint = false) {
+  LogVerifyReport Verify(bool from_checkpoint = false, bool pipeline = true) {
     VerifyOptions o;
     o.from_checkpoint = from_checkpoint;
+    o.pipeline = pipeline;
     o.verifier = node_.service->signer().verifier();
     o.batch = 16;  // several batches
     auto r = VerifyLog(*node_.db, o);
@@ -161,11 +162,13 @@ class RecordLogTest : public ::testing::TestWithParam<Dialect> {
   }
 
   void ExpectBad(std::optional<uint64_t> seq, const std::string& words) {
-    auto r = Verify();
-    EXPECT_FALSE(r.ok);
-    EXPECT_EQ(r.bad_seq, seq) << r.problem_en;
-    EXPECT_NE(r.problem_en.find(words), std::string::npos) << r.problem_en;
-    EXPECT_FALSE(r.problem_zh.empty());
+    for (bool pipeline : {true, false}) {  // hashing on a second thread, or not: same finding
+      auto r = Verify(false, pipeline);
+      EXPECT_FALSE(r.ok);
+      EXPECT_EQ(r.bad_seq, seq) << r.problem_en;
+      EXPECT_NE(r.problem_en.find(words), std::string::npos) << r.problem_en;
+      EXPECT_FALSE(r.problem_zh.empty());
+    }
   }
 
   std::unique_ptr<SharedDb> shared_;
@@ -175,14 +178,75 @@ class RecordLogTest : public ::testing::TestWithParam<Dialect> {
 
 TEST_P(RecordLogTest, EveryEntryIsALeafAndTheTreeRowsAreComplete) {
   Build();
-  int64_t rows = -1;
+  int64_t rows = -1, leaves = -1;
   ASSERT_TRUE(node_.db->Read([&](store::Conn& c) -> core::Status {
-    auto r = c.Query("SELECT COUNT(*) FROM record_tree");
+    auto r = c.Query("SELECT COUNT(*) FROM record_nodes");
     if (!r) return r.error();
     rows = r->rows[0].Int(0);
+    auto l = c.Query("SELECT COUNT(*) FROM record_log WHERE leaf IS NOT NULL");
+    if (!l) return l.error();
+    leaves = l->rows[0].Int(0);
     return core::Ok();
   }));
-  EXPECT_EQ(rows, 45 + 22 + 11 + 5 + 2 + 1);  // Σ ⌊45/2^k⌋
+  EXPECT_EQ(leaves, 45);
+  EXPECT_EQ(rows, 2 + 1);  // Σ ⌊45/2^k⌋ for k ≥ kStoredLevel = 4
+  // Each stored leaf is the leaf the API serves (recomputed from the entry).
+  auto served = node_.service->Leaves(1, 45);
+  ASSERT_TRUE(served);
+  ASSERT_TRUE(node_.db->Read([&](store::Conn& c) -> core::Status {
+    auto stored = StoredLeaves(c, 0, 45);
+    if (!stored) return stored.error();
+    for (size_t i = 0; i < 45; ++i) {
+      EXPECT_EQ(HashHex((*stored)[i]), (*served)["items"][i]["leaf_hash"]) << i;
+    }
+    return core::Ok();
+  }));
+}
+
+TEST_P(RecordLogTest, ProofsNeedingRecomputedLowLevelsMatchAMemoryTree) {
+  // Every (index, size) pair up to 40 leaves: the database store (levels < 4 recomputed from the
+  // leaves, the rest from record_nodes, with and without the cache) agrees with a tree kept in
+  // memory.
+  Append(node_, 40);
+  TreeHasher hasher(HashAlgorithm::kSm3);
+  MemoryHashStore memory(HashAlgorithm::kSm3);
+  ASSERT_TRUE(node_.db->Read([&](store::Conn& c) -> core::Status {
+    auto stored = StoredLeaves(c, 0, 40);
+    if (!stored) return stored.error();
+    for (const Hash& h : *stored) memory.AppendLeafHash(h);
+    return core::Ok();
+  }));
+  SubtreeCache cache;
+  for (uint64_t size = 1; size <= 40; ++size) {
+    auto root = RootHash(hasher, memory, size);
+    ASSERT_TRUE(root);
+    for (uint64_t index = 0; index < size; ++index) {
+      auto want = InclusionProof(hasher, memory, index, size);
+      ASSERT_TRUE(want);
+      ASSERT_TRUE(node_.db->Read([&](store::Conn& c) -> core::Status {
+        DbHashStore db(c, hasher, size);
+        auto direct = InclusionProof(hasher, db, index, size);
+        if (!direct) return direct.error();
+        EXPECT_EQ(*direct, *want) << index << " " << size;
+        auto batched = CachedLookup(
+            c, hasher, size,
+            [&](const HashStore& s) -> core::Result<std::vector<Hash>> {
+              auto p = InclusionProof(hasher, s, index, size);
+              if (!p) return p.error();
+              auto r = RootHash(hasher, s, size);
+              if (!r) return r.error();
+              p->push_back(*r);
+              return p;
+            },
+            &cache);
+        if (!batched) return batched.error();
+        EXPECT_EQ(batched->back(), *root) << size;
+        batched->pop_back();
+        EXPECT_EQ(*batched, *want) << index << " " << size;
+        return core::Ok();
+      }));
+    }
+  }
 }
 
 TEST_P(RecordLogTest, ProofsFromTheDatabaseVerifyAgainstSignedCheckpoints) {
@@ -254,7 +318,8 @@ TEST_P(RecordLogTest, TwoNodesAppendingAtOnceKeepOneGaplessVerifiableLog) {
 
 TEST_P(RecordLogTest, AnOldDatabaseGetsItsTreeAtFirstStart) {
   // Entries written before migration 0005 (no metadata, no tree rows).
-  Exec("DELETE FROM record_tree");
+  Exec("DELETE FROM record_nodes");
+  Exec("DELETE FROM record_log");
   Exec("DELETE FROM record_meta");
   Exec("DELETE FROM record_checkpoints");
   for (int i = 1; i <= 30; ++i) {
@@ -273,6 +338,103 @@ TEST_P(RecordLogTest, AnOldDatabaseGetsItsTreeAtFirstStart) {
   auto r = Verify();
   EXPECT_TRUE(r.ok) << r.problem_en;
   EXPECT_EQ(r.entries, 33u);
+}
+
+TEST_P(RecordLogTest, Migration0009MovesAnOldTreeIntoLeavesAndNodes) {
+  // A database at the schema before 0009: every level of the tree in record_tree as hex.
+  auto old = SharedDb::Create(GetParam());
+  ASSERT_TRUE(old);
+  auto db = old->Open();
+  ASSERT_TRUE(db);
+  for (const auto& m : store::Migrations(db->dialect())) {
+    if (m.version >= 9) continue;
+    auto st = db->Admin([&](store::Conn& c) -> core::Status {
+      ZHIFA_TRY(c.ExecScript(m.sql));
+      auto r = c.Exec("INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)",
+                      {m.version, m.name, std::string("2026-01-01T00:00:00Z")});
+      if (!r) return r.error();
+      return core::Ok();
+    });
+    ASSERT_TRUE(st) << m.version << " " << Describe(st.error());
+  }
+  TreeHasher hasher(HashAlgorithm::kSm3);
+  CompactRange range(HashAlgorithm::kSm3);
+  std::vector<Hash> leaves;
+  auto st = db->Admin([&](store::Conn& c) -> core::Status {
+    auto meta = c.Exec(
+        "INSERT INTO record_meta (name, value) VALUES ('hash', 'sm3'), ('origin', 'zhifa/record')");
+    if (!meta) return meta.error();
+    for (int64_t seq = 1; seq <= 40; ++seq) {
+      const std::string at = "2026-01-02T03:04:05.00000" + std::to_string(seq % 10) + "Z";
+      const std::string payload = "{\"n\":" + std::to_string(seq) + "}";
+      auto ins = c.Exec(
+          "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
+          "($1, $2, NULL, 7, 'unit.created', 'unit:7', $3)",
+          {seq, at, payload});
+      if (!ins) return ins.error();
+      auto f = FieldsFromRow(hasher, seq, at, std::nullopt, 7, "unit.created", "unit:7", payload);
+      if (!f) return f.error();
+      auto bytes = EncodeEntry(*f);
+      if (!bytes) return bytes.error();
+      leaves.push_back(hasher.LeafHash(*bytes));
+      core::Status row_status = core::Ok();
+      range.Append(leaves.back(), [&](const CompactRange::Node& n) {
+        auto r = c.Exec("INSERT INTO record_tree (level, idx, hash) VALUES ($1, $2, $3)",
+                        {int64_t{n.level}, static_cast<int64_t>(n.index), HashHex(n.hash)});
+        if (!r && row_status) row_status = r.error();
+      });
+      if (!row_status) return row_status.error();
+    }
+    auto head = c.Exec("UPDATE counters SET value = 40 WHERE name = 'record_seq'");
+    if (!head) return head.error();
+    return core::Ok();
+  });
+  ASSERT_TRUE(st) << Describe(st.error());
+
+  auto applied = store::Migrate(*db);
+  ASSERT_TRUE(applied) << Describe(applied.error());
+  EXPECT_GE(*applied, 1);
+  ASSERT_TRUE(db->Read([&](store::Conn& c) -> core::Status {
+    auto stored = StoredLeaves(c, 0, 40);
+    if (!stored) return stored.error();
+    EXPECT_EQ(*stored, leaves);  // moved, byte for byte
+    auto nodes = c.Query("SELECT level, idx, hash FROM record_nodes ORDER BY level, idx");
+    if (!nodes) return nodes.error();
+    EXPECT_EQ(nodes->rows.size(), 3u);  // (4, 0), (4, 1), (5, 0)
+    MemoryHashStore memory(HashAlgorithm::kSm3);
+    for (const Hash& h : leaves) memory.AppendLeafHash(h);
+    for (const auto& row : nodes->rows) {
+      auto want = memory.SubtreeHash(static_cast<int>(row.Int(0)), row.Int(1));
+      EXPECT_TRUE(want && HashBytes(*want) == row.Bytes(2)) << row.Int(0) << " " << row.Int(1);
+    }
+    auto gone = c.Query(c.dialect() == Dialect::kSqlite
+                            ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'record_tree'"
+                            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema "
+                              "= current_schema() AND table_name = 'record_tree'");
+    if (!gone) return gone.error();
+    EXPECT_EQ(gone->rows[0].Int(0), 0);
+    return core::Ok();
+  }));
+  // The migrated log verifies and takes new entries.
+  CommandBus bus(*db);
+  auto pk = PersonKey::Ephemeral();
+  auto service = RecordService::Open(*db, bus, RecordOptions{}, key_file(), std::move(*pk));
+  ASSERT_TRUE(service) << Describe(service.error());
+  for (int i = 0; i < 3; ++i) {
+    auto r = bus.Run(Actor{}, [&](CommandTx& tx) -> core::Status {
+      auto seq = tx.Emit({"test.appended", "unit:7", {{"i", i}}, std::nullopt, {}});
+      if (!seq) return seq.error();
+      return core::Ok();
+    });
+    ASSERT_TRUE(r) << Describe(r.error());
+  }
+  ASSERT_TRUE((*service)->Checkpoint());
+  VerifyOptions o;
+  o.verifier = (*service)->signer().verifier();
+  auto r = VerifyLog(*db, o);
+  ASSERT_TRUE(r) << Describe(r.error());
+  EXPECT_TRUE(r->ok) << r->problem_en;
+  EXPECT_EQ(r->entries, 43u);
 }
 
 TEST_P(RecordLogTest, AChangedHashIsRefused) {
@@ -355,7 +517,7 @@ TEST_P(RecordLogTest, TamperDeletedLastEntries) {
 TEST_P(RecordLogTest, TamperTruncatedLogTreeAndCounter) {
   Build();
   Exec("DELETE FROM record_log WHERE seq > 30");
-  Exec("DELETE FROM record_tree WHERE level = 0 AND idx >= 30");
+  Exec("DELETE FROM record_nodes WHERE level = 5 OR (level = 4 AND idx = 1)");
   Exec("UPDATE counters SET value = 30 WHERE name = 'record_seq'");
   ExpectBad(31, "checkpoint (size 40) is beyond the log");
 }
@@ -365,7 +527,7 @@ TEST_P(RecordLogTest, TamperInsertedEntryAtTheEnd) {
   Exec(
       "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
       "(46, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
-  ExpectBad(46, "tree row (0, 45) is missing");
+  ExpectBad(46, "entry 46 has no leaf hash");
 }
 
 TEST_P(RecordLogTest, TamperInsertedEntryInTheMiddle) {
@@ -378,7 +540,16 @@ TEST_P(RecordLogTest, TamperInsertedEntryInTheMiddle) {
       "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload) VALUES "
       "(10, '2026-01-02T03:04:05.000006Z', NULL, 1, 'unit.created', 'unit:1', '{}')");
   Exec("UPDATE counters SET value = 46 WHERE name = 'record_seq'");
-  ExpectBad(10, "entry 10 was altered");
+  ExpectBad(10, "entry 10 has no leaf hash");
+  // With a leaf computed for it, the renumbered entry after it no longer matches its own leaf
+  // (the leaf commits to the seq).
+  auto leaves = node_.service->Leaves(10, 10);
+  ASSERT_TRUE(leaves);
+  auto leaf = HashFromHex((*leaves)["items"][0]["leaf_hash"].get<std::string>());
+  ASSERT_TRUE(leaf);
+  Exec("UPDATE record_log SET leaf = $1 WHERE seq = 10",
+       {store::Blob{std::string(HashBytes(*leaf))}});
+  ExpectBad(11, "entry 11 was altered");
 }
 
 TEST_P(RecordLogTest, TamperReorderedEntries) {
@@ -389,15 +560,36 @@ TEST_P(RecordLogTest, TamperReorderedEntries) {
   ExpectBad(5, "entry 5 was altered");
 }
 
-TEST_P(RecordLogTest, TamperEntryAndItsLeafRowRewritten) {
+TEST_P(RecordLogTest, TamperEntryAndItsLeafRewritten) {
   Build();
   Exec("UPDATE record_log SET payload = '{}' WHERE seq = 8");
-  // The attacker recomputes the leaf row; the level-1 row still holds the old pair.
+  // The attacker recomputes the leaf; the stored subtree over entries 1–16 still holds the old.
   auto leaves = node_.service->Leaves(8, 8);
   ASSERT_TRUE(leaves);
-  Exec("UPDATE record_tree SET hash = $1 WHERE level = 0 AND idx = 7",
-       {(*leaves)["items"][0]["leaf_hash"].get<std::string>()});
-  ExpectBad(8, "tree row (1, 3) was altered");
+  auto leaf = HashFromHex((*leaves)["items"][0]["leaf_hash"].get<std::string>());
+  ASSERT_TRUE(leaf);
+  Exec("UPDATE record_log SET leaf = $1 WHERE seq = 8",
+       {store::Blob{std::string(HashBytes(*leaf))}});
+  ExpectBad(16, "tree row (4, 0) was altered, or an entry among 1–16 was rewritten");
+}
+
+TEST_P(RecordLogTest, TamperChangedLeafHash) {
+  Build();
+  Exec("UPDATE record_log SET leaf = $1 WHERE seq = 33", {store::Blob{std::string(32, 'x')}});
+  ExpectBad(33, "entry 33 was altered");
+}
+
+TEST_P(RecordLogTest, TamperDeletedLeafHash) {
+  Build();
+  Exec("UPDATE record_log SET leaf = NULL WHERE seq = 3");
+  ExpectBad(3, "entry 3 has no leaf hash");
+}
+
+TEST_P(RecordLogTest, TamperChangedTreeRow) {
+  Build();
+  Exec("UPDATE record_nodes SET hash = $1 WHERE level = 5 AND idx = 0",
+       {store::Blob{std::string(32, 'y')}});
+  ExpectBad(32, "tree row (5, 0) was altered");
 }
 
 TEST_P(RecordLogTest, TamperWholeTreeRewrittenIsCaughtByTheSignedCheckpoint) {
@@ -405,7 +597,8 @@ TEST_P(RecordLogTest, TamperWholeTreeRewrittenIsCaughtByTheSignedCheckpoint) {
   Exec("UPDATE record_log SET payload = '{}' WHERE seq = 25");
   // Rewrite every tree row from the altered entries (what an attacker with database access but
   // without the signing key can do): only the signed checkpoints remain to catch it.
-  Exec("DELETE FROM record_tree");
+  Exec("DELETE FROM record_nodes");
+  Exec("UPDATE record_log SET leaf = NULL");
   Exec("DELETE FROM record_meta WHERE name = 'hash'");
   Node rebuilt = MakeNode();
   ASSERT_TRUE(rebuilt.service) << Describe(*open_error_);
@@ -430,14 +623,15 @@ TEST_P(RecordLogTest, TamperChangedCheckpointNote) {
 
 TEST_P(RecordLogTest, TamperDeletedTreeRow) {
   Build();
-  Exec("DELETE FROM record_tree WHERE level = 2 AND idx = 3");
-  ExpectBad(16, "tree row (2, 3) is missing");
+  Exec("DELETE FROM record_nodes WHERE level = 4 AND idx = 1");
+  ExpectBad(32, "tree row (4, 1) is missing (entries 17–32)");
 }
 
 TEST_P(RecordLogTest, TamperExtraTreeRow) {
   Build();
-  Exec("INSERT INTO record_tree (level, idx, hash) VALUES (9, 9, $1)", {std::string(64, 'b')});
-  ExpectBad(std::nullopt, "record_tree has");
+  Exec("INSERT INTO record_nodes (level, idx, hash) VALUES (9, 9, $1)",
+       {store::Blob{std::string(32, 'b')}});
+  ExpectBad(std::nullopt, "record_nodes has 4 rows, expected 3");
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, RecordLogTest,

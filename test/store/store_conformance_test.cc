@@ -139,6 +139,88 @@ TEST_P(StoreTest, ValuesRoundTrip) {
   EXPECT_EQ(q->rows[0].Int(0), 2);
 }
 
+TEST_P(StoreTest, BlobsRoundTrip) {
+  ASSERT_TRUE(Exec(std::string("CREATE TABLE b (id BIGINT PRIMARY KEY, v ") + BlobType(GetParam()) +
+                   ", t TEXT)"));
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  const std::vector<std::string> values = {
+      std::string("\0\0\x01", 3),      // leading NULs
+      std::string(),                   // empty, not NULL
+      all,                             // every byte value
+      std::string(32, '\xff'),         // a hash-sized value
+      std::string("\x80zhifa\xc3", 7)  // not UTF-8
+  };
+  Status st = db().Write([&](Conn& c) -> Status {
+    for (size_t i = 0; i < values.size(); ++i) {
+      auto r = c.Exec("INSERT INTO b (id, v, t) VALUES ($1, $2, $3)",
+                      {static_cast<int64_t>(i), Blob{values[i]}, std::string("文本")});
+      if (!r) return r.error();
+    }
+    auto r = c.Exec("INSERT INTO b (id, v, t) VALUES (99, $1, NULL)", {Null{}});
+    if (!r) return r.error();
+    return core::Ok();
+  });
+  ASSERT_TRUE(st) << Describe(st.error());
+
+  auto r = Query("SELECT id, v, LENGTH(v) FROM b ORDER BY id");
+  ASSERT_TRUE(r) << Describe(r.error());
+  ASSERT_EQ(r->rows.size(), values.size() + 1);
+  for (size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(r->rows[i].at(1), Value(Blob{values[i]})) << "row " << i;
+    EXPECT_EQ(r->rows[i].Bytes(1), values[i]) << "row " << i;
+    EXPECT_EQ(r->rows[i].Int(2), static_cast<int64_t>(values[i].size())) << "row " << i;
+  }
+  EXPECT_TRUE(r->rows.back().IsNull(1));
+
+  // A blob parameter compares byte for byte; blobs order as unsigned bytes (memcmp).
+  auto q = Query("SELECT id FROM b WHERE v = $1", {Blob{values[2]}});
+  ASSERT_TRUE(q) << Describe(q.error());
+  ASSERT_EQ(q->rows.size(), 1u);
+  EXPECT_EQ(q->rows[0].Int(0), 2);
+  auto ordered = Query("SELECT id FROM b WHERE v IS NOT NULL ORDER BY v");
+  ASSERT_TRUE(ordered) << Describe(ordered.error());
+  std::vector<int64_t> ids;
+  for (const auto& row : ordered->rows) ids.push_back(row.Int(0));
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 0, 2, 4, 3}));
+
+  // QueryEach streams the same values without copies, in order, and stops at an error.
+  std::vector<std::string> seen;
+  st = db().Read([&](Conn& c) -> Status {
+    return c.QueryEach("SELECT id, v, t FROM b WHERE id < $1 ORDER BY id", {int64_t{50}},
+                       [&](const RowRef& row) -> Status {
+                         EXPECT_EQ(row.size(), 3u);
+                         EXPECT_EQ(row.Int(0), static_cast<int64_t>(seen.size()));
+                         EXPECT_EQ(row.Text(2), "文本");
+                         seen.emplace_back(row.Bytes(1));
+                         return core::Ok();
+                       });
+  });
+  ASSERT_TRUE(st) << Describe(st.error());
+  EXPECT_EQ(seen, values);
+  int calls = 0;
+  st = db().Read([&](Conn& c) -> Status {
+    return c.QueryEach("SELECT id, v FROM b ORDER BY id", {}, [&](const RowRef& row) -> Status {
+      ++calls;
+      if (row.Int(0) == 1) return core::Err(ErrorCode::kNotFound, "停", "stop");
+      return core::Ok();
+    });
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(calls, 2);
+  // NULL blobs and integers through QueryEach.
+  st = db().Read([&](Conn& c) -> Status {
+    return c.QueryEach("SELECT v, id FROM b WHERE id = 99", {}, [&](const RowRef& row) -> Status {
+      EXPECT_TRUE(row.IsNull(0));
+      EXPECT_EQ(row.OptInt(0), std::nullopt);
+      EXPECT_EQ(row.OptInt(1), std::optional<int64_t>(99));
+      return core::Ok();
+    });
+  });
+  ASSERT_TRUE(st) << Describe(st.error());
+}
+
 TEST_P(StoreTest, ExpressionTypesArePortable) {
   ASSERT_TRUE(Exec("CREATE TABLE n (x BIGINT)"));
   ASSERT_TRUE(Exec("INSERT INTO n (x) VALUES (1), (2), (4000000000)"));
