@@ -179,6 +179,7 @@ core::Result<int> App::Migrate() {
   calendar_ = std::move(*cal);
   cases_->SetCalendar(calendar_.get());
   cases_->SetPersonKey(&record_->person_key());
+  if (auto st = cases_->IndexTerms(); !st) return st.error();
   return applied;
 }
 

@@ -1,9 +1,12 @@
 #include "cases/case_service.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
+#include "cases/case_rows.h"
+#include "cases/case_search.h"
 #include "core/codes.h"
 #include "core/utf8.h"
 #include "discretion/discretion_rules.h"
@@ -153,67 +156,6 @@ Error NotFound(const char* field = "id") {
 }
 
 std::string DateText(const std::optional<Date>& d) { return d ? core::FormatDate(*d) : ""; }
-store::Value DateValue(const std::optional<Date>& d) {
-  return d ? store::Value(core::FormatDate(*d)) : store::Value(store::Null{});
-}
-
-const char* EventName(StepKind k) {
-  switch (k) {
-    case StepKind::kFile:
-      return "case.filed";
-    case StepKind::kNotFile:
-      return "case.not_filed";
-    case StepKind::kAssignOfficers:
-      return "case.officers_assigned";
-    case StepKind::kInvestigate:
-      return "case.investigated";
-    case StepKind::kCompulsion:
-      return "case.compulsion_recorded";
-    case StepKind::kNonCoercive:
-      return "case.non_coercive_recorded";
-    case StepKind::kRecusal:
-      return "case.recusal_decided";
-    case StepKind::kConcludeInvestigation:
-      return "case.investigation_concluded";
-    case StepKind::kReviewCase:
-      return "case.reviewed";
-    case StepKind::kNotify:
-      return "case.notified";
-    case StepKind::kWaive:
-      return "case.rights_waived";
-    case StepKind::kStatement:
-      return "case.statement_recorded";
-    case StepKind::kRequestHearing:
-      return "case.hearing_requested";
-    case StepKind::kScheduleHearing:
-      return "case.hearing_scheduled";
-    case StepKind::kHoldHearing:
-      return "case.hearing_held";
-    case StepKind::kSubmitReview:
-      return "case.review_submitted";
-    case StepKind::kReviewOpinion:
-      return "case.review_opinion";
-    case StepKind::kAmend:
-      return "case.amended";
-    case StepKind::kDiscuss:
-      return "case.discussed";
-    case StepKind::kExtend:
-      return "case.extended";
-    case StepKind::kDecide:
-      return "case.decided";
-    case StepKind::kServe:
-      return "case.served";
-    case StepKind::kExecute:
-      return "case.executed";
-    case StepKind::kReportFiling:
-      return "case.filing_reported";
-    case StepKind::kClose:
-      return "case.closed";
-    case StepKind::kArchive:
-      return "case.archived";
-  }
-  return "case.step";
-}
 
 org::Permission PermissionOf(StepAuthority a) {
   switch (a) {
@@ -232,6 +174,10 @@ bool SeesIdNumbers(const org::Principal& p) {
 }
 
 record::Actor ActorOf(const org::Principal& p) { return calendar::ActorOf(p); }
+
+std::optional<int64_t> UserOf(const org::Principal& p) {
+  return p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt;
+}
 
 json FactsWithCase(const json& facts, const CaseSnapshot& s) {
   json f = facts.is_object() ? facts : json::object();
@@ -267,9 +213,10 @@ constexpr const char* kCaseColumns =
     "c.created_at, c.updated_at, c.version, c.form_no, c.created_seq, c.updated_seq";
 
 // The data scope of cases: the case's unit (org::ScopePredicate); an "own" scope also reaches
-// the cases the caller created or works on as an officer (officers.user_id).
-std::string CaseScope(const org::Principal& p, Params& params) {
-  std::string pred = org::ScopePredicate(p.scope, "c.unit_id", "c.created_by", params);
+// the cases the caller created or works on as an officer (officers.user_id). `k` prefixes the
+// case columns ("+" in CaseService::List's primary-key walk on SQLite).
+std::string CaseScope(const org::Principal& p, Params& params, const std::string& k = "") {
+  std::string pred = org::ScopePredicate(p.scope, k + "c.unit_id", k + "c.created_by", params);
   if (p.scope.own_user && !p.scope.all) {
     params.emplace_back(*p.scope.own_user);
     pred = "(" + pred +
@@ -538,70 +485,6 @@ Result<CaseService::Verdict> CaseService::RunDiscretion(const org::Principal& p,
 
 // ---- writing --------------------------------------------------------------------------------
 
-namespace {
-
-// The columns derived from the snapshot (state, dates, due, review status).
-struct Derived {
-  std::string state;
-  store::Value filed, decided, outcome, due_date, due_timer;
-  int64_t fine = 0;
-  std::string review;
-};
-
-Result<Derived> Derive(const CaseSnapshot& s, const StepContext& ctx) {
-  Derived d;
-  d.state = StateId(s.state);
-  d.filed = DateValue(s.filed_date);
-  d.decided = s.decision ? store::Value(core::FormatDate(s.decision->date)) : store::Null{};
-  d.outcome = s.decision ? store::Value(std::string(OutcomeId(s.decision->outcome)))
-                         : store::Value(store::Null{});
-  d.fine = s.decision ? s.decision->penalty.fine : s.proposal.fine;
-  auto timers = Timers(s, ctx);
-  if (!timers) return timers.error();
-  auto next = NextDue(*timers);
-  d.due_date = next ? store::Value(core::FormatDate(next->due)) : store::Value(store::Null{});
-  d.due_timer = next ? store::Value(next->id) : store::Value(store::Null{});
-  d.review = ReviewStatusId(s.review);
-  return d;
-}
-
-Status SyncOfficers(Conn& c, int64_t case_id, const CaseSnapshot& s) {
-  auto del = c.Exec("DELETE FROM case_officers WHERE case_id = $1", {case_id});
-  if (!del) return del.error();
-  for (int64_t id : s.officers) {
-    auto r =
-        c.Exec("INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'handler')",
-               {case_id, id});
-    if (!r) return r.error();
-  }
-  for (int64_t id : s.recused) {
-    auto r = c.Exec(
-        "INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'recused') "
-        "ON CONFLICT (case_id, officer_id) DO UPDATE SET role = 'recused'",
-        {case_id, id});
-    if (!r) return r.error();
-  }
-  return core::Ok();
-}
-
-Status InsertPublication(Conn& c, int64_t case_id, int64_t unit_id, const Decision& d,
-                         const core::WorkingCalendar& cal, int64_t seq) {
-  auto pub = PublicationFor(d, cal);
-  if (!pub) return pub.error();
-  if (!*pub) return core::Ok();
-  auto r = c.Exec(
-      "INSERT INTO case_publications (case_id, unit_id, kind, rule_id, decision_date, due_date, "
-      "created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-      "ON CONFLICT (case_id) DO UPDATE SET kind = $3, rule_id = $4, decision_date = $5, "
-      "due_date = $6, published_at = NULL, created_seq = $7",
-      {case_id, unit_id, (*pub)->kind, std::string((*pub)->rule->id), core::FormatDate(d.date),
-       core::FormatDate((*pub)->due), seq});
-  if (!r) return r.error();
-  return core::Ok();
-}
-
-}  // namespace
-
 Status CaseService::Persist(record::CommandTx& tx, Row& row, const CaseSnapshot& before,
                             const StepContext& ctx) {
   auto d = Derive(row.snap, ctx);
@@ -632,6 +515,28 @@ Status CaseService::Persist(record::CommandTx& tx, Row& row, const CaseSnapshot&
 }
 
 // ---- creating -------------------------------------------------------------------------------
+
+CaseRecord CaseService::Record(int64_t id, const std::string& case_no, int64_t unit_id,
+                               const catalogue::MatterRules& matter, const Party& party,
+                               const org::Principal& p) {
+  CaseRecord r;
+  r.id = id;
+  r.case_no = case_no;
+  r.unit_id = unit_id;
+  r.matter_code = matter.code;
+  r.matter_name = matter.name;
+  r.domain = matter.domain;
+  r.party_kind = PartyKindId(party.kind);
+  r.party_name = party.name;
+  r.party_code = party.code;
+  r.party_id_cipher = party.id_cipher;
+  r.party_id_masked = party.id_masked;
+  r.party_subject = party.subject;
+  r.party_address = party.address;
+  r.party_representative = party.representative;
+  r.created_by = UserOf(p);
+  return r;
+}
 
 Result<json> CaseService::Create(const org::Principal& p, const NewCase& in) {
   const Date today = Today();
@@ -719,68 +624,25 @@ Result<json> CaseService::Create(const org::Principal& p, const NewCase& in) {
     Conn& c = tx.conn();
     auto no = NextSerial(c, in.unit_id, "case", today.year, "C");
     if (!no) return no.error();
-    json payload = {{"case_no", *no},
-                    {"procedure", "ordinary"},
-                    {"unit_id", in.unit_id},
-                    {"matter_code", matter.code},
-                    {"source", SourceId(*source)},
-                    {"title", in.title},
-                    {"party",
-                     {{"kind", PartyKindId(party->kind)},
-                      {"name", party->name},
-                      {"credit_code", party->code},
-                      {"id_number_masked", party->id_masked}}},
-                    {"act_date", core::FormatDate(*act)},
-                    {"discovered_date", core::FormatDate(*discovered)},
-                    {"officer_ids", s.officers}};
-    auto seq = tx.Emit(
-        {"case.registered", "case:" + std::to_string(id), payload, in.unit_id, {party->subject}});
+    CaseRecord rec = Record(id, *no, in.unit_id, matter, *party, p);
+    rec.source = SourceId(*source);
+    rec.source_ref = in.source_ref;
+    rec.title = in.title;
+    rec.place = in.place;
+    rec.facts = facts;
+    auto seq = tx.Emit({"case.registered",
+                        "case:" + std::to_string(id),
+                        RegisteredPayload(rec, s),
+                        in.unit_id,
+                        {party->subject}});
     if (!seq) return seq.error();
     StepContext ctx;
     ctx.today = today;
     ctx.params = params_;
     auto cal = calendar_->Current();
     ctx.cal = cal.get();
-    auto d = Derive(s, ctx);
-    if (!d) return d.error();
     const std::string now = core::FormatRfc3339Micros(tx.now());
-    auto r = c.Exec(
-        "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
-        "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
-        "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
-        "act_date, discovered_date, fine, due_date, due_timer, snapshot, facts, created_by, "
-        "created_at, updated_at, version, created_seq, updated_seq) VALUES ($1, $2, 'ordinary', "
-        "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-        "0, $22, $23, $24, $25, $26, $27, $27, 1, $28, $28)",
-        {id,
-         *no,
-         d->state,
-         in.unit_id,
-         matter.code,
-         matter.name,
-         matter.domain,
-         std::string(SourceId(*source)),
-         in.source_ref,
-         in.title,
-         in.place,
-         std::string(PartyKindId(party->kind)),
-         party->name,
-         party->code,
-         party->id_cipher,
-         party->id_masked,
-         party->subject,
-         party->address,
-         party->representative,
-         core::FormatDate(*act),
-         core::FormatDate(*discovered),
-         d->due_date,
-         d->due_timer,
-         s.ToJson().dump(),
-         facts.dump(),
-         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
-         now,
-         *seq});
-    if (!r) return r.error();
+    ZHIFA_TRY(InsertCase(c, rec, s, ctx, now, now, 1, *seq, *seq));
     if (!s.officers.empty()) ZHIFA_TRY(SyncOfficers(c, id, s));
     return core::Ok();
   });
@@ -879,76 +741,25 @@ Result<json> CaseService::CreateSimplified(const org::Principal& p, const NewSim
                  {"credentials_shown", in.credentials_shown},
                  {"party_signed", in.party_signed},
                  {"officer_ids", snap->officers}};
-    json payload = {{"case_no", *no},
-                    {"procedure", "simplified"},
-                    {"unit_id", in.unit_id},
-                    {"matter_code", matter.code},
-                    {"title", in.title},
-                    {"party",
-                     {{"kind", PartyKindId(party->kind)},
-                      {"name", party->name},
-                      {"credit_code", party->code},
-                      {"id_number_masked", party->id_masked}}},
-                    {"act_date", core::FormatDate(*act)},
-                    {"date", core::FormatDate(date)},
-                    {"decision", data}};
+    CaseRecord rec = Record(id, *no, in.unit_id, matter, *party, p);
+    rec.title = in.title;
+    rec.place = in.place;
+    rec.form_no = *form;
+    rec.facts = facts;
+    rec.discretion = verdict->result;
     auto seq = tx.Emit({"case.simplified_decided",
                         "case:" + std::to_string(id),
-                        payload,
+                        SimplifiedPayload(rec, *snap, data),
                         in.unit_id,
                         {party->subject}});
     if (!seq) return seq.error();
-    auto d = Derive(*snap, *ctx);
-    if (!d) return d.error();
     const std::string now = core::FormatRfc3339Micros(tx.now());
-    auto r = c.Exec(
-        "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
-        "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
-        "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
-        "act_date, discovered_date, decided_date, outcome, fine, due_date, due_timer, form_no, "
-        "snapshot, facts, discretion, created_by, created_at, updated_at, version, created_seq, "
-        "updated_seq) VALUES ($1, $2, 'simplified', $3, $4, $5, $6, $7, 'inspection', '', $8, $9, "
-        "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 'penalty', $20, $21, $22, $23, "
-        "$24, $25, $26, $27, $28, $28, 1, $29, $29)",
-        {id,
-         *no,
-         d->state,
-         in.unit_id,
-         matter.code,
-         matter.name,
-         matter.domain,
-         in.title,
-         in.place,
-         std::string(PartyKindId(party->kind)),
-         party->name,
-         party->code,
-         party->id_cipher,
-         party->id_masked,
-         party->subject,
-         party->address,
-         party->representative,
-         core::FormatDate(*act),
-         core::FormatDate(date),
-         penalty->fine,
-         d->due_date,
-         d->due_timer,
-         *form,
-         snap->ToJson().dump(),
-         facts.dump(),
-         verdict->result.dump(),
-         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
-         now,
-         *seq});
-    if (!r) return r.error();
+    ZHIFA_TRY(InsertCase(c, rec, *snap, *ctx, now, now, 1, *seq, *seq));
     ZHIFA_TRY(SyncOfficers(c, id, *snap));
     auto step_id = tx.NewId();
     if (!step_id) return step_id.error();
-    auto sr = c.Exec(
-        "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
-        "VALUES ($1, $2, 'simplified_decision', $3, $4, $5, $6, $7)",
-        {*step_id, id, core::FormatDate(date), data.dump(),
-         p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}), now, *seq});
-    if (!sr) return sr.error();
+    ZHIFA_TRY(
+        InsertStep(c, *step_id, id, kSimplifiedDecisionStep, date, data, UserOf(p), now, *seq));
     return InsertPublication(c, id, in.unit_id, *snap->decision, *ctx->cal, *seq);
   });
   if (!st) return st.error();
@@ -1539,25 +1350,16 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
     auto sid = tx.NewId();
     if (!sid) return sid.error();
     step_row = *sid;
-    json payload = {{"case_no", cur.case_no},        {"step", StepId(plan.kind)},
-                    {"step_id", step_row},           {"date", core::FormatDate(plan.date)},
-                    {"from", StateId(before.state)}, {"to", StateId(cur.snap.state)},
-                    {"version", cur.version + 1},    {"data", plan.data},
-                    {"evidence", evidence}};
     auto seq = tx.Emit({EventName(plan.kind),
                         "case:" + std::to_string(id),
-                        payload,
+                        StepPayload(cur.case_no, plan.kind, step_row, plan.date, before.state,
+                                    cur.snap.state, cur.version + 1, plan.data, evidence),
                         cur.unit_id,
                         {cur.party_subject}});
     if (!seq) return seq.error();
     ZHIFA_TRY(Persist(tx, cur, before, step_ctx));
-    auto ins = c.Exec(
-        "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        {step_row, id, std::string(StepId(plan.kind)), core::FormatDate(plan.date),
-         plan.data.dump(), p.user_id ? store::Value(p.user_id) : store::Value(store::Null{}),
-         core::FormatRfc3339Micros(tx.now()), *seq});
-    if (!ins) return ins.error();
+    ZHIFA_TRY(InsertStep(c, step_row, id, StepId(plan.kind), plan.date, plan.data, UserOf(p),
+                         core::FormatRfc3339Micros(tx.now()), *seq));
     for (int64_t e : plan.evidence_ids) {
       auto l = c.Exec(
           "INSERT INTO case_step_evidence (step_id, evidence_id, case_id) VALUES ($1, $2, $3)",
@@ -1800,97 +1602,182 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
       {"updated_at", row.updated_at}};
 }
 
+Status CaseService::IndexTerms() {
+  bool pending = false;
+  ZHIFA_TRY(db_.Read([&](Conn& c) -> Status {
+    auto r = c.Query("SELECT value FROM counters WHERE name = 'case_terms_pending'");
+    if (!r) return r.error();
+    pending = !r->rows.empty();
+    return core::Ok();
+  }));
+  if (!pending) return core::Ok();
+  return db_.Write([&](Conn& c) -> Status {
+    auto del = c.Exec("DELETE FROM case_terms");
+    if (!del) return del.error();
+    auto r = c.Query("SELECT id, title, party_name FROM cases ORDER BY id");
+    if (!r) return r.error();
+    for (const auto& x : r->rows) ZHIFA_TRY(InsertTerms(c, x.Int(0), x.Text(1), x.Text(2)));
+    auto d = c.Exec("DELETE FROM counters WHERE name = 'case_terms_pending'");
+    if (!d) return d.error();
+    return core::Ok();
+  });
+}
+
 Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
-  Params params;
-  std::string where = CaseScope(p, params);
-  auto bind = [&](store::Value v) {
-    params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
-  };
-  if (q.unit_id) {
-    where += " AND c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = " +
-             bind(*q.unit_id) + ")";
-  }
-  if (!q.matter.empty()) where += " AND c.matter_code = " + bind(q.matter);
-  if (!q.states.empty()) {
-    std::string in;
-    for (const auto& s : q.states) {
-      if (!ParseState(s)) {
-        return Err(ErrorCode::kInvalidArgument, "未知的案件状态: " + s, "unknown state: " + s,
-                   "state");
-      }
-      in += (in.empty() ? "" : ", ") + bind(s);
-    }
-    where += " AND c.state IN (" + in + ")";
-  }
-  if (q.officer_id) {
-    where += " AND c.id IN (SELECT case_id FROM case_officers WHERE officer_id = " +
-             bind(*q.officer_id) + ")";
-  }
-  if (!q.domain.empty()) where += " AND c.domain = " + bind(q.domain);
-  if (!q.procedure.empty()) {
-    if (!ParseProcedure(q.procedure)) {
-      return Err(ErrorCode::kInvalidArgument, "procedure 应为 ordinary 或 simplified",
-                 "procedure must be ordinary or simplified", "procedure");
-    }
-    where += " AND c.procedure_kind = " + bind(q.procedure);
-  }
   const Date today = Today();
-  if (!q.due.empty()) {
-    if (q.due == "overdue") {
-      where += " AND c.due_date < " + bind(core::FormatDate(today));
-    } else if (q.due == "soon") {
-      if (!calendar_) return Err(ErrorCode::kUnavailable, "工作日历不可用", "calendar unavailable");
-      auto until = calendar_->Current()->AddWorkingDays(today, params_.due_soon_working_days);
-      if (!until) return until.error();
-      where += " AND c.due_date >= " + bind(core::FormatDate(today)) +
-               " AND c.due_date <= " + bind(core::FormatDate(until->value));
-    } else {
-      return Err(ErrorCode::kInvalidArgument, "due 应为 soon 或 overdue",
-                 "due must be soon or overdue", "due");
+  for (const auto& s : q.states) {
+    if (!ParseState(s)) {
+      return Err(ErrorCode::kInvalidArgument, "未知的案件状态: " + s, "unknown state: " + s,
+                 "state");
     }
   }
-  if (!q.q.empty()) {
-    std::string like = q.q;
-    for (char& ch : like) {
-      if (ch == '%' || ch == '_') ch = ' ';
-    }
-    const std::string exact = bind(q.q);
-    where += " AND (c.case_no = " + exact + " OR c.party_code = " + exact +
-             " OR c.form_no = " + exact + " OR c.party_name LIKE " + bind(like + "%") +
-             " OR c.title LIKE " + bind("%" + like + "%") + ")";
+  if (!q.procedure.empty() && !ParseProcedure(q.procedure)) {
+    return Err(ErrorCode::kInvalidArgument, "procedure 应为 ordinary 或 simplified",
+               "procedure must be ordinary or simplified", "procedure");
   }
-  std::string order;
-  if (q.sort == "-id") {
-    order = "c.id DESC";
-    if (q.after) where += " AND c.id < " + bind(*q.after);
-  } else if (q.sort == "id") {
-    order = "c.id";
-    if (q.after) where += " AND c.id > " + bind(*q.after);
-  } else if (q.sort == "due_date") {
-    where += " AND c.due_date IS NOT NULL";
-    order = "c.due_date, c.id";
-  } else {
+  std::string soon_until_s;
+  if (q.due == "soon") {
+    if (!calendar_) return Err(ErrorCode::kUnavailable, "工作日历不可用", "calendar unavailable");
+    auto until = calendar_->Current()->AddWorkingDays(today, params_.due_soon_working_days);
+    if (!until) return until.error();
+    soon_until_s = core::FormatDate(until->value);
+  } else if (!q.due.empty() && q.due != "overdue") {
+    return Err(ErrorCode::kInvalidArgument, "due 应为 soon 或 overdue",
+               "due must be soon or overdue", "due");
+  }
+  if (q.sort != "-id" && q.sort != "id" && q.sort != "due_date") {
     return Err(ErrorCode::kInvalidArgument, "sort 应为 -id、id 或 due_date",
                "sort must be -id, id or due_date", "sort");
   }
+  // An identifier (case or form number, 统一社会信用代码, 身份证号) is looked up exactly through
+  // indexes; other text matches fragments of the party name and the title (below).
+  const std::string code = core::NormalizeCode(q.q);
+  const bool identifier =
+      code.size() >= 8 && code.size() <= 40 &&
+      std::all_of(
+          code.begin(), code.end(),
+          [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-'; }) &&
+      std::any_of(code.begin(), code.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  std::string person_subject;
+  if (identifier && code.size() == 18 && person_key_ && core::ValidateIdNumber(code, today, "q")) {
+    person_subject = person_key_->Target(code);
+  }
+  // Other text: the candidates come from the search index (case_terms, case_search.h) by the
+  // query's rarest bigram, confirmed by LIKE on title and party name; a query without a bigram
+  // (one character) is a LIKE scan.
+  std::string like = q.q;
+  for (char& ch : like) {
+    if (ch == '%' || ch == '_') ch = ' ';
+  }
+  std::optional<std::string> term;
+  if (!identifier && !q.q.empty()) {
+    const auto terms = SearchBigrams(like);
+    constexpr int64_t kTermCap = 100000;  // postings counted per bigram, at most
+    int64_t fewest = 0;
+    auto st = db_.Read([&](Conn& c) -> Status {
+      for (const auto& t : terms) {
+        auto n = c.Query("SELECT count(*) FROM (SELECT 1 FROM case_terms WHERE term = $1 LIMIT " +
+                             std::to_string(kTermCap) + ") t",
+                         {t});
+        if (!n) return n.error();
+        const int64_t k = n->rows.at(0).Int(0);
+        if (!term || k < fewest) {
+          term = t;
+          fewest = k;
+        }
+        if (k == 0) break;
+      }
+      return core::Ok();
+    });
+    if (!st) return st.error();
+  }
+  // The filters as SQL. `scan` writes each filter column as +column: SQLite then cannot drive the
+  // query from that column's index and walks the primary key in id order, stopping after one
+  // page — the fast plan when the filters match many rows (measured, bench/README.md "Cases").
+  auto build = [&](bool scan, Params& params) {
+    const std::string k = scan ? "+" : "";
+    std::string where = CaseScope(p, params, k);
+    auto bind = [&](store::Value v) {
+      params.push_back(std::move(v));
+      return "$" + std::to_string(params.size());
+    };
+    if (q.unit_id) {
+      where += " AND " + k + "c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE " +
+               "ancestor_id = " + bind(*q.unit_id) + ")";
+    }
+    if (!q.matter.empty()) where += " AND " + k + "c.matter_code = " + bind(q.matter);
+    if (!q.states.empty()) {
+      std::string in;
+      for (const auto& s : q.states) in += (in.empty() ? "" : ", ") + bind(s);
+      where += " AND " + k + "c.state IN (" + in + ")";
+    }
+    if (q.officer_id) {
+      where += " AND " + k + "c.id IN (SELECT case_id FROM case_officers WHERE officer_id = " +
+               bind(*q.officer_id) + ")";
+    }
+    if (!q.domain.empty()) where += " AND " + k + "c.domain = " + bind(q.domain);
+    if (!q.procedure.empty()) where += " AND " + k + "c.procedure_kind = " + bind(q.procedure);
+    if (q.due == "overdue") {
+      where += " AND " + k + "c.due_date < " + bind(core::FormatDate(today));
+    } else if (q.due == "soon") {
+      where += " AND " + k + "c.due_date >= " + bind(core::FormatDate(today)) + " AND " + k +
+               "c.due_date <= " + bind(soon_until_s);
+    }
+    if (identifier) {
+      const std::string exact = bind(code);
+      where += " AND (c.case_no = " + exact + " OR c.form_no = " + exact +
+               " OR c.party_subject = " + bind(record::EnterpriseTarget(code));
+      if (!person_subject.empty()) where += " OR c.party_subject = " + bind(person_subject);
+      where += ")";
+    } else if (term) {
+      const std::string contains = bind("%" + like + "%");
+      where += " AND " + k +
+               "c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term = " + bind(*term) +
+               ") AND (c.party_name LIKE " + contains + " OR c.title LIKE " + contains + ")";
+    } else if (!q.q.empty()) {
+      const std::string exact = bind(q.q);
+      const std::string contains = bind("%" + like + "%");
+      where += " AND (c.case_no = " + exact + " OR c.party_code = " + exact +
+               " OR c.form_no = " + exact + " OR c.party_name LIKE " + contains +
+               " OR c.title LIKE " + contains + ")";
+    }
+    if (q.sort == "-id") {
+      if (q.after) where += " AND c.id < " + bind(*q.after);
+    } else if (q.sort == "id") {
+      if (q.after) where += " AND c.id > " + bind(*q.after);
+    } else {
+      where += " AND c.due_date IS NOT NULL";
+    }
+    return where;
+  };
+  const std::string order =
+      q.sort == "-id" ? "c.id DESC" : (q.sort == "id" ? "c.id" : "c.due_date, c.id");
   // The total is counted up to a cap so a city-wide list stays fast (documented in api.md).
   constexpr int64_t kCountCap = 10000;
-  Params count_params = params;
-  std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " + where + " LIMIT " +
-                          std::to_string(kCountCap + 1) + ") t";
-  std::string sql =
-      "SELECT c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
-      "c.matter_name, c.domain, c.title, c.party_kind, c.party_name, c.act_date, c.filed_date, "
-      "c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, c.legal_review, c.version, "
-      "c.created_at FROM cases c JOIN units u ON u.id = c.unit_id WHERE " +
-      where + " ORDER BY " + order;
-  if (q.after) {
-    params.emplace_back(int64_t{q.page_size});
-    sql += " LIMIT $" + std::to_string(params.size());
-  } else {
-    store::AddPage(sql, params, q.page, q.page_size);
-  }
+  Params count_params;
+  const std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " +
+                                build(false, count_params) + " LIMIT " +
+                                std::to_string(kCountCap + 1) + ") t";
+  // The page: by the filters' indexes (then sorted), or — on SQLite, when the filters match more
+  // than the cap and the page is near the start (or keyset) — along the primary key.
+  const int64_t offset = static_cast<int64_t>(std::max(q.page, 1) - 1) * q.page_size;
+  auto page_sql = [&](bool scan, Params& params) {
+    std::string sql =
+        "SELECT c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
+        "c.matter_name, c.domain, c.title, c.party_kind, c.party_name, c.act_date, c.filed_date, "
+        "c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, c.legal_review, c.version, "
+        "c.created_at FROM cases c JOIN units u ON u.id = c.unit_id WHERE " +
+        build(scan, params) + " ORDER BY " + order;
+    if (q.after) {
+      params.emplace_back(int64_t{q.page_size});
+      sql += " LIMIT $" + std::to_string(params.size());
+    } else {
+      store::AddPage(sql, params, q.page, q.page_size);
+    }
+    return sql;
+  };
+  const bool can_scan = db_.dialect() == store::Dialect::kSqlite && q.sort != "due_date" &&
+                        (q.after || offset + q.page_size <= 2000);
   json items = json::array();
   int64_t total = 0;
   const int soon = params_.due_soon_working_days;
@@ -1901,6 +1788,11 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   }
   const std::string today_s = core::FormatDate(today);
   auto st = db_.Read([&](Conn& c) -> Status {
+    auto n = c.Query(count_sql, count_params);
+    if (!n) return n.error();
+    total = n->rows.at(0).Int(0);
+    Params params;
+    const std::string sql = page_sql(can_scan && total > kCountCap, params);
     auto r = c.Query(sql, params);
     if (!r) return r.error();
     for (const auto& x : r->rows) {
@@ -1934,9 +1826,6 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
                        {"version", x.Int(20)},
                        {"created_at", x.Text(21)}});
     }
-    auto n = c.Query(count_sql, count_params);
-    if (!n) return n.error();
-    total = n->rows.at(0).Int(0);
     return core::Ok();
   });
   if (!st) return st.error();

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "calendar/calendar_service.h"
+#include "cases/case_rows.h"
 #include "cases/case_rules.h"
 #include "core/field_cipher.h"
 #include "core/result.h"
@@ -146,30 +147,45 @@ class CaseService {
   // article set) — nothing is written then.
   core::Result<nlohmann::json> Step(const org::Principal& p, int64_t id, std::string_view step,
                                     const nlohmann::json& body);
+  // Indexes the cases that migration 0010 found already stored (counters row
+  // 'case_terms_pending') into the search index (case_rows.h InsertTerms), once; App::Migrate
+  // calls it. The index is derived from the case rows: no record entry.
+  core::Status IndexTerms();
   // The legal-review queue: cases awaiting a legal review opinion within the caller's scope.
   core::Result<nlohmann::json> Reviews(const org::Principal& p, const std::string& status, int page,
                                        int page_size);
   // The review report submitted with the latest submit_review step, and every opinion so far.
   core::Result<nlohmann::json> ReviewReport(const org::Principal& p, int64_t id);
 
- private:
-  struct Row;
-  core::Date Today() const;
-  core::Result<Row> Load(store::Conn& c, const org::Principal* p, int64_t id);
-  core::Result<StepContext> Context(int64_t unit_id);
-  core::Status Persist(record::CommandTx& tx, Row& row, const CaseSnapshot& before,
-                       const StepContext& ctx);
-  core::Result<nlohmann::json> Detail(const org::Principal& p, int64_t id);
-  core::Result<int64_t> CheckUnit(store::Conn& c, const org::Principal& p, int64_t unit_id);
+  // ---- Parts of the commands, public for the bulk generator of the demo (demo_cases.cc) ----
+  // A checked party: codes validated (check digits), the ID number encrypted and masked, the
+  // record-log subject.
   struct Party {
     PartyKind kind = PartyKind::kOrganisation;
     std::string name, code, id_cipher, id_masked, subject, address, representative;
   };
   core::Result<Party> CheckParty(const PartyInput& in, core::Date today);
+  // The matter's rules on `on`, refused unless a penalty matter held by the unit (or a parent).
   core::Result<catalogue::MatterRules> CheckMatter(store::Conn& c, const std::string& code,
                                                    core::Date on, int64_t unit_id);
+  // The next serial number of the unit's department: "<prefix><dept>-<year>-<000001>".
   core::Result<std::string> NextSerial(store::Conn& c, int64_t unit_id, const char* kind, int year,
                                        const char* prefix);
+  // The context of a step in the unit (today, the calendar, the department's overrides).
+  core::Result<StepContext> Context(int64_t unit_id);
+  // The non-derived columns of a new case row (case_rows.h), created by `p`.
+  static CaseRecord Record(int64_t id, const std::string& case_no, int64_t unit_id,
+                           const catalogue::MatterRules& matter, const Party& party,
+                           const org::Principal& p);
+
+ private:
+  struct Row;
+  core::Date Today() const;
+  core::Result<Row> Load(store::Conn& c, const org::Principal* p, int64_t id);
+  core::Status Persist(record::CommandTx& tx, Row& row, const CaseSnapshot& before,
+                       const StepContext& ctx);
+  core::Result<nlohmann::json> Detail(const org::Principal& p, int64_t id);
+  core::Result<int64_t> CheckUnit(store::Conn& c, const org::Principal& p, int64_t unit_id);
   struct Verdict {
     DiscretionVerdict verdict;
     nlohmann::json result;

@@ -10,6 +10,7 @@
 #include "auth/password_hash.h"
 #include "cli/calendar.h"
 #include "cli/commands.h"
+#include "cli/demo_cases_gen.h"
 #include "cli/discretion.h"
 #include "cli/record.h"
 #include "core/allocator.h"
@@ -89,6 +90,11 @@ int main(int argc, char** argv) {
       ->default_val("Demo-2026-zhifa");
   demo->add_option("--officers", da.officers_per_team, "officers per enforcement team")
       ->default_val(6);
+  cli::CaseGenOptions
+      cases_opts;  // `--cases N`: a city-year of cases after the seed (demo_cases_gen.h)
+  demo->add_option("--cases", cases_opts.cases, "generate N cases after the seed (issue 5 bench)");
+  demo->add_option("--cases-seed", cases_opts.seed, "random seed of the generated cases");
+  demo->add_option("--cases-batch", cases_opts.batch, "generated cases per transaction");
 
   auto* config = cli.add_subcommand("config", "Print the example configuration");
   auto* routes = cli.add_subcommand("routes", "Print the HTTP route table");
@@ -143,7 +149,10 @@ int main(int argc, char** argv) {
   if (auto rc = cli::RunCalendarCli(calendar_cli, *cfg)) return *rc;
   if (serve->parsed()) return cli::Serve(*cfg);
   if (migrate->parsed()) return cli::RunMigrate(*cfg);
-  if (demo->parsed()) return cli::RunDemo(*cfg, da);
+  if (demo->parsed()) {
+    const int rc = cli::RunDemo(*cfg, da);
+    return rc != 0 || cases_opts.cases <= 0 ? rc : cli::RunDemoCases(*cfg, cases_opts);
+  }
   if (record_pubkey->parsed()) return cli::RunRecordPubkey(*cfg);
   if (record_checkpoint->parsed()) return cli::RunRecordCheckpoint(*cfg);
   if (verify->parsed()) return cli::RunVerify(*cfg, va);

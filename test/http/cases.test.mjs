@@ -443,6 +443,24 @@ for (const backend of BACKENDS) {
         assertError(await c.get(`${C}?sort=name`), 400, 'InvalidArgument', 'sort')
       })
 
+      test('q finds a case by a fragment of its party name or title (search index); one character scans', async () => {
+        const tag = String(Date.now()).slice(-7)
+        const k = await newLead(w, { title: `擅自占用城市道路经营甲${tag}乙`, party: { kind: 'person', name: `欧阳泺${tag}翔`, id_number: PERSON_ID } })
+        const c = w.supervisor.c
+        const ids = async (q) => {
+          const r = await c.get(`${C}?q=${encodeURIComponent(q)}&page_size=200`)
+          assert.equal(r.status, 200, r.text)
+          return r.json.items.map((x) => x.id)
+        }
+        for (const q of [`泺${tag}翔`, `${tag}翔`, `阳泺${tag}`, `甲${tag}乙`, tag]) {
+          assert.deepEqual(await ids(q), [k.id], q)
+        }
+        assert.ok((await ids('欧阳泺')).includes(k.id), 'a name prefix')
+        assert.deepEqual(await ids(`泺${tag}乙`), [], 'every bigram is the case’s, the text is in neither field')
+        assert.deepEqual(await ids(`翔${tag}`), [], 'not in the text')
+        assert.ok((await ids('翔')).includes(k.id), 'one character: the scan')
+      })
+
       test('every step is recorded with its kind, target and the party as subject', async () => {
         const seq = await headSeq(a.audit)
         const k = await newLead(w)

@@ -1,0 +1,88 @@
+// zhifa::cases — the rows of a case (migration 0008: cases, case_steps, case_officers,
+// case_publications; 0010: case_terms) and the payloads of its record-log events: the one place
+// that writes them, shared by CaseService and the bulk generator of the demo
+// (src/cli/demo_cases_gen.cc), so a generated case is stored exactly as one handled through the
+// service.
+//
+// Every function runs inside the caller's command transaction (record::CommandTx::conn()); none
+// emits an event. Thread-safety: pure functions over the connection they are given.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cases/case_rules.h"
+#include "core/result.h"
+#include "store/database.h"
+
+namespace zhifa::cases {
+
+// The event kind of a step ("case.filed", …).
+const char* EventName(StepKind k);
+
+// The step kind stored for the on-the-spot decision that starts a simplified case.
+inline constexpr const char* kSimplifiedDecisionStep = "simplified_decision";
+
+// The columns derived from the snapshot (state, dates, due, review status).
+struct Derived {
+  std::string state;
+  store::Value filed, decided, outcome, due_date, due_timer;
+  int64_t fine = 0;
+  std::string review;
+};
+// ctx.cal required (the timers).
+core::Result<Derived> Derive(const CaseSnapshot& s, const StepContext& ctx);
+
+// A case row's columns that are not derived from its snapshot.
+struct CaseRecord {
+  int64_t id = 0;
+  std::string case_no;
+  int64_t unit_id = 0;
+  std::string matter_code, matter_name, domain;
+  std::string source = "inspection";
+  std::string source_ref, title, place;
+  std::string party_kind, party_name, party_code, party_id_cipher, party_id_masked;
+  std::string party_subject, party_address, party_representative;
+  std::string form_no;  // "" = none (NULL)
+  nlohmann::json facts = nlohmann::json::object();
+  nlohmann::json discretion = nlohmann::json::object();
+  std::optional<int64_t> created_by;
+};
+
+// Inserts the case row for snapshot `s` (procedure, act and discovery dates from `s`; the
+// derived columns by Derive) and its search terms (InsertTerms).
+core::Status InsertCase(store::Conn& c, const CaseRecord& r, const CaseSnapshot& s,
+                        const StepContext& ctx, const std::string& created_at,
+                        const std::string& updated_at, int64_t version, int64_t created_seq,
+                        int64_t updated_seq);
+
+// Writes the case's search terms (case_search.h CaseTerms of title and party name) into
+// case_terms; InsertCase calls it (and the index rebuild of CaseService::IndexTerms).
+core::Status InsertTerms(store::Conn& c, int64_t case_id, const std::string& title,
+                         const std::string& party_name);
+// Inserts one step row (kind: StepId(k), or kSimplifiedDecisionStep).
+core::Status InsertStep(store::Conn& c, int64_t step_id, int64_t case_id, std::string_view kind,
+                        core::Date date, const nlohmann::json& data,
+                        std::optional<int64_t> actor_id, const std::string& created_at,
+                        int64_t seq);
+
+// Replaces the case's officers (handlers, and the recused of 第43条) by the snapshot's.
+core::Status SyncOfficers(store::Conn& c, int64_t case_id, const CaseSnapshot& s);
+
+// The publication obligation of a decision (none for a transfer).
+core::Status InsertPublication(store::Conn& c, int64_t case_id, int64_t unit_id, const Decision& d,
+                               const core::WorkingCalendar& cal, int64_t seq);
+
+// Event payloads: "case.registered" (ordinary case), "case.simplified_decided" (with the
+// decision form's data) and a step's event (EventName).
+nlohmann::json RegisteredPayload(const CaseRecord& r, const CaseSnapshot& s);
+nlohmann::json SimplifiedPayload(const CaseRecord& r, const CaseSnapshot& s,
+                                 const nlohmann::json& decision);
+nlohmann::json StepPayload(const std::string& case_no, StepKind k, int64_t step_id, core::Date date,
+                           State from, State to, int64_t version, const nlohmann::json& data,
+                           const nlohmann::json& evidence);
+
+}  // namespace zhifa::cases

@@ -1,0 +1,55 @@
+// `zhifa demo --cases N`: a city-year of enforcement cases for trying the platform at scale and
+// for the benchmarks of issue 5 (bench/README.md, "Cases (issue 5)").
+//
+// Fills the database (after the normal demo seed) with N cases in the demo departments' units,
+// on their catalogue matters, handled by their registered officers, over the year before today:
+// about 30 % simplified-procedure cases (当场处罚), the rest ordinary cases walked through the
+// procedure — filing, investigation, case review, notice, statement or hearing, legal review and
+// collective discussion where the rules require them, decision, service, execution, closing,
+// archive — as far as their dates reach today, so old cases are archived and recent ones are
+// still open (some stalled, hence overdue). Parties are organisations with a valid 统一社会信用代码
+// or persons with a valid 身份证号 (check digits computed), stored through CaseService::CheckParty
+// (encrypted, masked, keyed subject).
+//
+// Every snapshot is advanced by the procedure's own rules (case_rules.h; a refusal is an error
+// of the generator), the rows are written by the service's row writers (case_rows.h) and every
+// event a case would have — "case.registered" / "case.simplified_decided" and one per step — is
+// appended to the record log through the CommandBus, many cases per command (batched
+// transactions). Deterministic for a seed (except ids, timestamps and ciphertexts).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "app/app.h"
+#include "core/result.h"
+
+namespace zhifa::cli {
+
+struct CaseGenOptions {
+  int64_t cases = 0;
+  uint64_t seed = 20261127;
+  int batch = 250;                  // cases per command (one transaction)
+  std::optional<core::Date> today;  // default: today (China time); must match the service's
+  bool progress = false;            // print progress lines to stdout
+};
+
+struct CaseGenReport {
+  int64_t cases = 0;
+  int64_t simplified = 0;
+  int64_t steps = 0;   // case_steps rows
+  int64_t events = 0;  // record-log entries appended
+  std::map<std::string, int64_t> by_state;
+  double seconds = 0;
+};
+
+// Generates o.cases cases into the migrated, demo-seeded database of `app`.
+core::Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o);
+
+// The CLI step after `zhifa demo`'s seed: opens the database, generates, prints the report
+// ("demo: cases by state: archived=… closed=…" is one line). Exit code 0 or 1.
+int RunDemoCases(const app::Config& cfg, const CaseGenOptions& o);
+
+}  // namespace zhifa::cli
