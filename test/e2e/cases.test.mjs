@@ -57,10 +57,34 @@ async function pageAs(username, { locale = 'zh-CN' } = {}) {
 
 /** Picks the option containing `text` in the el-select with data-testid `id` (typing `type` first). */
 async function pick(page, id, text, type) {
-  const box = page.locator(`[data-testid="${id}"] input`).first()
-  if ((await box.getAttribute('aria-expanded')) !== 'true') await page.locator(`[data-testid="${id}"]`).first().click()
-  if (type) await page.locator(`[data-testid="${id}"] input`).first().fill(type)
-  await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
+  // The select shows a chosen option in its box (a tag when multiple). On a loaded machine a
+  // click can land on a list that is being re-filtered or closing and choose nothing: then again.
+  const want = text instanceof RegExp ? { re: text.source, flags: text.flags } : { s: text }
+  const chosen = () =>
+    page.waitForFunction(
+      ([i, w]) => {
+        const box = document.querySelector(`[data-testid="${i}"]`)
+        if (!box) return false
+        if (w.re === undefined) return (box.textContent ?? '').includes(w.s)
+        // a pattern is tested against each chosen label (tag or single value) on its own
+        const labels = [...box.querySelectorAll('.el-tag__content, .el-select__selected-item span, .el-select__placeholder span')]
+        return labels.some((e) => new RegExp(w.re, w.flags).test((e.textContent ?? '').trim()))
+      },
+      [id, want],
+      { timeout: 5000 },
+    )
+  for (let attempt = 1; ; attempt++) {
+    const box = page.locator(`[data-testid="${id}"] input`).first()
+    if ((await box.getAttribute('aria-expanded')) !== 'true') await page.locator(`[data-testid="${id}"]`).first().click()
+    if (type) await page.locator(`[data-testid="${id}"] input`).first().fill(type)
+    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text }).first().click()
+    try {
+      await chosen()
+      return
+    } catch (e) {
+      if (attempt === 3) throw e
+    }
+  }
 }
 /** A textarea by data-testid (on the el-input or on the textarea itself). */
 const area = (page, id) => page.locator(`textarea[data-testid="${id}"], [data-testid="${id}"] textarea`).first()
