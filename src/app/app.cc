@@ -27,6 +27,19 @@ using core::ErrorCode;
 using http::Ctx;
 using http::Response;
 
+cases::OfficerFact OfficerFactOf(const officers::OfficerOnDate& o) {
+  cases::OfficerFact f;
+  f.id = o.id;
+  f.user_id = o.user_id;
+  f.unit_id = o.unit_id;
+  f.name = o.name;
+  f.cert_no = o.cert_no;
+  f.credential_valid = o.credential_valid;
+  f.expiring_soon = o.expiring_soon;
+  f.legal_qualification = o.legal_qualification;
+  return f;
+}
+
 namespace {
 // The discretion engine reads matters through its own small interface (discretion::MatterSource);
 // this adapter answers it from the catalogue.
@@ -52,7 +65,7 @@ class RegisterOfficerSource : public cases::OfficerSource {
     if (!r) return r.error();
     std::vector<cases::OfficerFact> out;
     out.reserve(r->size());
-    for (const auto& o : *r) out.push_back(Fact(o));
+    for (const auto& o : *r) out.push_back(OfficerFactOf(o));
     return out;
   }
   core::Result<std::optional<cases::OfficerFact>> ForUser(int64_t user_id, core::Date on) override {
@@ -60,7 +73,7 @@ class RegisterOfficerSource : public cases::OfficerSource {
     auto r = officers_.ForUser(user_id, on);
     if (!r) return r.error();
     if (!*r) return std::optional<cases::OfficerFact>();
-    return std::optional<cases::OfficerFact>(Fact(**r));
+    return std::optional<cases::OfficerFact>(OfficerFactOf(**r));
   }
   core::Status CheckReviewerQualified(int64_t user_id, core::Date on) override {
     if (user_id == 0) return core::Ok();  // the system itself (demo data)
@@ -81,18 +94,6 @@ class RegisterOfficerSource : public cases::OfficerSource {
   }
 
  private:
-  static cases::OfficerFact Fact(const officers::OfficerOnDate& o) {
-    cases::OfficerFact f;
-    f.id = o.id;
-    f.user_id = o.user_id;
-    f.unit_id = o.unit_id;
-    f.name = o.name;
-    f.cert_no = o.cert_no;
-    f.credential_valid = o.credential_valid;
-    f.expiring_soon = o.expiring_soon;
-    f.legal_qualification = o.legal_qualification;
-    return f;
-  }
   officers::OfficerService& officers_;
   store::Database& db_;
 };

@@ -79,6 +79,11 @@ class App {
   std::unique_ptr<officers::OfficerService> officers_;
 };
 
+// An officer of the register (officers::OfficerService) as the case rules take it
+// (cases::OfficerFact): the one conversion, used by the cases' officer source and the bulk case
+// generator of `zhifa demo --cases`.
+cases::OfficerFact OfficerFactOf(const officers::OfficerOnDate& o);
+
 // Registers GET / HEAD for the embedded SPA (history fallback to index.html).
 void RegisterStatic(http::Router& router);
 

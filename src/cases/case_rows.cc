@@ -1,5 +1,8 @@
 #include "cases/case_rows.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "cases/case_search.h"
 
 namespace zhifa::cases {
@@ -256,6 +259,41 @@ json StepPayload(const std::string& case_no, StepKind k, int64_t step_id, Date d
           {"from", StateId(from)}, {"to", StateId(to)},
           {"version", version},    {"data", data},
           {"evidence", evidence}};
+}
+
+json ReviewReport(const CaseSnapshot& s, const std::string& matter_code,
+                  const std::string& matter_name, const std::vector<OfficerFact>& officers,
+                  const json& discretion, const CaseParams& params) {
+  json people = json::array();
+  for (const auto& o : officers) {
+    people.push_back({{"id", o.id},
+                      {"name", o.name},
+                      {"cert_no", o.cert_no},
+                      {"credential_valid", o.credential_valid},
+                      {"investigator", std::find(s.investigators.begin(), s.investigators.end(),
+                                                 o.id) != s.investigators.end()}});
+  }
+  json reasons = json::array();
+  for (const auto& r : LegalReviewReasons(s, params)) reasons.push_back(r.ToJson());
+  return {{"matter", {{"code", matter_code}, {"name", matter_name}}},
+          {"proposal",
+           {{"outcome", s.proposed_outcome ? OutcomeId(*s.proposed_outcome) : ""},
+            {"penalty", s.proposal.ToJson()},
+            {"reason", s.proposal_reason}}},
+          {"notice", s.notice ? json{{"date", core::FormatDate(s.notice->date)},
+                                     {"penalty", s.notice->penalty.ToJson()},
+                                     {"hearing_right", s.notice->hearing_right}}
+                              : json(nullptr)},
+          {"procedure",
+           {{"filed_date", s.filed_date ? core::FormatDate(*s.filed_date) : ""},
+            {"investigation_steps", s.investigation_steps},
+            {"compulsion_steps", s.compulsion_steps},
+            {"stated", s.stated},
+            {"waived", s.waived},
+            {"hearing_held", s.hearing.held}}},
+          {"officers", people},
+          {"discretion", discretion},
+          {"required_because", reasons}};
 }
 
 }  // namespace zhifa::cases

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cases/case_rules.h"
 #include "core/result.h"
@@ -75,6 +76,14 @@ core::Status SyncOfficers(store::Conn& c, int64_t case_id, const CaseSnapshot& s
 // The publication obligation of a decision (none for a transfer).
 core::Status InsertPublication(store::Conn& c, int64_t case_id, int64_t unit_id, const Decision& d,
                                const core::WorkingCalendar& cal, int64_t seq);
+
+// The review report a case is submitted to legal review with (行政处罚法 第58条; its parts as in
+// legal-facts §1.6: facts and basis, the officers' qualifications, the procedure, how discretion
+// was used) and why the review is required. `officers`: the case's officers on the date.
+nlohmann::json ReviewReport(const CaseSnapshot& s, const std::string& matter_code,
+                            const std::string& matter_name,
+                            const std::vector<OfficerFact>& officers,
+                            const nlohmann::json& discretion, const CaseParams& params);
 
 // Event payloads: "case.registered" (ordinary case), "case.simplified_decided" (with the
 // decision form's data) and a step's event (EventName).

@@ -1099,47 +1099,19 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
       ZHIFA_ASSIGN(note, in.Str("note", false, 5000));
       // The review report (朔州 rule as reported in legal-facts §1.6): facts and basis, the
       // officers' qualifications, the procedure, how discretion was used — composed from the case.
-      json officers = json::array();
+      std::vector<OfficerFact> facts;
       if (officers_) {
         std::vector<int64_t> ids = s.officers;
         for (int64_t x : s.investigators) {
           if (std::find(ids.begin(), ids.end(), x) == ids.end()) ids.push_back(x);
         }
-        ZHIFA_ASSIGN(facts, officers_->OnDate(ids, date, "officers"));
-        for (const auto& o : facts) {
-          officers.push_back(
-              {{"id", o.id},
-               {"name", o.name},
-               {"cert_no", o.cert_no},
-               {"credential_valid", o.credential_valid},
-               {"investigator", std::find(s.investigators.begin(), s.investigators.end(), o.id) !=
-                                    s.investigators.end()}});
-        }
+        ZHIFA_ASSIGN(on_date, officers_->OnDate(ids, date, "officers"));
+        facts = std::move(on_date);
       }
-      json reasons = json::array();
-      for (const auto& r : LegalReviewReasons(s, params_)) reasons.push_back(r.ToJson());
       plan.date = date;
       plan.data = {{"note", note},
-                   {"report",
-                    {{"matter", {{"code", row.matter_code}, {"name", row.matter_name}}},
-                     {"proposal",
-                      {{"outcome", s.proposed_outcome ? OutcomeId(*s.proposed_outcome) : ""},
-                       {"penalty", s.proposal.ToJson()},
-                       {"reason", s.proposal_reason}}},
-                     {"notice", s.notice ? json{{"date", core::FormatDate(s.notice->date)},
-                                                {"penalty", s.notice->penalty.ToJson()},
-                                                {"hearing_right", s.notice->hearing_right}}
-                                         : json(nullptr)},
-                     {"procedure",
-                      {{"filed_date", DateText(s.filed_date)},
-                       {"investigation_steps", s.investigation_steps},
-                       {"compulsion_steps", s.compulsion_steps},
-                       {"stated", s.stated},
-                       {"waived", s.waived},
-                       {"hearing_held", s.hearing.held}}},
-                     {"officers", officers},
-                     {"discretion", row.discretion},
-                     {"required_because", reasons}}}};
+                   {"report", cases::ReviewReport(s, row.matter_code, row.matter_name, facts,
+                                                  row.discretion, params_)}};
       plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
         return StepSubmitReview(x, {date}, c);
       };

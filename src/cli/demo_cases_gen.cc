@@ -419,7 +419,9 @@ class Planner {
     if (outcome != Outcome::kTransfer && cases::LegalReviewRequired(s, ctx.params)) {
       for (int round = 0; round < 2; ++round) {
         ZHIFA_STEP(StepKind::kSubmitReview, at(1, 3),
-                   (json{{"note", ""}, {"report", ReviewReport(p, s, handlers, ctx)}}),
+                   (json{{"note", ""},
+                         {"report", cases::ReviewReport(s, p.matter->code, p.matter->name, handlers,
+                                                        json::object(), ctx.params)}}),
                    return cases::StepSubmitReview(x, {day}, ctx));
         const bool amend = round == 0 && Chance(r, 12);
         const auto opinion = amend ? cases::ReviewStatus::kAmend : cases::ReviewStatus::kAgreed;
@@ -499,42 +501,6 @@ class Planner {
     ZHIFA_STEP(StepKind::kArchive, at(10, 45), (json{{"archive_no", no}}),
                return cases::StepArchive(x, {day, no}, ctx));
     return Finish(p, s);
-  }
-
-  // The review report submitted with the case (as CaseService composes it for submit_review).
-  static json ReviewReport(const CasePlan& p, const CaseSnapshot& s,
-                           const std::vector<cases::OfficerFact>& handlers,
-                           const cases::StepContext& ctx) {
-    json officers = json::array();
-    for (const auto& o : handlers) {
-      officers.push_back({{"id", o.id},
-                          {"name", o.name},
-                          {"cert_no", o.cert_no},
-                          {"credential_valid", o.credential_valid},
-                          {"investigator", std::find(s.investigators.begin(), s.investigators.end(),
-                                                     o.id) != s.investigators.end()}});
-    }
-    json reasons = json::array();
-    for (const auto& x : cases::LegalReviewReasons(s, ctx.params)) reasons.push_back(x.ToJson());
-    return {{"matter", {{"code", p.matter->code}, {"name", p.matter->name}}},
-            {"proposal",
-             {{"outcome", s.proposed_outcome ? cases::OutcomeId(*s.proposed_outcome) : ""},
-              {"penalty", s.proposal.ToJson()},
-              {"reason", s.proposal_reason}}},
-            {"notice", s.notice ? json{{"date", core::FormatDate(s.notice->date)},
-                                       {"penalty", s.notice->penalty.ToJson()},
-                                       {"hearing_right", s.notice->hearing_right}}
-                                : json(nullptr)},
-            {"procedure",
-             {{"filed_date", s.filed_date ? core::FormatDate(*s.filed_date) : ""},
-              {"investigation_steps", s.investigation_steps},
-              {"compulsion_steps", s.compulsion_steps},
-              {"stated", s.stated},
-              {"waived", s.waived},
-              {"hearing_held", s.hearing.held}}},
-            {"officers", officers},
-            {"discretion", json::object()},
-            {"required_because", reasons}};
   }
 
   Status Finish(CasePlan& p, CaseSnapshot& s) {
@@ -636,20 +602,6 @@ Status WriteCase(record::CommandTx& tx, cases::CaseService& svc, const CasePlan&
   return core::Ok();
 }
 
-// The register's facts (officers::OfficerService::OnDate) as the case rules take them.
-cases::OfficerFact Fact(const officers::OfficerOnDate& o) {
-  cases::OfficerFact f;
-  f.id = o.id;
-  f.user_id = o.user_id;
-  f.unit_id = o.unit_id;
-  f.name = o.name;
-  f.cert_no = o.cert_no;
-  f.credential_valid = o.credential_valid;
-  f.expiring_soon = o.expiring_soon;
-  f.legal_qualification = o.legal_qualification;
-  return f;
-}
-
 // The officer register (officers table, read through officers::OfficerService::OnDate): per
 // unit, the officers whose 执法证 is valid on the first and on the last day of the generated
 // period — active, and valid on every case date in between (a credential is one period). The
@@ -674,7 +626,8 @@ Status LoadOfficers(app::App& app, Date from, Date today, Candidates& out) {
     std::map<int64_t, std::vector<cases::OfficerFact>> valid;  // unit → officers
     for (size_t i = 0; i < ids.size(); ++i) {
       const auto& a = (*first)[i];
-      if (a.credential_valid && (*last)[i].credential_valid) valid[a.unit_id].push_back(Fact(a));
+      if (a.credential_valid && (*last)[i].credential_valid)
+        valid[a.unit_id].push_back(app::OfficerFactOf(a));
     }
     auto users = c.Query(
         "SELECT u.id, u.unit_id, u.display_name, CASE WHEN EXISTS (SELECT 1 FROM officers o WHERE "
@@ -728,7 +681,7 @@ Status TopUpOfficers(app::App& app, Unit& u, std::vector<std::pair<int64_t, std:
     const std::vector<int64_t> id = {(*made)["id"].get<int64_t>()};
     auto fact = app.officers().OnDate(id, today);
     if (!fact) return fact.error();
-    u.officers.push_back(Fact(fact->at(0)));
+    u.officers.push_back(app::OfficerFactOf(fact->at(0)));
   }
   return core::Ok();
 }
