@@ -9,19 +9,11 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::FieldType;
+using http::Opt;
 using http::Response;
-using http::RouteOptions;
 using nlohmann::json;
 
 namespace {
-
-RouteOptions Opt(std::optional<org::Permission> p, std::string summary, bool blocking = false) {
-  RouteOptions o;
-  o.permission = p;
-  o.summary = std::move(summary);
-  o.blocking = blocking;
-  return o;
-}
 
 core::Result<std::string> RequiredQuery(const http::Request& req, const char* name) {
   auto v = req.Query(name);

@@ -8,19 +8,11 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::FieldType;
+using http::Opt;
 using http::Response;
-using http::RouteOptions;
 using nlohmann::json;
 
 namespace {
-
-RouteOptions Opt(org::Permission p, std::string summary, bool blocking = false) {
-  RouteOptions o;
-  o.permission = p;
-  o.summary = std::move(summary);
-  o.blocking = blocking;
-  return o;
-}
 
 Response JsonOr(Ctx& ctx, const core::Result<json>& r, int status = 200) {
   if (!r) return http::Fail(ctx.req, r.error());

@@ -8,18 +8,11 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::FieldType;
+using http::Opt;
 using http::Response;
-using http::RouteOptions;
 using nlohmann::json;
 
 namespace {
-
-RouteOptions Opt(std::optional<org::Permission> p, std::string summary) {
-  RouteOptions o;
-  o.permission = p;
-  o.summary = std::move(summary);
-  return o;
-}
 
 const char* FactTypeId(FactType t) {
   switch (t) {

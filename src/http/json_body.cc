@@ -165,6 +165,14 @@ core::Result<int64_t> ParseId(const std::string& text, const char* field) {
   return v;
 }
 
+core::Result<std::optional<core::Date>> QueryDate(const Request& req, const char* name) {
+  auto v = req.Query(name);
+  if (!v || v->empty()) return std::optional<core::Date>();
+  auto d = core::ParseDate(*v, name);
+  if (!d) return d.error();
+  return std::optional<core::Date>(*d);
+}
+
 }  // namespace zhifa::http
 
 namespace zhifa::http {

@@ -4,9 +4,11 @@
 
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
+#include "core/time.h"
 #include "http/http_types.h"
 
 namespace zhifa::http {
@@ -37,6 +39,9 @@ std::optional<int64_t> OptInt(const nlohmann::json& obj, const char* name);
 
 // Parses a positive integer path or query parameter; errors name `field`.
 core::Result<int64_t> ParseId(const std::string& text, const char* field);
+
+// An optional YYYY-MM-DD query parameter (absent or empty: none); errors name `name`.
+core::Result<std::optional<core::Date>> QueryDate(const Request& req, const char* name);
 
 }  // namespace zhifa::http
 

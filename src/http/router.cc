@@ -215,4 +215,12 @@ std::string Router::MetricsText() const {
   return out.str();
 }
 
+RouteOptions Opt(std::optional<org::Permission> permission, std::string summary, bool blocking) {
+  RouteOptions o;
+  o.permission = permission;
+  o.summary = std::move(summary);
+  o.blocking = blocking;
+  return o;
+}
+
 }  // namespace zhifa::http

@@ -52,6 +52,11 @@ struct RouteOptions {
   uint64_t stream_body_limit = 0;
 };
 
+// The usual options of a route: the permission it needs (none: any signed-in user), its one-line
+// summary for the docs, and whether it may block (then it runs on the worker pool).
+RouteOptions Opt(std::optional<org::Permission> permission, std::string summary,
+                 bool blocking = false);
+
 struct Route {
   std::string method;
   std::string pattern;

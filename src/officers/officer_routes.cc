@@ -11,27 +11,12 @@ using core::Err;
 using core::ErrorCode;
 using http::Ctx;
 using http::FieldType;
+using http::Opt;
+using http::QueryDate;
 using http::Response;
-using http::RouteOptions;
 using nlohmann::json;
 
 namespace {
-
-RouteOptions Opt(org::Permission p, std::string summary, bool blocking = false) {
-  RouteOptions o;
-  o.permission = p;
-  o.summary = std::move(summary);
-  o.blocking = blocking;
-  return o;
-}
-
-core::Result<std::optional<core::Date>> QueryDate(const http::Request& req, const char* name) {
-  auto v = req.Query(name);
-  if (!v || v->empty()) return std::optional<core::Date>();
-  auto d = core::ParseDate(*v, name);
-  if (!d) return d.error();
-  return std::optional<core::Date>(*d);
-}
 
 core::Result<std::optional<int64_t>> QueryId(const http::Request& req, const char* name) {
   auto v = req.Query(name);

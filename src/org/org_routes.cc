@@ -7,18 +7,10 @@ namespace zhifa::org {
 
 using http::Ctx;
 using http::FieldType;
+using http::Opt;
 using http::Response;
 using http::RouteOptions;
 using nlohmann::json;
-
-namespace {
-RouteOptions Opt(Permission p, std::string summary) {
-  RouteOptions o;
-  o.permission = p;
-  o.summary = std::move(summary);
-  return o;
-}
-}  // namespace
 
 void RegisterOrgRoutes(http::Router& router, OrgService& org,
                        const std::function<void(int64_t)>& on_grants_changed,

@@ -9,6 +9,7 @@ namespace zhifa::record {
 using core::Err;
 using core::ErrorCode;
 using http::Ctx;
+using http::Opt;
 using http::Response;
 using http::RouteOptions;
 using nlohmann::json;
@@ -86,14 +87,6 @@ std::string PercentEncode(const std::string& s) {
     }
   }
   return out;
-}
-
-RouteOptions Opt(org::Permission p, std::string summary, bool blocking = false) {
-  RouteOptions o;
-  o.permission = p;
-  o.summary = std::move(summary);
-  o.blocking = blocking;
-  return o;
 }
 
 }  // namespace

@@ -19,10 +19,7 @@ using nlohmann::json;
 namespace {
 
 RouteOptions Opt(std::string summary, bool blocking = false) {
-  RouteOptions o;
-  o.summary = std::move(summary);
-  o.blocking = blocking;
-  return o;
+  return http::Opt(std::nullopt, std::move(summary), blocking);
 }
 
 // A non-negative integer query parameter; `required` or the default.
