@@ -447,7 +447,7 @@ json MatterRulesJson(const MatterRules& m) {
       {"tiers", tiers}};
 }
 
-json ImportReport::ToJson() const {
+json ProblemsJson(const std::vector<Problem>& problems) {
   json ps = json::array();
   for (const auto& p : problems) {
     ps.push_back({{"sheet", p.sheet},
@@ -456,11 +456,15 @@ json ImportReport::ToJson() const {
                   {"message_zh", p.message_zh},
                   {"message_en", p.message_en}});
   }
+  return ps;
+}
+
+json ImportReport::ToJson() const {
   return {{"ok", ok},
           {"created", created},
           {"versioned", versioned},
           {"unchanged", unchanged},
-          {"problems", ps}};
+          {"problems", ProblemsJson(problems)}};
 }
 
 Result<MatterRules> CatalogueService::MatterRulesAt(std::string_view code, Date on) {

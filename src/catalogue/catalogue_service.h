@@ -70,6 +70,10 @@ struct ExportFile {
 
 // JSON of the rules (used by the routes and the discretion engine's API).
 nlohmann::json MatterRulesJson(const MatterRules& m);
+
+// The problems of a spreadsheet import as the API reports them (sheet, row, column, message in
+// both languages); the officer register's import reports the same way.
+nlohmann::json ProblemsJson(const std::vector<Problem>& problems);
 nlohmann::json FineJson(const FineRange& f);
 
 class CatalogueService {

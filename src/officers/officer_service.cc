@@ -778,19 +778,11 @@ Result<json> OfficerService::ReviewerRatios(const org::Principal& p, std::option
 }
 
 json OfficerImportReport::ToJson() const {
-  json ps = json::array();
-  for (const auto& x : problems) {
-    ps.push_back({{"sheet", x.sheet},
-                  {"row", x.row},
-                  {"column", x.column},
-                  {"message_zh", x.message_zh},
-                  {"message_en", x.message_en}});
-  }
   return {{"ok", ok},
           {"created", created},
           {"updated", updated},
           {"unchanged", unchanged},
-          {"problems", std::move(ps)}};
+          {"problems", catalogue::ProblemsJson(problems)}};
 }
 
 Result<OfficerImportReport> OfficerService::Import(const org::Principal& p, std::string_view bytes,
