@@ -34,6 +34,7 @@ suite() {
   fi
 }
 
+rm -f "$BUILD/Testing/Temporary/LastTestsFailed.log"
 suite "unit, storage conformance, SQL golden (SQLite + PostgreSQL), kill -9 durability" \
   ctest --test-dir "$BUILD" --output-on-failure -j2
 if [ -d test/http ]; then
@@ -45,6 +46,11 @@ fi
 
 echo
 if ((failed)); then
+  # CI shows only the tail of the output: name the failed ctest cases here as well.
+  if [ -s "$BUILD/Testing/Temporary/LastTestsFailed.log" ]; then
+    echo "test-all: failed ctest cases:"
+    sed 's/^/  /' "$BUILD/Testing/Temporary/LastTestsFailed.log"
+  fi
   echo "test-all: failed suites: ${failures[*]}"
 fi
 echo "suites: $passed passed, $failed failed"

@@ -153,14 +153,24 @@ core::Result<std::unique_ptr<RecordService>> RecordService::Open(store::Database
                                         : NoteSigner::LoadOrCreate(key_file, *sig, origin);
   if (!signer) return signer.error();
   std::string pem = signer->PublicKeyPem();
-  ZHIFA_TRY(db.Admin([&](store::Conn& c) -> core::Status {
-    auto r = c.Exec(
-        "INSERT INTO record_meta (name, value) VALUES ('signature', $1), ('public_key', $2) "
-        "ON CONFLICT (name) DO NOTHING",
-        {std::string(SignatureAlgorithmName(signer->algorithm())), pem});
+  // Written once with the log; read first so an existing log opens without the write lock.
+  bool stored = false;
+  ZHIFA_TRY(db.Read([&](store::Conn& c) -> core::Status {
+    auto r = c.Query("SELECT count(*) FROM record_meta WHERE name IN ('signature', 'public_key')");
     if (!r) return r.error();
+    stored = r->rows.at(0).Int(0) == 2;
     return core::Ok();
   }));
+  if (!stored) {
+    ZHIFA_TRY(db.Admin([&](store::Conn& c) -> core::Status {
+      auto r = c.Exec(
+          "INSERT INTO record_meta (name, value) VALUES ('signature', $1), ('public_key', $2) "
+          "ON CONFLICT (name) DO NOTHING",
+          {std::string(SignatureAlgorithmName(signer->algorithm())), pem});
+      if (!r) return r.error();
+      return core::Ok();
+    }));
+  }
   RecordOptions o = options;
   o.origin = origin;
   return std::unique_ptr<RecordService>(

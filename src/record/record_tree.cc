@@ -383,35 +383,49 @@ core::Result<Hash> RecordTree::Append(store::Conn& conn, const EntryView& fields
 core::Result<uint64_t> RecordTree::Open(store::Database& db, HashAlgorithm hash,
                                         const std::string& origin, uint64_t batch) {
   bool created = false;
-  ZHIFA_TRY(db.Admin([&](store::Conn& c) -> core::Status {
+  // Read first: an existing log opens without a write transaction (a `zhifa verify` beside a busy
+  // server must not wait for the write lock). Only a new log writes its meta rows.
+  std::optional<LogMeta> meta;
+  ZHIFA_TRY(db.Read([&](store::Conn& c) -> core::Status {
     auto m = ReadLogMeta(c);
     if (!m) return m.error();
-    if (!*m) {
-      created = true;
-      auto ins = c.Exec(
-          "INSERT INTO record_meta (name, value) VALUES ('hash', $1), ('origin', $2) "
-          "ON CONFLICT (name) DO NOTHING",
-          {std::string(HashAlgorithmName(hash)), origin});
-      if (!ins) return ins.error();
-      m = ReadLogMeta(c);
-      if (!m) return m.error();
-    }
-    if ((*m)->hash != hash) {
-      std::string stored = HashAlgorithmName((*m)->hash);
-      std::string wanted = HashAlgorithmName(hash);
-      return Err(ErrorCode::kInvalidArgument,
-                 "配置的记录日志哈希算法 " + wanted + " 与日志创建时固定的 " + stored +
-                     " 不同；日志的哈希算法不可更改",
-                 "the configured record log hash " + wanted + " differs from " + stored +
-                     ", fixed when the log was created; it cannot be changed",
-                 "record.hash");
-    }
-    std::lock_guard lock(mu_);
-    meta_ = **m;
-    hasher_.emplace(meta_->hash);
-    frontier_.reset();
+    meta = *m;
     return core::Ok();
   }));
+  if (!meta) {
+    ZHIFA_TRY(db.Admin([&](store::Conn& c) -> core::Status {
+      auto m = ReadLogMeta(c);
+      if (!m) return m.error();
+      if (!*m) {
+        created = true;
+        auto ins = c.Exec(
+            "INSERT INTO record_meta (name, value) VALUES ('hash', $1), ('origin', $2) "
+            "ON CONFLICT (name) DO NOTHING",
+            {std::string(HashAlgorithmName(hash)), origin});
+        if (!ins) return ins.error();
+        m = ReadLogMeta(c);
+        if (!m) return m.error();
+      }
+      meta = *m;
+      return core::Ok();
+    }));
+  }
+  if (meta->hash != hash) {
+    std::string stored = HashAlgorithmName(meta->hash);
+    std::string wanted = HashAlgorithmName(hash);
+    return Err(ErrorCode::kInvalidArgument,
+               "配置的记录日志哈希算法 " + wanted + " 与日志创建时固定的 " + stored +
+                   " 不同；日志的哈希算法不可更改",
+               "the configured record log hash " + wanted + " differs from " + stored +
+                   ", fixed when the log was created; it cannot be changed",
+               "record.hash");
+  }
+  {
+    std::lock_guard lock(mu_);
+    meta_ = *meta;
+    hasher_.emplace(meta_->hash);
+    frontier_.reset();
+  }
   // Entries without leaves (written before migration 0005): compute them in batches, only when
   // the log is created now. Later, leaves missing behind entries are damage for `zhifa verify`
   // to report, not something to paper over from possibly altered entries.
