@@ -90,6 +90,7 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     ZHIFA_TRY(Read(t, "database", "url", c.db_url));
     ZHIFA_TRY(Read(t, "database", "pool_size", c.store.read_pool_size));
     ZHIFA_TRY(Read(t, "database", "max_batch", c.store.max_batch));
+    ZHIFA_TRY(Read(t, "database", "sqlite_cache_mb", c.store.sqlite_writer_cache_mb));
     ZHIFA_TRY(Read(t, "server", "listen", c.server.listen));
     ZHIFA_TRY(Read(t, "server", "io_threads", c.server.io_threads));
     ZHIFA_TRY(Read(t, "server", "worker_threads", c.server.worker_threads));
@@ -220,6 +221,10 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     return Err(ErrorCode::kInvalidArgument, "线程数必须至少为 1", "thread counts must be ≥ 1",
                "server.io_threads");
   }
+  if (c.store.sqlite_writer_cache_mb < 1) {
+    return Err(ErrorCode::kInvalidArgument, "database.sqlite_cache_mb 必须至少为 1（MB）",
+               "database.sqlite_cache_mb must be ≥ 1 (MB)", "database.sqlite_cache_mb");
+  }
   return c;
 }
 
@@ -235,6 +240,7 @@ dir = "./zhifa-data"            # evidence, keys and the SQLite database live he
 # url = "postgresql://zhifa@127.0.0.1:5432/zhifa"
 pool_size = 4                   # SQLite readers / PostgreSQL connections
 max_batch = 512                 # SQLite group commit: most writes per transaction
+sqlite_cache_mb = 32            # SQLite writer's page cache (`zhifa demo --cases` uses ≥ 1024)
 
 [server]
 listen = "127.0.0.1:8080"

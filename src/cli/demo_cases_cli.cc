@@ -8,7 +8,11 @@
 namespace zhifa::cli {
 
 int RunDemoCases(const app::Config& cfg, const CaseGenOptions& o) {
-  auto app = app::App::Open(cfg);
+  // A bulk load: a writer cache that holds the hot page of every index key range (case_terms has
+  // thousands) — with the default the load slows ~8× by 100,000 cases (bench/README.md).
+  app::Config bulk = cfg;
+  bulk.store.sqlite_writer_cache_mb = std::max<int64_t>(bulk.store.sqlite_writer_cache_mb, 1024);
+  auto app = app::App::Open(bulk);
   if (!app) return Fail(app.error());
   if (auto m = (*app)->Migrate(); !m) return Fail(m.error());
   CaseGenOptions opts = o;

@@ -38,6 +38,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "Unavailable";
     case ErrorCode::kInternal:
       return "Internal";
+    case ErrorCode::kMethodNotAllowed:
+      return "MethodNotAllowed";
   }
   return "Internal";  // unreachable for valid enumerators; keeps -Wreturn-type quiet
 }

@@ -29,6 +29,7 @@ enum class ErrorCode {
   kLocked,
   kUnavailable,
   kInternal,
+  kMethodNotAllowed,  // 405: the path exists, not with this method (the answer lists Allow)
 };
 
 // Returns the stable wire name of a code, e.g. "InvalidArgument".

@@ -103,6 +103,8 @@ int StatusFor(core::ErrorCode code) {
       return 403;
     case ErrorCode::kNotFound:
       return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
     case ErrorCode::kConflict:
       return 409;
     case ErrorCode::kPayloadTooLarge:

@@ -78,6 +78,11 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
     if (!ok) continue;
     if (r->method != method && !(method == "HEAD" && r->method == "GET")) {
       m.method_mismatch = true;
+      if (m.allow.find(r->method) == std::string::npos) {
+        if (!m.allow.empty()) m.allow += ", ";
+        m.allow += r->method;
+        if (r->method == "GET") m.allow += ", HEAD";
+      }
       continue;
     }
     if (params) {
@@ -89,6 +94,7 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
     }
     m.route = r;
     m.method_mismatch = false;
+    m.allow.clear();
     return m;
   }
   return m;
@@ -97,8 +103,14 @@ Router::Match Router::Find(const std::string& method, const std::string& path,
 Response Router::Dispatch(Request& req, const Match& m) const {
   if (!m.route) {
     if (m.method_mismatch) {
-      return ErrorResponse(req, Err(ErrorCode::kInvalidArgument, "不支持的请求方法 " + req.method,
-                                    "method " + req.method + " not allowed for this path"));
+      // RFC 9110 §15.5.6: 405 with the methods the path does support.
+      Response res = ErrorResponse(
+          req, Err(ErrorCode::kMethodNotAllowed,
+                   "此路径不支持请求方法 " + req.method + "（支持: " + m.allow + "）",
+                   "method " + req.method + " not allowed for this path (allowed: " + m.allow + ")",
+                   "method"));
+      res.headers.emplace_back("Allow", m.allow);
+      return res;
     }
     if (req.path.rfind("/api/", 0) != 0 && fallback_) {
       Ctx ctx{req, nullptr};

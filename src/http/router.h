@@ -85,6 +85,7 @@ class Router {
   struct Match {
     const Route* route = nullptr;
     bool method_mismatch = false;
+    std::string allow;  // with method_mismatch: the path's methods, for the Allow header
   };
   Match Find(const std::string& method, const std::string& path,
              std::map<std::string, std::string>* params) const;

@@ -121,6 +121,10 @@ struct Options {
   // SQLite read connections map up to this many bytes of the database file (PRAGMA mmap_size;
   // the library caps it, at 2 GB − 64 KiB in Debian's build); 0 reads with pread() only.
   int64_t sqlite_mmap_bytes = int64_t{1} << 31;
+  // Page cache of the SQLite writer connection (PRAGMA cache_size). Inserts into big indexes
+  // touch one page per key range; a cache smaller than that working set re-reads and spills
+  // pages on every transaction. Readers keep SQLite's default (they map the file).
+  int64_t sqlite_writer_cache_mb = 32;
 };
 
 class Database {

@@ -330,6 +330,10 @@ class SqliteDatabase final : public Database {
     auto w = OpenConn(path_, true, options_.durable, 0);
     if (!w) return w.error();
     writer_ = std::move(*w);
+    const std::string cache =
+        "PRAGMA cache_size=-" +
+        std::to_string(std::max<int64_t>(1, options_.sqlite_writer_cache_mb) * 1024);
+    ZHIFA_TRY(writer_->Simple(cache.c_str()));
     for (int i = 0; i < std::max(1, options_.read_pool_size); ++i) {
       auto r = OpenConn(path_, false, options_.durable, options_.sqlite_mmap_bytes);
       if (!r) return r.error();

@@ -172,11 +172,12 @@ for (const backend of BACKENDS) {
       assertError(await sys.post(`${API}/units/tree/extra`, {}), 404, 'NotFound')
     })
 
-    test('wrong method → 4xx with an error body', async () => {
-      for (const [m, p] of [['PUT', '/units/tree'], ['DELETE', '/units/1001'], ['POST', '/auth/me'], ['GET', '/auth/logout'], ['PATCH', '/users']]) {
+    test('wrong method → 405 MethodNotAllowed with the Allow header', async () => {
+      for (const [m, p, allow] of [['PUT', '/units/tree', /GET, HEAD/], ['DELETE', '/units/1001', /GET/], ['POST', '/auth/me', /GET/], ['GET', '/auth/logout', /POST/], ['PATCH', '/users', /GET, HEAD.*POST|POST.*GET, HEAD/]]) {
         const r = await sys.request(m, API + p, m === 'GET' ? {} : { body: {} })
-        assert.ok(r.status >= 400 && r.status < 500, `${m} ${p}: ${r.status}`)
-        assert.ok(r.error?.code && r.error.message, `${m} ${p}: ${r.text}`)
+        assertError(r, 405, 'MethodNotAllowed', 'method')
+        assert.match(r.headers.get('allow') ?? '', allow, `${m} ${p}: Allow ${r.headers.get('allow')}`)
+        assert.doesNotMatch(r.headers.get('allow') ?? '', new RegExp(`\\b${m}\\b`), `${m} ${p}`)
       }
     })
 
