@@ -57,29 +57,26 @@ class CatalogueMatterSource : public discretion::MatterSource {
 // The cases read the officer register through their own small interface (cases::OfficerSource).
 class RegisterOfficerSource : public cases::OfficerSource {
  public:
-  RegisterOfficerSource(officers::OfficerService& o, store::Database& db) : officers_(o), db_(db) {}
+  explicit RegisterOfficerSource(officers::OfficerService& o) : officers_(o) {}
   core::Result<std::vector<cases::OfficerFact>> OnDate(const std::vector<int64_t>& ids,
                                                        core::Date on,
                                                        std::string_view field) override {
-    auto r = officers_.OnDate(std::span<const int64_t>(ids), on, field);
-    if (!r) return r.error();
-    std::vector<cases::OfficerFact> out;
-    out.reserve(r->size());
-    for (const auto& o : *r) out.push_back(OfficerFactOf(o));
-    return out;
+    return Facts(officers_.OnDate(std::span<const int64_t>(ids), on, field));
   }
-  core::Result<std::optional<cases::OfficerFact>> ForUser(int64_t user_id, core::Date on) override {
+  core::Result<std::vector<cases::OfficerFact>> OnDate(store::Conn& c,
+                                                       const std::vector<int64_t>& ids,
+                                                       core::Date on,
+                                                       std::string_view field) override {
+    return Facts(officers_.OnDate(c, std::span<const int64_t>(ids), on, field));
+  }
+  core::Result<std::optional<cases::OfficerFact>> ForUser(store::Conn& c, int64_t user_id,
+                                                          core::Date on) override {
     if (user_id == 0) return std::optional<cases::OfficerFact>();
-    auto r = officers_.ForUser(user_id, on);
-    if (!r) return r.error();
-    if (!*r) return std::optional<cases::OfficerFact>();
-    return std::optional<cases::OfficerFact>(OfficerFactOf(**r));
+    return Fact(officers_.ForUser(c, user_id, on));
   }
-  core::Status CheckReviewerQualified(int64_t user_id, core::Date on) override {
+  core::Status CheckReviewerQualified(store::Conn& c, int64_t user_id, core::Date on) override {
     if (user_id == 0) return core::Ok();  // the system itself (demo data)
-    auto st = db_.Read([&](store::Conn& c) {
-      return officers_.CheckReviewerQualified(c, user_id, on, "reviewer");
-    });
+    auto st = officers_.CheckReviewerQualified(c, user_id, on, "reviewer");
     if (st) return st;
     core::Error e = st.error();
     if (e.rule.empty() && e.code == ErrorCode::kConflict) {
@@ -94,8 +91,21 @@ class RegisterOfficerSource : public cases::OfficerSource {
   }
 
  private:
+  static core::Result<std::vector<cases::OfficerFact>> Facts(
+      core::Result<std::vector<officers::OfficerOnDate>> r) {
+    if (!r) return r.error();
+    std::vector<cases::OfficerFact> out;
+    out.reserve(r->size());
+    for (const auto& o : *r) out.push_back(OfficerFactOf(o));
+    return out;
+  }
+  static core::Result<std::optional<cases::OfficerFact>> Fact(
+      core::Result<std::optional<officers::OfficerOnDate>> r) {
+    if (!r) return r.error();
+    if (!*r) return std::optional<cases::OfficerFact>();
+    return std::optional<cases::OfficerFact>(OfficerFactOf(**r));
+  }
   officers::OfficerService& officers_;
-  store::Database& db_;
 };
 }  // namespace
 
@@ -156,7 +166,7 @@ core::Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                      *app->cipher_, config.cases);
   app->cases_->SetDiscretion(app->discretion_.get());
   app->cases_->SetMatters(app->matter_source_.get());
-  app->officer_source_ = std::make_unique<RegisterOfficerSource>(*app->officers_, *app->db_);
+  app->officer_source_ = std::make_unique<RegisterOfficerSource>(*app->officers_);
   app->cases_->SetOfficers(app->officer_source_.get());
   return app;
 }

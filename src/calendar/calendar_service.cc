@@ -286,24 +286,30 @@ Result<std::optional<Override>> CalendarService::FindOverride(const std::string&
   if (!db_) return std::optional<Override>{};
   std::optional<Override> out;
   ZHIFA_TRY(db_->Read([&](store::Conn& c) -> Status {
-    out.reset();
-    auto u = c.Query("SELECT id FROM units WHERE id = $1", {unit_id});
-    if (!u) return u.error();
-    if (u->rows.empty()) {
-      return Err(ErrorCode::kNotFound, "单位不存在：" + std::to_string(unit_id),
-                 "no such unit: " + std::to_string(unit_id), "unit_id");
-    }
-    auto r = c.Query(std::string(kOverrideSelect) + " WHERE o.rule_id = $1 AND o.unit_id = $2",
-                     {rule_id, unit_id});
-    if (!r) return r.error();
-    if (!r->rows.empty()) {
-      auto o = OverrideFromRow(r->rows[0]);
-      if (!o) return o.error();
-      out = o->value;
-    }
+    auto o = FindOverride(c, rule_id, unit_id);
+    if (!o) return o.error();
+    out = *o;
     return core::Ok();
   }));
   return out;
+}
+
+Result<std::optional<Override>> CalendarService::FindOverride(store::Conn& c,
+                                                              const std::string& rule_id,
+                                                              int64_t unit_id) {
+  auto u = c.Query("SELECT id FROM units WHERE id = $1", {unit_id});
+  if (!u) return u.error();
+  if (u->rows.empty()) {
+    return Err(ErrorCode::kNotFound, "单位不存在：" + std::to_string(unit_id),
+               "no such unit: " + std::to_string(unit_id), "unit_id");
+  }
+  auto r = c.Query(std::string(kOverrideSelect) + " WHERE o.rule_id = $1 AND o.unit_id = $2",
+                   {rule_id, unit_id});
+  if (!r) return r.error();
+  if (r->rows.empty()) return std::optional<Override>{};
+  auto o = OverrideFromRow(r->rows[0]);
+  if (!o) return o.error();
+  return std::optional<Override>(o->value);
 }
 
 namespace {

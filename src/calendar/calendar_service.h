@@ -102,7 +102,10 @@ class CalendarService {
   core::Result<std::vector<StoredOverride>> ListOverrides();
   core::Result<std::optional<Override>> FindOverride(const std::string& rule_id, int64_t unit_id);
   // The override of `rule_id` for `unit_id`, if any; kNotFound (field "unit_id") when the unit
-  // does not exist.
+  // does not exist. The second form reads inside the caller's transaction (one snapshot with
+  // the caller's other reads: the case step path).
+  core::Result<std::optional<Override>> FindOverride(store::Conn& c, const std::string& rule_id,
+                                                     int64_t unit_id);
   // Creates or replaces the override of (rule, unit). Errors: unknown rule (field "rule_id"),
   // an override the rule does not allow (CheckOverride), an empty reason or basis (fields
   // "reason", "basis"); kNotFound (field "unit_id") for a unit that does not exist or lies

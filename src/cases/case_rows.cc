@@ -164,6 +164,25 @@ Status InsertCase(Conn& c, const CaseRecord& r, const CaseSnapshot& s, const Ste
   return InsertTerms(c, r.id, r.title, r.party_name);
 }
 
+Status UpdateCase(Conn& c, int64_t id, int64_t version, const Derived& d,
+                  const std::string& snapshot, const std::string& facts,
+                  const std::string& discretion, const std::string& updated_at,
+                  int64_t updated_seq) {
+  auto r = c.Exec(
+      "UPDATE cases SET state = $2, filed_date = $3, decided_date = $4, outcome = $5, fine = $6, "
+      "due_date = $7, due_timer = $8, legal_review = $9, snapshot = $10, facts = $11, "
+      "discretion = $12, updated_at = $13, version = version + 1, updated_seq = $14 "
+      "WHERE id = $1 AND version = $15",
+      {id, d.state, d.filed, d.decided, d.outcome, d.fine, d.due_date, d.due_timer, d.review,
+       snapshot, facts, discretion, updated_at, updated_seq, version});
+  if (!r) return r.error();
+  if (*r != 1) {
+    return core::Err(core::ErrorCode::kConflict, "案件已被他人修改，请刷新后重试",
+                     "the case was changed meanwhile; reload and retry", "version");
+  }
+  return core::Ok();
+}
+
 Status InsertTerms(Conn& c, int64_t case_id, const std::string& title,
                    const std::string& party_name) {
   const auto terms = CaseTerms(title, party_name);
@@ -183,10 +202,16 @@ Status InsertTerms(Conn& c, int64_t case_id, const std::string& title,
 Status InsertStep(Conn& c, int64_t step_id, int64_t case_id, std::string_view kind, Date date,
                   const json& data, std::optional<int64_t> actor_id, const std::string& created_at,
                   int64_t seq) {
+  return InsertStep(c, step_id, case_id, kind, date, data.dump(), actor_id, created_at, seq);
+}
+
+Status InsertStep(Conn& c, int64_t step_id, int64_t case_id, std::string_view kind, Date date,
+                  std::string data_text, std::optional<int64_t> actor_id,
+                  const std::string& created_at, int64_t seq) {
   auto r = c.Exec(
       "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      {step_id, case_id, std::string(kind), core::FormatDate(date), data.dump(),
+      {step_id, case_id, std::string(kind), core::FormatDate(date), std::move(data_text),
        actor_id ? store::Value(*actor_id) : store::Value(store::Null{}), created_at, seq});
   if (!r) return r.error();
   return core::Ok();

@@ -60,6 +60,14 @@ core::Status InsertCase(store::Conn& c, const CaseRecord& r, const CaseSnapshot&
                         const std::string& updated_at, int64_t version, int64_t created_seq,
                         int64_t updated_seq);
 
+// Updates case `id` from version `version` to version + 1 with its new snapshot (derived columns
+// `d`, the snapshot's JSON text) and the facts/discretion texts; kConflict naming "version" when
+// the row is no longer at `version` (the optimistic check of a step).
+core::Status UpdateCase(store::Conn& c, int64_t id, int64_t version, const Derived& d,
+                        const std::string& snapshot, const std::string& facts,
+                        const std::string& discretion, const std::string& updated_at,
+                        int64_t updated_seq);
+
 // Writes the case's search terms (case_search.h CaseTerms of title and party name) into
 // case_terms; InsertCase calls it (and the index rebuild of CaseService::IndexTerms).
 core::Status InsertTerms(store::Conn& c, int64_t case_id, const std::string& title,
@@ -69,6 +77,10 @@ core::Status InsertStep(store::Conn& c, int64_t step_id, int64_t case_id, std::s
                         core::Date date, const nlohmann::json& data,
                         std::optional<int64_t> actor_id, const std::string& created_at,
                         int64_t seq);
+// As above with the data already serialised (the step path prepares it before its command).
+core::Status InsertStep(store::Conn& c, int64_t step_id, int64_t case_id, std::string_view kind,
+                        core::Date date, std::string data_text, std::optional<int64_t> actor_id,
+                        const std::string& created_at, int64_t seq);
 
 // Replaces the case's officers (handlers, and the recused of 第43条) by the snapshot's.
 core::Status SyncOfficers(store::Conn& c, int64_t case_id, const CaseSnapshot& s);

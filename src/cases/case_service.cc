@@ -193,17 +193,68 @@ struct EvidenceCount {
   int audio_video = 0;
 };
 
-// What a parsed step does inside the command.
+// A proposal the discretion engine judges (conclude, amend, decide); run after the step's read
+// snapshot, since the engine reads on its own.
+struct DiscretionAsk {
+  json facts;
+  Outcome outcome = Outcome::kPenalty;
+  Penalty penalty;
+  std::string reason;
+};
+
+// What a parsed step does: the rule it applies to the case, the step row's data and what it
+// attaches, computed before the command.
 struct Plan {
   StepKind kind = StepKind::kFile;
   Date date;
   std::function<Status(CaseSnapshot&, const StepContext&, const EvidenceCount&)> apply;
   json data = json::object();
   std::vector<int64_t> evidence_ids;
+  EvidenceCount evidence_count;
+  json evidence = json::array();  // {id, hash, content_type} per attached item, for the entry
   std::optional<json> facts;
   std::optional<json> discretion;
+  std::optional<DiscretionAsk> ask;
+  DiscretionVerdict verdict;  // the engine's answer to `ask` (read by `apply`)
   int64_t record_review_user = 0;
 };
+
+// The evidence a step attaches: each item must be evidence uploaded for this case (target
+// "case:<id>"); counts the items and the audio-video among them (the compulsion gate) and lists
+// them for the record entry. Evidence rows are only ever inserted (record/evidence_service.h:
+// no update, no delete), so the check made in the step's read snapshot holds at its commit.
+Status CheckEvidence(Conn& c, int64_t case_id, Plan& plan) {
+  if (plan.evidence_ids.empty()) return core::Ok();
+  Params params;
+  std::string ph = store::Placeholders(params, plan.evidence_ids);
+  auto r = c.Query(
+      "SELECT id, hash, content_type, target_kind, target, file_name FROM evidence WHERE id IN (" +
+          ph + ")",
+      params);
+  if (!r) return r.error();
+  std::map<int64_t, const store::Row*> by_id;
+  for (const auto& x : r->rows) by_id[x.Int(0)] = &x;
+  const std::string target = "case:" + std::to_string(case_id);
+  for (size_t i = 0; i < plan.evidence_ids.size(); ++i) {
+    auto it = by_id.find(plan.evidence_ids[i]);
+    if (it == by_id.end() || it->second->Text(3) != "record" || it->second->Text(4) != target) {
+      return Err(ErrorCode::kInvalidArgument,
+                 "证据 " + std::to_string(plan.evidence_ids[i]) +
+                     " 不是本案的证据材料（上传时 target 应为 " + target + "）",
+                 "evidence " + std::to_string(plan.evidence_ids[i]) +
+                     " is not evidence of this case (upload it with target " + target + ")",
+                 "evidence_ids[" + std::to_string(i) + "]");
+    }
+    const std::string type = it->second->Text(2);
+    ++plan.evidence_count.total;
+    if (type.rfind("video/", 0) == 0 || type.rfind("audio/", 0) == 0) {
+      ++plan.evidence_count.audio_video;
+    }
+    plan.evidence.push_back(
+        {{"id", plan.evidence_ids[i]}, {"hash", it->second->Text(1)}, {"content_type", type}});
+  }
+  return core::Ok();
+}
 
 constexpr const char* kCaseColumns =
     "c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
@@ -239,13 +290,18 @@ struct CaseService::Row {
   std::string party_kind, party_name, party_code, party_id_cipher, party_id_masked, party_subject;
   std::string party_address, party_representative;
   CaseSnapshot snap;
-  json facts = json::object();
-  json discretion = json::object();
+  // The discretion facts and the engine's last verdict as stored (JSON text): parsed only where
+  // used (most steps carry them over unchanged).
+  std::string facts_text = "{}";
+  std::string discretion_text = "{}";
   std::optional<int64_t> created_by;
   std::string created_at, updated_at;
   int64_t version = 0;
   std::string form_no;
   int64_t created_seq = 0, updated_seq = 0;
+
+  json Facts() const { return json::parse(facts_text, nullptr, false); }
+  json Discretion() const { return json::parse(discretion_text, nullptr, false); }
 };
 
 Date CaseService::Today() const {
@@ -286,8 +342,8 @@ Result<CaseService::Row> CaseService::Load(Conn& c, const org::Principal* p, int
   auto snap = CaseSnapshot::FromJson(json::parse(x.Text(21), nullptr, false));
   if (!snap) return snap.error();
   row.snap = std::move(*snap);
-  row.facts = json::parse(x.Text(22), nullptr, false);
-  row.discretion = json::parse(x.Text(23), nullptr, false);
+  row.facts_text = x.Text(22);
+  row.discretion_text = x.Text(23);
   row.created_by = x.OptInt(24);
   row.created_at = x.Text(25);
   row.updated_at = x.Text(26);
@@ -299,6 +355,21 @@ Result<CaseService::Row> CaseService::Load(Conn& c, const org::Principal* p, int
 }
 
 Result<StepContext> CaseService::Context(int64_t unit_id) {
+  if (!calendar_) {
+    return Err(ErrorCode::kUnavailable, "工作日历不可用",
+               "the working-day calendar is unavailable");
+  }
+  StepContext ctx;
+  ZHIFA_TRY(db_.Read([&](Conn& c) -> Status {
+    auto r = Context(c, unit_id);
+    if (!r) return r.error();
+    ctx = std::move(*r);
+    return core::Ok();
+  }));
+  return ctx;
+}
+
+Result<StepContext> CaseService::Context(Conn& c, int64_t unit_id) {
   StepContext ctx;
   ctx.today = Today();
   ctx.params = params_;
@@ -308,10 +379,10 @@ Result<StepContext> CaseService::Context(int64_t unit_id) {
   }
   ctx.calendar_ref = calendar_->Current();
   ctx.cal = ctx.calendar_ref.get();
-  auto st = calendar_->FindOverride("penalty.statement", unit_id);
+  auto st = calendar_->FindOverride(c, "penalty.statement", unit_id);
   if (!st) return st.error();
   ctx.statement_override = *st;
-  auto dec = calendar_->FindOverride("penalty.decision", unit_id);
+  auto dec = calendar_->FindOverride(c, "penalty.decision", unit_id);
   if (!dec) return dec.error();
   ctx.decision_override = *dec;
   return ctx;
@@ -484,35 +555,6 @@ Result<CaseService::Verdict> CaseService::RunDiscretion(const org::Principal& p,
 }
 
 // ---- writing --------------------------------------------------------------------------------
-
-Status CaseService::Persist(record::CommandTx& tx, Row& row, const CaseSnapshot& before,
-                            const StepContext& ctx) {
-  auto d = Derive(row.snap, ctx);
-  if (!d) return d.error();
-  Conn& c = tx.conn();
-  const int64_t seq = tx.last_seq();
-  auto r = c.Exec(
-      "UPDATE cases SET state = $2, filed_date = $3, decided_date = $4, outcome = $5, fine = $6, "
-      "due_date = $7, due_timer = $8, legal_review = $9, snapshot = $10, facts = $11, "
-      "discretion = $12, updated_at = $13, version = version + 1, updated_seq = $14 "
-      "WHERE id = $1 AND version = $15",
-      {row.id, d->state, d->filed, d->decided, d->outcome, d->fine, d->due_date, d->due_timer,
-       d->review, row.snap.ToJson().dump(), row.facts.dump(), row.discretion.dump(),
-       core::FormatRfc3339Micros(tx.now()), seq, row.version});
-  if (!r) return r.error();
-  if (*r != 1) {
-    return Err(ErrorCode::kConflict, "案件已被他人修改，请刷新后重试",
-               "the case was changed meanwhile; reload and retry", "version");
-  }
-  if (before.officers != row.snap.officers || before.recused != row.snap.recused) {
-    ZHIFA_TRY(SyncOfficers(c, row.id, row.snap));
-  }
-  if (!before.decision && row.snap.decision) {
-    ZHIFA_TRY(InsertPublication(c, row.id, row.unit_id, *row.snap.decision, *ctx.cal, seq));
-  }
-  row.version += 1;
-  return core::Ok();
-}
 
 // ---- creating -------------------------------------------------------------------------------
 
@@ -784,554 +826,552 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
                    StepAuthorityId(info.authority),
                "step");
   }
-  // The case as the caller may see it.
-  Row row;
-  auto st = db_.Read([&](Conn& c) -> Status {
-    auto r = Load(c, &p, id);
-    if (!r) return r.error();
-    row = std::move(*r);
-    return core::Ok();
-  });
-  if (!st) return st.error();
   In in(body);
-  auto version = in.Int("version", true);
-  if (!version) return version.error();
-  if (*version != row.version) {
-    return Err(ErrorCode::kConflict,
-               "案件已被他人修改（版本 " + std::to_string(row.version) + "），请刷新后重试",
-               "the case was changed meanwhile (version " + std::to_string(row.version) +
-                   "); reload and retry",
-               "version");
-  }
-  auto ctx = Context(row.unit_id);
-  if (!ctx) return ctx.error();
-  const Date today = ctx->today;
-  auto need_officers = [&]() -> Status {
-    if (!officers_)
-      return Err(ErrorCode::kUnavailable, "执法人员库不可用", "officer register unavailable");
-    return core::Ok();
-  };
-  auto officers_on = [&](const std::vector<int64_t>& ids, Date on,
-                         const char* field) -> Result<std::vector<OfficerFact>> {
-    ZHIFA_TRY(need_officers());
-    return officers_->OnDate(ids, on, field);
-  };
+  Row row;
+  int64_t version = 0;
+  std::optional<StepContext> ctx;
   Plan plan;
   plan.kind = *kind;
-  plan.date = today;
-  const CaseSnapshot& s = row.snap;
-  auto take_evidence = [&](bool required) -> Status {
-    auto ids = in.Ids("evidence_ids", required);
-    if (!ids) return ids.error();
-    plan.evidence_ids = *ids;
-    return core::Ok();
-  };
-  auto penalty_of = [&]() -> Result<Penalty> {
-    return PenaltyFromJson(in.Raw("penalty"), "penalty");
-  };
-  auto outcome_of = [&]() -> Result<Outcome> {
-    return in.Enum<Outcome>("outcome", ParseOutcome,
-                            "penalty、no_penalty、not_established 或 transfer");
-  };
-
-  switch (*kind) {
-    case StepKind::kFile: {
-      ZHIFA_TRY(in.Only({"version", "date", "note", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(note, in.Str("note", false));
-      ZHIFA_TRY(take_evidence(false));
-      if (s.officers.size() < 2) {
-        ZHIFA_TRY(CheckOfficers({}, s.recused, "officer_ids"));
-      }
-      ZHIFA_ASSIGN(officers, officers_on(s.officers, date, "officer_ids"));
-      plan.date = date;
-      plan.data = {{"note", note}};
-      plan.apply = [date, officers](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepFile(x, {date, officers}, c);
-      };
-      break;
+  const Plan* pl = &plan;  // the rule reads the discretion verdict, known after the read
+  // One read snapshot: the case as the caller may see it (outside the scope: not found), its
+  // version, the unit's context, the body with the officers from the register, the evidence.
+  auto st = db_.Read([&](Conn& rc) -> Status {
+    auto loaded = Load(rc, &p, id);
+    if (!loaded) return loaded.error();
+    row = std::move(*loaded);
+    auto v = in.Int("version", true);
+    if (!v) return v.error();
+    version = *v;
+    if (version != row.version) {
+      return Err(ErrorCode::kConflict,
+                 "案件已被他人修改（版本 " + std::to_string(row.version) + "），请刷新后重试",
+                 "the case was changed meanwhile (version " + std::to_string(row.version) +
+                     "); reload and retry",
+                 "version");
     }
-    case StepKind::kNotFile: {
-      ZHIFA_TRY(in.Only({"version", "date", "reason"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(reason, in.Str("reason", true));
-      plan.date = date;
-      plan.data = {{"reason", reason}};
-      plan.apply = [date, reason](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepNotFile(x, {date, reason}, c);
-      };
-      break;
-    }
-    case StepKind::kAssignOfficers: {
-      ZHIFA_TRY(in.Only({"version", "officer_ids"}));
-      ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
-      ZHIFA_ASSIGN(officers, officers_on(ids, today, "officer_ids"));
-      plan.data = {{"officer_ids", ids}};
-      plan.apply = [officers](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepAssignOfficers(x, {officers}, c);
-      };
-      break;
-    }
-    case StepKind::kInvestigate: {
-      ZHIFA_TRY(in.Only({"version", "date", "kind", "officer_ids", "credentials_shown", "summary",
-                         "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(
-          k, in.Enum<InvestigationKind>("kind", ParseInvestigationKind,
-                                        "inspection、questioning、sampling、survey 或 other"));
-      ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
-      ZHIFA_ASSIGN(shown, in.Bool("credentials_shown", true));
-      ZHIFA_ASSIGN(summary, in.Str("summary", true, 10000));
-      ZHIFA_TRY(take_evidence(false));
-      ZHIFA_ASSIGN(officers, officers_on(ids, date, "officer_ids"));
-      plan.date = date;
-      plan.data = {{"kind", InvestigationKindId(k)},
-                   {"officer_ids", ids},
-                   {"credentials_shown", shown},
-                   {"summary", summary}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepInvestigate(x, {date, k, officers, shown, summary}, c);
-      };
-      break;
-    }
-    case StepKind::kCompulsion: {
-      ZHIFA_TRY(in.Only(
-          {"version", "date", "measure", "officer_ids", "approved", "summary", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(m, in.Enum<Measure>("measure", ParseMeasure,
-                                       "seizure、detention、demolition、freeze 或 other"));
-      ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
-      ZHIFA_ASSIGN(approved, in.Bool("approved", true));
-      ZHIFA_ASSIGN(summary, in.Str("summary", true, 10000));
-      ZHIFA_TRY(take_evidence(false));
-      ZHIFA_ASSIGN(officers, officers_on(ids, date, "officer_ids"));
-      plan.date = date;
-      plan.data = {{"measure", MeasureId(m)},
-                   {"officer_ids", ids},
-                   {"approved", approved},
-                   {"summary", summary}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount& e) {
-        return StepCompulsion(x, {date, m, officers, approved, e.audio_video, summary}, c);
-      };
-      break;
-    }
-    case StepKind::kNonCoercive: {
-      ZHIFA_TRY(in.Only({"version", "date", "means", "note", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(m, in.Enum<NonCoerciveMeans>("means", ParseNonCoerciveMeans,
-                                                "persuasion、demonstration、warning 或 interview"));
-      ZHIFA_ASSIGN(note, in.Str("note", true, 5000));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"means", NonCoerciveMeansId(m)}, {"note", note}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepNonCoercive(x, {date, m, note}, c);
-      };
-      break;
-    }
-    case StepKind::kRecusal: {
-      ZHIFA_TRY(in.Only({"version", "date", "officer_id", "applicant", "granted", "reason"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(officer, in.Int("officer_id", true));
-      ZHIFA_ASSIGN(applicant, in.Str("applicant", true, 20));
-      ZHIFA_ASSIGN(granted, in.Bool("granted", true));
-      ZHIFA_ASSIGN(reason, in.Str("reason", true, 5000));
-      plan.date = date;
-      plan.data = {{"officer_id", officer},
-                   {"applicant", applicant},
-                   {"granted", granted},
-                   {"reason", reason}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepRecusal(x, {date, officer, granted, applicant, reason}, c);
-      };
-      break;
-    }
-    case StepKind::kConcludeInvestigation:
-    case StepKind::kAmend: {
-      const bool conclude = *kind == StepKind::kConcludeInvestigation;
-      if (conclude) {
-        ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "facts", "report",
-                           "complex", "major_interest", "major_violation"}));
-      } else {
-        ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "facts"}));
-      }
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(outcome, outcome_of());
-      ZHIFA_ASSIGN(penalty, penalty_of());
-      ZHIFA_ASSIGN(reason, in.Str("reason", !conclude, 5000));
-      json facts = in.Has("facts") ? in.Raw("facts") : row.facts;
-      if (conclude && !in.Has("facts")) {
-        return Err(ErrorCode::kInvalidArgument, "缺少必填字段 facts（裁量事实）",
-                   "facts is required", "facts");
-      }
-      if (!facts.is_object()) {
-        return Err(ErrorCode::kWrongType, "facts 应为对象", "facts must be an object", "facts");
-      }
-      ZHIFA_ASSIGN(verdict, RunDiscretion(p, row.unit_id, row.matter_code, s, facts, outcome,
-                                          penalty, reason));
-      plan.date = date;
-      plan.facts = facts;
-      if (verdict.verdict.evaluated) plan.discretion = verdict.result;
-      plan.data = {
-          {"outcome", OutcomeId(outcome)}, {"penalty", penalty.ToJson()}, {"reason", reason}};
-      if (conclude) {
-        ZHIFA_ASSIGN(report, in.Str("report", true, 20000));
-        ZHIFA_ASSIGN(cx, in.Bool("complex", false));
-        ZHIFA_ASSIGN(mi, in.Bool("major_interest", false));
-        ZHIFA_ASSIGN(mv, in.Bool("major_violation", false));
-        plan.data["report"] = report;
-        plan.data["complex"] = cx;
-        plan.data["major_interest"] = mi;
-        plan.data["major_violation"] = mv;
-        auto v = verdict.verdict;
-        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-          return StepConclude(x, {date, outcome, penalty, reason, cx, mi, mv, report, v}, c);
-        };
-      } else {
-        auto v = verdict.verdict;
-        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-          return StepAmend(x, {date, outcome, penalty, reason, v}, c);
-        };
-      }
-      break;
-    }
-    case StepKind::kReviewCase: {
-      ZHIFA_TRY(in.Only({"version", "date", "agree", "opinion"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(agree, in.Bool("agree", true));
-      ZHIFA_ASSIGN(opinion, in.Str("opinion", true, 5000));
-      plan.date = date;
-      plan.data = {{"agree", agree}, {"opinion", opinion}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepReviewCase(x, {date, agree, opinion}, c);
-      };
-      break;
-    }
-    case StepKind::kNotify: {
-      ZHIFA_TRY(in.Only({"version", "date", "facts", "reasons", "basis", "statement_right",
-                         "hearing_right", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(facts, in.Str("facts", false, 10000));
-      ZHIFA_ASSIGN(reasons, in.Str("reasons", false, 10000));
-      ZHIFA_ASSIGN(basis, in.Str("basis", false, 5000));
-      ZHIFA_ASSIGN(sr, in.Bool("statement_right", true));
-      ZHIFA_ASSIGN(hr, in.Bool("hearing_right", false));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"facts", facts},      {"reasons", reasons},
-                   {"basis", basis},      {"statement_right", sr},
-                   {"hearing_right", hr}, {"penalty", s.proposal.ToJson()}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepNotify(x, {date, facts, reasons, basis, sr, hr}, c);
-      };
-      break;
-    }
-    case StepKind::kWaive: {
-      ZHIFA_TRY(in.Only({"version", "date", "scope", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(scope, in.Str("scope", true, 20));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"scope", scope}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount& e) {
-        return StepWaive(x, {date, scope, e.total}, c);
-      };
-      break;
-    }
-    case StepKind::kStatement: {
-      ZHIFA_TRY(in.Only({"version", "date", "content", "adopted", "response", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(content, in.Str("content", true, 20000));
-      ZHIFA_ASSIGN(adopted, in.Bool("adopted", true));
-      ZHIFA_ASSIGN(response, in.Str("response", true, 20000));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"content", content}, {"adopted", adopted}, {"response", response}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepStatement(x, {date, content, adopted, response}, c);
-      };
-      break;
-    }
-    case StepKind::kRequestHearing: {
-      ZHIFA_TRY(in.Only({"version", "date", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepRequestHearing(x, {date}, c);
-      };
-      break;
-    }
-    case StepKind::kScheduleHearing: {
-      ZHIFA_TRY(in.Only({"version", "notice_date", "hearing_date", "presider_id", "place"}));
-      ZHIFA_ASSIGN(nd, in.Day("notice_date"));
-      ZHIFA_ASSIGN(hd, in.Day("hearing_date"));
-      ZHIFA_ASSIGN(presider, in.Int("presider_id", true));
-      ZHIFA_ASSIGN(place, in.Str("place", true, 200));
-      ZHIFA_ASSIGN(pres, officers_on({presider}, nd, "presider_id"));
-      plan.date = nd;
-      plan.data = {{"notice_date", core::FormatDate(nd)},
-                   {"hearing_date", core::FormatDate(hd)},
-                   {"presider_id", presider},
-                   {"presider_name", pres.empty() ? "" : pres[0].name},
-                   {"place", place}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepScheduleHearing(x, {nd, hd, presider, place}, c);
-      };
-      break;
-    }
-    case StepKind::kHoldHearing: {
-      ZHIFA_TRY(in.Only({"version", "date", "attended", "record", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(attended, in.Bool("attended", true));
-      ZHIFA_ASSIGN(record, in.Str("record", true, 20000));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"attended", attended}, {"record", record}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepHoldHearing(x, {date, attended, record}, c);
-      };
-      break;
-    }
-    case StepKind::kSubmitReview: {
-      ZHIFA_TRY(in.Only({"version", "date", "note"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(note, in.Str("note", false, 5000));
-      // The review report (朔州 rule as reported in legal-facts §1.6): facts and basis, the
-      // officers' qualifications, the procedure, how discretion was used — composed from the case.
-      std::vector<OfficerFact> facts;
-      if (officers_) {
-        std::vector<int64_t> ids = s.officers;
-        for (int64_t x : s.investigators) {
-          if (std::find(ids.begin(), ids.end(), x) == ids.end()) ids.push_back(x);
-        }
-        ZHIFA_ASSIGN(on_date, officers_->OnDate(ids, date, "officers"));
-        facts = std::move(on_date);
-      }
-      plan.date = date;
-      plan.data = {{"note", note},
-                   {"report", cases::ReviewReport(s, row.matter_code, row.matter_name, facts,
-                                                  row.discretion, params_)}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepSubmitReview(x, {date}, c);
-      };
-      break;
-    }
-    case StepKind::kReviewOpinion: {
-      ZHIFA_TRY(in.Only({"version", "date", "opinion", "reasons", "report"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(opinion,
-                   in.Enum<ReviewStatus>("opinion", ParseOpinion, "agree、amend 或 disagree"));
-      ZHIFA_ASSIGN(reasons, in.Str("reasons", false, 10000));
-      const json& report = in.Raw("report");
-      if (!report.is_object()) {
-        return Err(ErrorCode::kInvalidArgument,
-                   "缺少审核报告 report（facts、basis、qualifications、procedure、discretion）",
-                   "report (facts, basis, qualifications, procedure, discretion) is required",
-                   "report");
-      }
-      In rep(report, "report.");
-      ZHIFA_TRY(rep.Only({"facts", "basis", "qualifications", "procedure", "discretion"}));
-      json rj = json::object();
-      for (const char* k : {"facts", "basis", "qualifications", "procedure", "discretion"}) {
-        ZHIFA_ASSIGN(v, rep.Str(k, true, 10000));
-        rj[k] = v;
-      }
+    auto cx = Context(rc, row.unit_id);
+    if (!cx) return cx.error();
+    ctx = std::move(*cx);
+    const Date today = ctx->today;
+    auto need_officers = [&]() -> Status {
+      if (!officers_)
+        return Err(ErrorCode::kUnavailable, "执法人员库不可用", "officer register unavailable");
+      return core::Ok();
+    };
+    auto officers_on = [&](const std::vector<int64_t>& ids, Date on,
+                           const char* field) -> Result<std::vector<OfficerFact>> {
       ZHIFA_TRY(need_officers());
-      ZHIFA_ASSIGN(me, officers_->ForUser(p.user_id, date));
-      ZHIFA_TRY(officers_->CheckReviewerQualified(p.user_id, date));
-      const int64_t reviewer = me ? me->id : 0;
-      plan.date = date;
-      plan.record_review_user = p.user_id;
-      plan.data = {{"opinion", ReviewStatusId(opinion)},
-                   {"reasons", reasons},
-                   {"report", rj},
-                   {"round", s.review_round},
-                   {"reviewer_officer_id", reviewer}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepReviewOpinion(x, {date, opinion, reasons, reviewer}, c);
-      };
-      break;
-    }
-    case StepKind::kDiscuss: {
-      ZHIFA_TRY(in.Only({"version", "date", "participants", "conclusion", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(participants, in.Str("participants", true, 2000));
-      ZHIFA_ASSIGN(conclusion, in.Str("conclusion", true, 10000));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"participants", participants}, {"conclusion", conclusion}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepDiscuss(x, {date, participants, conclusion}, c);
-      };
-      break;
-    }
-    case StepKind::kExtend: {
-      ZHIFA_TRY(in.Only({"version", "date", "days", "reason", "basis"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(days, in.Int("days", true));
-      ZHIFA_ASSIGN(reason, in.Str("reason", true, 5000));
-      ZHIFA_ASSIGN(basis, in.Str("basis", true, 1000));
-      if (days > 3650 || days < -3650) {
-        return Err(ErrorCode::kInvalidArgument, "延长天数不合理", "days is out of range", "days");
+      return officers_->OnDate(rc, ids, on, field);
+    };
+    plan.date = today;
+    const CaseSnapshot& s = row.snap;
+    auto take_evidence = [&](bool required) -> Status {
+      auto ids = in.Ids("evidence_ids", required);
+      if (!ids) return ids.error();
+      plan.evidence_ids = *ids;
+      return core::Ok();
+    };
+    auto penalty_of = [&]() -> Result<Penalty> {
+      return PenaltyFromJson(in.Raw("penalty"), "penalty");
+    };
+    auto outcome_of = [&]() -> Result<Outcome> {
+      return in.Enum<Outcome>("outcome", ParseOutcome,
+                              "penalty、no_penalty、not_established 或 transfer");
+    };
+
+    switch (*kind) {
+      case StepKind::kFile: {
+        ZHIFA_TRY(in.Only({"version", "date", "note", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(note, in.Str("note", false));
+        ZHIFA_TRY(take_evidence(false));
+        if (s.officers.size() < 2) {
+          ZHIFA_TRY(CheckOfficers({}, s.recused, "officer_ids"));
+        }
+        ZHIFA_ASSIGN(officers, officers_on(s.officers, date, "officer_ids"));
+        plan.date = date;
+        plan.data = {{"note", note}};
+        plan.apply = [date, officers](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepFile(x, {date, officers}, c);
+        };
+        break;
       }
-      plan.date = date;
-      plan.data = {{"days", days}, {"reason", reason}, {"basis", basis}};
-      const int d = static_cast<int>(days);
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepExtend(x, {date, d, reason, basis}, c);
-      };
-      break;
+      case StepKind::kNotFile: {
+        ZHIFA_TRY(in.Only({"version", "date", "reason"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(reason, in.Str("reason", true));
+        plan.date = date;
+        plan.data = {{"reason", reason}};
+        plan.apply = [date, reason](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepNotFile(x, {date, reason}, c);
+        };
+        break;
+      }
+      case StepKind::kAssignOfficers: {
+        ZHIFA_TRY(in.Only({"version", "officer_ids"}));
+        ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
+        ZHIFA_ASSIGN(officers, officers_on(ids, today, "officer_ids"));
+        plan.data = {{"officer_ids", ids}};
+        plan.apply = [officers](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepAssignOfficers(x, {officers}, c);
+        };
+        break;
+      }
+      case StepKind::kInvestigate: {
+        ZHIFA_TRY(in.Only({"version", "date", "kind", "officer_ids", "credentials_shown", "summary",
+                           "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(
+            k, in.Enum<InvestigationKind>("kind", ParseInvestigationKind,
+                                          "inspection、questioning、sampling、survey 或 other"));
+        ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
+        ZHIFA_ASSIGN(shown, in.Bool("credentials_shown", true));
+        ZHIFA_ASSIGN(summary, in.Str("summary", true, 10000));
+        ZHIFA_TRY(take_evidence(false));
+        ZHIFA_ASSIGN(officers, officers_on(ids, date, "officer_ids"));
+        plan.date = date;
+        plan.data = {{"kind", InvestigationKindId(k)},
+                     {"officer_ids", ids},
+                     {"credentials_shown", shown},
+                     {"summary", summary}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepInvestigate(x, {date, k, officers, shown, summary}, c);
+        };
+        break;
+      }
+      case StepKind::kCompulsion: {
+        ZHIFA_TRY(in.Only(
+            {"version", "date", "measure", "officer_ids", "approved", "summary", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(m, in.Enum<Measure>("measure", ParseMeasure,
+                                         "seizure、detention、demolition、freeze 或 other"));
+        ZHIFA_ASSIGN(ids, in.Ids("officer_ids", true));
+        ZHIFA_ASSIGN(approved, in.Bool("approved", true));
+        ZHIFA_ASSIGN(summary, in.Str("summary", true, 10000));
+        ZHIFA_TRY(take_evidence(false));
+        ZHIFA_ASSIGN(officers, officers_on(ids, date, "officer_ids"));
+        plan.date = date;
+        plan.data = {{"measure", MeasureId(m)},
+                     {"officer_ids", ids},
+                     {"approved", approved},
+                     {"summary", summary}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount& e) {
+          return StepCompulsion(x, {date, m, officers, approved, e.audio_video, summary}, c);
+        };
+        break;
+      }
+      case StepKind::kNonCoercive: {
+        ZHIFA_TRY(in.Only({"version", "date", "means", "note", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(m,
+                     in.Enum<NonCoerciveMeans>("means", ParseNonCoerciveMeans,
+                                               "persuasion、demonstration、warning 或 interview"));
+        ZHIFA_ASSIGN(note, in.Str("note", true, 5000));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"means", NonCoerciveMeansId(m)}, {"note", note}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepNonCoercive(x, {date, m, note}, c);
+        };
+        break;
+      }
+      case StepKind::kRecusal: {
+        ZHIFA_TRY(in.Only({"version", "date", "officer_id", "applicant", "granted", "reason"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(officer, in.Int("officer_id", true));
+        ZHIFA_ASSIGN(applicant, in.Str("applicant", true, 20));
+        ZHIFA_ASSIGN(granted, in.Bool("granted", true));
+        ZHIFA_ASSIGN(reason, in.Str("reason", true, 5000));
+        plan.date = date;
+        plan.data = {{"officer_id", officer},
+                     {"applicant", applicant},
+                     {"granted", granted},
+                     {"reason", reason}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepRecusal(x, {date, officer, granted, applicant, reason}, c);
+        };
+        break;
+      }
+      case StepKind::kConcludeInvestigation:
+      case StepKind::kAmend: {
+        const bool conclude = *kind == StepKind::kConcludeInvestigation;
+        if (conclude) {
+          ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "facts", "report",
+                             "complex", "major_interest", "major_violation"}));
+        } else {
+          ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "facts"}));
+        }
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(outcome, outcome_of());
+        ZHIFA_ASSIGN(penalty, penalty_of());
+        ZHIFA_ASSIGN(reason, in.Str("reason", !conclude, 5000));
+        json facts = in.Has("facts") ? in.Raw("facts") : row.Facts();
+        if (conclude && !in.Has("facts")) {
+          return Err(ErrorCode::kInvalidArgument, "缺少必填字段 facts（裁量事实）",
+                     "facts is required", "facts");
+        }
+        if (!facts.is_object()) {
+          return Err(ErrorCode::kWrongType, "facts 应为对象", "facts must be an object", "facts");
+        }
+        plan.ask = DiscretionAsk{facts, outcome, penalty, reason};
+        plan.date = date;
+        plan.facts = facts;
+        plan.data = {
+            {"outcome", OutcomeId(outcome)}, {"penalty", penalty.ToJson()}, {"reason", reason}};
+        if (conclude) {
+          ZHIFA_ASSIGN(report, in.Str("report", true, 20000));
+          ZHIFA_ASSIGN(cx, in.Bool("complex", false));
+          ZHIFA_ASSIGN(mi, in.Bool("major_interest", false));
+          ZHIFA_ASSIGN(mv, in.Bool("major_violation", false));
+          plan.data["report"] = report;
+          plan.data["complex"] = cx;
+          plan.data["major_interest"] = mi;
+          plan.data["major_violation"] = mv;
+          plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+            return StepConclude(
+                x, {date, outcome, penalty, reason, cx, mi, mv, report, pl->verdict}, c);
+          };
+        } else {
+          plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+            return StepAmend(x, {date, outcome, penalty, reason, pl->verdict}, c);
+          };
+        }
+        break;
+      }
+      case StepKind::kReviewCase: {
+        ZHIFA_TRY(in.Only({"version", "date", "agree", "opinion"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(agree, in.Bool("agree", true));
+        ZHIFA_ASSIGN(opinion, in.Str("opinion", true, 5000));
+        plan.date = date;
+        plan.data = {{"agree", agree}, {"opinion", opinion}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepReviewCase(x, {date, agree, opinion}, c);
+        };
+        break;
+      }
+      case StepKind::kNotify: {
+        ZHIFA_TRY(in.Only({"version", "date", "facts", "reasons", "basis", "statement_right",
+                           "hearing_right", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(facts, in.Str("facts", false, 10000));
+        ZHIFA_ASSIGN(reasons, in.Str("reasons", false, 10000));
+        ZHIFA_ASSIGN(basis, in.Str("basis", false, 5000));
+        ZHIFA_ASSIGN(sr, in.Bool("statement_right", true));
+        ZHIFA_ASSIGN(hr, in.Bool("hearing_right", false));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"facts", facts},      {"reasons", reasons},
+                     {"basis", basis},      {"statement_right", sr},
+                     {"hearing_right", hr}, {"penalty", s.proposal.ToJson()}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepNotify(x, {date, facts, reasons, basis, sr, hr}, c);
+        };
+        break;
+      }
+      case StepKind::kWaive: {
+        ZHIFA_TRY(in.Only({"version", "date", "scope", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(scope, in.Str("scope", true, 20));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"scope", scope}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount& e) {
+          return StepWaive(x, {date, scope, e.total}, c);
+        };
+        break;
+      }
+      case StepKind::kStatement: {
+        ZHIFA_TRY(in.Only({"version", "date", "content", "adopted", "response", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(content, in.Str("content", true, 20000));
+        ZHIFA_ASSIGN(adopted, in.Bool("adopted", true));
+        ZHIFA_ASSIGN(response, in.Str("response", true, 20000));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"content", content}, {"adopted", adopted}, {"response", response}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepStatement(x, {date, content, adopted, response}, c);
+        };
+        break;
+      }
+      case StepKind::kRequestHearing: {
+        ZHIFA_TRY(in.Only({"version", "date", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepRequestHearing(x, {date}, c);
+        };
+        break;
+      }
+      case StepKind::kScheduleHearing: {
+        ZHIFA_TRY(in.Only({"version", "notice_date", "hearing_date", "presider_id", "place"}));
+        ZHIFA_ASSIGN(nd, in.Day("notice_date"));
+        ZHIFA_ASSIGN(hd, in.Day("hearing_date"));
+        ZHIFA_ASSIGN(presider, in.Int("presider_id", true));
+        ZHIFA_ASSIGN(place, in.Str("place", true, 200));
+        ZHIFA_ASSIGN(pres, officers_on({presider}, nd, "presider_id"));
+        plan.date = nd;
+        plan.data = {{"notice_date", core::FormatDate(nd)},
+                     {"hearing_date", core::FormatDate(hd)},
+                     {"presider_id", presider},
+                     {"presider_name", pres.empty() ? "" : pres[0].name},
+                     {"place", place}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepScheduleHearing(x, {nd, hd, presider, place}, c);
+        };
+        break;
+      }
+      case StepKind::kHoldHearing: {
+        ZHIFA_TRY(in.Only({"version", "date", "attended", "record", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(attended, in.Bool("attended", true));
+        ZHIFA_ASSIGN(record, in.Str("record", true, 20000));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"attended", attended}, {"record", record}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepHoldHearing(x, {date, attended, record}, c);
+        };
+        break;
+      }
+      case StepKind::kSubmitReview: {
+        ZHIFA_TRY(in.Only({"version", "date", "note"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(note, in.Str("note", false, 5000));
+        // The review report (朔州 rule as reported in legal-facts §1.6): facts and basis, the
+        // officers' qualifications, the procedure, how discretion was used — composed from the
+        // case.
+        std::vector<OfficerFact> facts;
+        if (officers_) {
+          std::vector<int64_t> ids = s.officers;
+          for (int64_t x : s.investigators) {
+            if (std::find(ids.begin(), ids.end(), x) == ids.end()) ids.push_back(x);
+          }
+          ZHIFA_ASSIGN(on_date, officers_->OnDate(rc, ids, date, "officers"));
+          facts = std::move(on_date);
+        }
+        plan.date = date;
+        plan.data = {{"note", note},
+                     {"report", cases::ReviewReport(s, row.matter_code, row.matter_name, facts,
+                                                    row.Discretion(), params_)}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepSubmitReview(x, {date}, c);
+        };
+        break;
+      }
+      case StepKind::kReviewOpinion: {
+        ZHIFA_TRY(in.Only({"version", "date", "opinion", "reasons", "report"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(opinion,
+                     in.Enum<ReviewStatus>("opinion", ParseOpinion, "agree、amend 或 disagree"));
+        ZHIFA_ASSIGN(reasons, in.Str("reasons", false, 10000));
+        const json& report = in.Raw("report");
+        if (!report.is_object()) {
+          return Err(ErrorCode::kInvalidArgument,
+                     "缺少审核报告 report（facts、basis、qualifications、procedure、discretion）",
+                     "report (facts, basis, qualifications, procedure, discretion) is required",
+                     "report");
+        }
+        In rep(report, "report.");
+        ZHIFA_TRY(rep.Only({"facts", "basis", "qualifications", "procedure", "discretion"}));
+        json rj = json::object();
+        for (const char* k : {"facts", "basis", "qualifications", "procedure", "discretion"}) {
+          ZHIFA_ASSIGN(v, rep.Str(k, true, 10000));
+          rj[k] = v;
+        }
+        ZHIFA_TRY(need_officers());
+        ZHIFA_ASSIGN(me, officers_->ForUser(rc, p.user_id, date));
+        ZHIFA_TRY(officers_->CheckReviewerQualified(rc, p.user_id, date));
+        const int64_t reviewer = me ? me->id : 0;
+        plan.date = date;
+        plan.record_review_user = p.user_id;
+        plan.data = {{"opinion", ReviewStatusId(opinion)},
+                     {"reasons", reasons},
+                     {"report", rj},
+                     {"round", s.review_round},
+                     {"reviewer_officer_id", reviewer}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepReviewOpinion(x, {date, opinion, reasons, reviewer}, c);
+        };
+        break;
+      }
+      case StepKind::kDiscuss: {
+        ZHIFA_TRY(in.Only({"version", "date", "participants", "conclusion", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(participants, in.Str("participants", true, 2000));
+        ZHIFA_ASSIGN(conclusion, in.Str("conclusion", true, 10000));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"participants", participants}, {"conclusion", conclusion}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepDiscuss(x, {date, participants, conclusion}, c);
+        };
+        break;
+      }
+      case StepKind::kExtend: {
+        ZHIFA_TRY(in.Only({"version", "date", "days", "reason", "basis"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(days, in.Int("days", true));
+        ZHIFA_ASSIGN(reason, in.Str("reason", true, 5000));
+        ZHIFA_ASSIGN(basis, in.Str("basis", true, 1000));
+        if (days > 3650 || days < -3650) {
+          return Err(ErrorCode::kInvalidArgument, "延长天数不合理", "days is out of range", "days");
+        }
+        plan.date = date;
+        plan.data = {{"days", days}, {"reason", reason}, {"basis", basis}};
+        const int d = static_cast<int>(days);
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepExtend(x, {date, d, reason, basis}, c);
+        };
+        break;
+      }
+      case StepKind::kDecide: {
+        ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "education",
+                           "document_no", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(outcome, outcome_of());
+        ZHIFA_ASSIGN(penalty, penalty_of());
+        ZHIFA_ASSIGN(reason, in.Str("reason", false, 5000));
+        ZHIFA_ASSIGN(education, in.Str("education", false, 5000));
+        ZHIFA_ASSIGN(doc, in.Str("document_no", false, 100));
+        ZHIFA_TRY(take_evidence(false));
+        const std::string why = reason.empty() ? s.proposal_reason : reason;
+        plan.ask = DiscretionAsk{row.Facts(), outcome, penalty, why};
+        plan.date = date;
+        plan.data = {{"outcome", OutcomeId(outcome)},
+                     {"penalty", penalty.ToJson()},
+                     {"reason", why},
+                     {"education", education},
+                     {"document_no", doc}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepDecide(x, {date, outcome, penalty, why, education, pl->verdict}, c);
+        };
+        break;
+      }
+      case StepKind::kServe: {
+        ZHIFA_TRY(in.Only({"version", "date", "method", "consent", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(method,
+                     in.Enum<ServiceMethod>("method", ParseServiceMethod,
+                                            "direct、left、post、electronic、public 或 entrusted"));
+        ZHIFA_ASSIGN(consent, in.Bool("consent", false));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"method", ServiceMethodId(method)}, {"consent", consent}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepServe(x, {date, method, consent}, c);
+        };
+        break;
+      }
+      case StepKind::kExecute: {
+        ZHIFA_TRY(in.Only({"version", "date", "method", "paid", "evidence_ids"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(method,
+                     in.Enum<ExecutionMethod>("method", ParseExecutionMethod,
+                                              "paid、enforced、court、instalment 或 not_required"));
+        ZHIFA_ASSIGN(paid, in.Int("paid", false));
+        ZHIFA_TRY(take_evidence(false));
+        plan.date = date;
+        plan.data = {{"method", ExecutionMethodId(method)}, {"paid", paid}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepExecute(x, {date, method, paid}, c);
+        };
+        break;
+      }
+      case StepKind::kReportFiling: {
+        ZHIFA_TRY(in.Only({"version", "date"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        plan.date = date;
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepReportFiling(x, {date}, c);
+        };
+        break;
+      }
+      case StepKind::kClose: {
+        ZHIFA_TRY(in.Only({"version", "date", "summary"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(summary, in.Str("summary", false, 10000));
+        plan.date = date;
+        plan.data = {{"summary", summary}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepClose(x, {date, summary}, c);
+        };
+        break;
+      }
+      case StepKind::kArchive: {
+        ZHIFA_TRY(in.Only({"version", "date", "archive_no"}));
+        ZHIFA_ASSIGN(date, in.Day("date"));
+        ZHIFA_ASSIGN(no, in.Str("archive_no", false, 100));
+        plan.date = date;
+        plan.data = {{"archive_no", no}};
+        plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
+          return StepArchive(x, {date, no}, c);
+        };
+        break;
+      }
     }
-    case StepKind::kDecide: {
-      ZHIFA_TRY(in.Only({"version", "date", "outcome", "penalty", "reason", "education",
-                         "document_no", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(outcome, outcome_of());
-      ZHIFA_ASSIGN(penalty, penalty_of());
-      ZHIFA_ASSIGN(reason, in.Str("reason", false, 5000));
-      ZHIFA_ASSIGN(education, in.Str("education", false, 5000));
-      ZHIFA_ASSIGN(doc, in.Str("document_no", false, 100));
-      ZHIFA_TRY(take_evidence(false));
-      const std::string why = reason.empty() ? s.proposal_reason : reason;
-      ZHIFA_ASSIGN(verdict, RunDiscretion(p, row.unit_id, row.matter_code, s, row.facts, outcome,
-                                          penalty, why));
-      if (verdict.verdict.evaluated) plan.discretion = verdict.result;
-      plan.date = date;
-      plan.data = {{"outcome", OutcomeId(outcome)},
-                   {"penalty", penalty.ToJson()},
-                   {"reason", why},
-                   {"education", education},
-                   {"document_no", doc}};
-      auto v = verdict.verdict;
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepDecide(x, {date, outcome, penalty, why, education, v}, c);
-      };
-      break;
-    }
-    case StepKind::kServe: {
-      ZHIFA_TRY(in.Only({"version", "date", "method", "consent", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(method,
-                   in.Enum<ServiceMethod>("method", ParseServiceMethod,
-                                          "direct、left、post、electronic、public 或 entrusted"));
-      ZHIFA_ASSIGN(consent, in.Bool("consent", false));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"method", ServiceMethodId(method)}, {"consent", consent}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepServe(x, {date, method, consent}, c);
-      };
-      break;
-    }
-    case StepKind::kExecute: {
-      ZHIFA_TRY(in.Only({"version", "date", "method", "paid", "evidence_ids"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(method,
-                   in.Enum<ExecutionMethod>("method", ParseExecutionMethod,
-                                            "paid、enforced、court、instalment 或 not_required"));
-      ZHIFA_ASSIGN(paid, in.Int("paid", false));
-      ZHIFA_TRY(take_evidence(false));
-      plan.date = date;
-      plan.data = {{"method", ExecutionMethodId(method)}, {"paid", paid}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepExecute(x, {date, method, paid}, c);
-      };
-      break;
-    }
-    case StepKind::kReportFiling: {
-      ZHIFA_TRY(in.Only({"version", "date"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      plan.date = date;
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepReportFiling(x, {date}, c);
-      };
-      break;
-    }
-    case StepKind::kClose: {
-      ZHIFA_TRY(in.Only({"version", "date", "summary"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(summary, in.Str("summary", false, 10000));
-      plan.date = date;
-      plan.data = {{"summary", summary}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepClose(x, {date, summary}, c);
-      };
-      break;
-    }
-    case StepKind::kArchive: {
-      ZHIFA_TRY(in.Only({"version", "date", "archive_no"}));
-      ZHIFA_ASSIGN(date, in.Day("date"));
-      ZHIFA_ASSIGN(no, in.Str("archive_no", false, 100));
-      plan.date = date;
-      plan.data = {{"archive_no", no}};
-      plan.apply = [=](CaseSnapshot& x, const StepContext& c, const EvidenceCount&) {
-        return StepArchive(x, {date, no}, c);
-      };
-      break;
-    }
+
+    return CheckEvidence(rc, id, plan);
+  });
+  if (!st) return st.error();
+  if (plan.ask) {
+    ZHIFA_ASSIGN(verdict, RunDiscretion(p, row.unit_id, row.matter_code, row.snap, plan.ask->facts,
+                                        plan.ask->outcome, plan.ask->penalty, plan.ask->reason));
+    plan.verdict = verdict.verdict;
+    if (verdict.verdict.evaluated) plan.discretion = verdict.result;
   }
 
-  // The command: re-read the case, check the version, attach the evidence, run the rule, write.
+  // The rule, on the case as read: the command below proves by the version that the row it
+  // writes over is this one, so everything it writes is prepared here, off the writer.
+  CaseSnapshot next = row.snap;
+  ZHIFA_TRY(plan.apply(next, *ctx, plan.evidence_count));
+  auto derived = Derive(next, *ctx);
+  if (!derived) return derived.error();
+  const std::string snapshot_text = next.ToJson().dump();
+  const std::string facts_text = plan.facts ? plan.facts->dump() : row.facts_text;
+  const std::string discretion_text =
+      plan.discretion ? plan.discretion->dump() : row.discretion_text;
+  const std::string data_text = plan.data.dump();
+  const json payload = StepPayload(row.case_no, plan.kind, 0, plan.date, row.snap.state, next.state,
+                                   version + 1, plan.data, plan.evidence);
+  const bool officers_changed =
+      row.snap.officers != next.officers || row.snap.recused != next.recused;
+  const bool decided = !row.snap.decision && next.decision;
+
+  // The command: the version still the one read (else 409: a concurrent step won), the entry,
+  // the case row, the step row and its evidence links.
   int64_t step_row = 0;
-  const StepContext step_ctx = *ctx;
+  int64_t seq = 0;
   st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
     Conn& c = tx.conn();
-    auto fresh = Load(c, nullptr, id);
-    if (!fresh) return fresh.error();
-    Row cur = std::move(*fresh);
-    if (cur.version != *version) {
+    auto cur = c.Query("SELECT version FROM cases WHERE id = $1", {id});
+    if (!cur) return cur.error();
+    if (cur->rows.empty()) return NotFound();
+    if (cur->rows[0].Int(0) != version) {
       return Err(ErrorCode::kConflict, "案件已被他人修改，请刷新后重试",
                  "the case was changed meanwhile; reload and retry", "version");
     }
-    EvidenceCount ev;
-    json evidence = json::array();
-    if (!plan.evidence_ids.empty()) {
-      Params params;
-      std::string ph = store::Placeholders(params, plan.evidence_ids);
-      auto r = c.Query(
-          "SELECT id, hash, content_type, target_kind, target, file_name FROM evidence "
-          "WHERE id IN (" +
-              ph + ")",
-          params);
-      if (!r) return r.error();
-      std::map<int64_t, const store::Row*> by_id;
-      for (const auto& x : r->rows) by_id[x.Int(0)] = &x;
-      const std::string target = "case:" + std::to_string(id);
-      for (size_t i = 0; i < plan.evidence_ids.size(); ++i) {
-        auto it = by_id.find(plan.evidence_ids[i]);
-        if (it == by_id.end() || it->second->Text(3) != "record" || it->second->Text(4) != target) {
-          return Err(ErrorCode::kInvalidArgument,
-                     "证据 " + std::to_string(plan.evidence_ids[i]) +
-                         " 不是本案的证据材料（上传时 target 应为 " + target + "）",
-                     "evidence " + std::to_string(plan.evidence_ids[i]) +
-                         " is not evidence of this case (upload it with target " + target + ")",
-                     "evidence_ids[" + std::to_string(i) + "]");
-        }
-        const std::string type = it->second->Text(2);
-        ++ev.total;
-        if (type.rfind("video/", 0) == 0 || type.rfind("audio/", 0) == 0) ++ev.audio_video;
-        evidence.push_back(
-            {{"id", plan.evidence_ids[i]}, {"hash", it->second->Text(1)}, {"content_type", type}});
-      }
-    }
-    const CaseSnapshot before = cur.snap;
-    ZHIFA_TRY(plan.apply(cur.snap, step_ctx, ev));
-    if (plan.facts) cur.facts = *plan.facts;
-    if (plan.discretion) cur.discretion = *plan.discretion;
     auto sid = tx.NewId();
     if (!sid) return sid.error();
     step_row = *sid;
-    auto seq = tx.Emit({EventName(plan.kind),
-                        "case:" + std::to_string(id),
-                        StepPayload(cur.case_no, plan.kind, step_row, plan.date, before.state,
-                                    cur.snap.state, cur.version + 1, plan.data, evidence),
-                        cur.unit_id,
-                        {cur.party_subject}});
-    if (!seq) return seq.error();
-    ZHIFA_TRY(Persist(tx, cur, before, step_ctx));
-    ZHIFA_TRY(InsertStep(c, step_row, id, StepId(plan.kind), plan.date, plan.data, UserOf(p),
-                         core::FormatRfc3339Micros(tx.now()), *seq));
+    json entry = payload;
+    entry["step_id"] = step_row;
+    auto emitted = tx.Emit({EventName(plan.kind),
+                            "case:" + std::to_string(id),
+                            std::move(entry),
+                            row.unit_id,
+                            {row.party_subject}});
+    if (!emitted) return emitted.error();
+    seq = *emitted;
+    const std::string now = core::FormatRfc3339Micros(tx.now());
+    ZHIFA_TRY(
+        UpdateCase(c, id, version, *derived, snapshot_text, facts_text, discretion_text, now, seq));
+    if (officers_changed) ZHIFA_TRY(SyncOfficers(c, id, next));
+    if (decided) ZHIFA_TRY(InsertPublication(c, id, row.unit_id, *next.decision, *ctx->cal, seq));
+    ZHIFA_TRY(
+        InsertStep(c, step_row, id, StepId(plan.kind), plan.date, data_text, UserOf(p), now, seq));
     for (int64_t e : plan.evidence_ids) {
       auto l = c.Exec(
           "INSERT INTO case_step_evidence (step_id, evidence_id, case_id) VALUES ($1, $2, $3)",
@@ -1344,7 +1384,19 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
     return core::Ok();
   });
   if (!st) return st.error();
-  return Detail(p, id);
+  // What changed (the case page reads the whole case with GET /cases/{id} when it shows it).
+  return json{{"id", id},
+              {"case_no", row.case_no},
+              {"version", version + 1},
+              {"state", StateId(next.state)},
+              {"state_zh", StateZh(next.state)},
+              {"state_en", StateEn(next.state)},
+              {"step",
+               {{"id", step_row},
+                {"step", StepId(plan.kind)},
+                {"date", core::FormatDate(plan.date)},
+                {"seq", seq}}},
+              {"seq", seq}};
 }
 
 // ---- reading --------------------------------------------------------------------------------
@@ -1353,13 +1405,28 @@ Result<json> CaseService::Get(const org::Principal& p, int64_t id) { return Deta
 
 Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
   Row row;
+  std::optional<StepContext> ctx;
+  std::vector<OfficerFact> officer_facts;
   json steps = json::array();
   std::map<int64_t, json> evidence_by_step;
   json publication = nullptr;
+  // One read snapshot: the case, its unit's context, its officers, steps and publication.
   auto st = db_.Read([&](Conn& c) -> Status {
     auto r = Load(c, &p, id);
     if (!r) return r.error();
     row = std::move(*r);
+    auto cx = Context(c, row.unit_id);
+    if (!cx) return cx.error();
+    ctx = std::move(*cx);
+    if (officers_) {
+      std::vector<int64_t> ids = row.snap.officers;
+      ids.insert(ids.end(), row.snap.recused.begin(), row.snap.recused.end());
+      if (!ids.empty()) {
+        auto facts = officers_->OnDate(c, ids, ctx->today, "officers");
+        if (!facts) return facts.error();
+        officer_facts = std::move(*facts);
+      }
+    }
     auto ev = c.Query(
         "SELECT se.step_id, e.id, e.file_name, e.content_type, e.stage, e.hash, e.size, "
         "e.captured_at FROM case_step_evidence se JOIN evidence e ON e.id = se.evidence_id "
@@ -1416,8 +1483,6 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
     return core::Ok();
   });
   if (!st) return st.error();
-  auto ctx = Context(row.unit_id);
-  if (!ctx) return ctx.error();
   const CaseSnapshot& s = row.snap;
   // Parties: the ID number in full only for those who write or approve the case's documents.
   json party = {{"kind", row.party_kind},
@@ -1440,22 +1505,15 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
   json officers = json::array();
   json recused = json::array();
   if (officers_) {
-    std::vector<int64_t> ids = s.officers;
-    ids.insert(ids.end(), s.recused.begin(), s.recused.end());
-    if (!ids.empty()) {
-      auto facts = officers_->OnDate(ids, ctx->today, "officers");
-      if (!facts) return facts.error();
-      for (const auto& o : *facts) {
-        json j = {{"id", o.id},
-                  {"name", o.name},
-                  {"cert_no", o.cert_no},
-                  {"unit_id", o.unit_id},
-                  {"credential_valid", o.credential_valid},
-                  {"expiring_soon", o.expiring_soon}};
-        (std::find(s.recused.begin(), s.recused.end(), o.id) != s.recused.end() ? recused
-                                                                                : officers)
-            .push_back(j);
-      }
+    for (const auto& o : officer_facts) {
+      json j = {{"id", o.id},
+                {"name", o.name},
+                {"cert_no", o.cert_no},
+                {"unit_id", o.unit_id},
+                {"credential_valid", o.credential_valid},
+                {"expiring_soon", o.expiring_soon}};
+      (std::find(s.recused.begin(), s.recused.end(), o.id) != s.recused.end() ? recused : officers)
+          .push_back(j);
     }
   } else {
     for (int64_t x : s.officers) officers.push_back({{"id", x}});
@@ -1552,8 +1610,8 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
       {"officers", officers},
       {"recused", recused},
       {"procedure_state", snap},
-      {"facts", row.facts},
-      {"discretion", row.discretion},
+      {"facts", row.Facts()},
+      {"discretion", row.Discretion()},
       {"hearing_triggers", triggers},
       {"legal_review",
        {{"status", ReviewStatusId(s.review)},

@@ -48,11 +48,18 @@ class OfficerSource {
   // The officers on a date, in the order asked. An unknown id → kNotFound naming `field`.
   virtual core::Result<std::vector<OfficerFact>> OnDate(const std::vector<int64_t>& ids,
                                                         core::Date on, std::string_view field) = 0;
+  // The same inside the caller's read transaction. A step reads the case, its context and the
+  // officers in one snapshot (a read must not open another read: the pool is bounded), and so
+  // do the two reads below.
+  virtual core::Result<std::vector<OfficerFact>> OnDate(store::Conn& c,
+                                                        const std::vector<int64_t>& ids,
+                                                        core::Date on, std::string_view field) = 0;
   // The officer record of a user account, if any.
-  virtual core::Result<std::optional<OfficerFact>> ForUser(int64_t user_id, core::Date on) = 0;
+  virtual core::Result<std::optional<OfficerFact>> ForUser(store::Conn& c, int64_t user_id,
+                                                           core::Date on) = 0;
   // 行政处罚法 第58条第2款: a reviewer doing legal review for the first time must hold the
   // 法律职业资格. Refusal names the rule and article.
-  virtual core::Status CheckReviewerQualified(int64_t user_id, core::Date on) = 0;
+  virtual core::Status CheckReviewerQualified(store::Conn& c, int64_t user_id, core::Date on) = 0;
   // Records that the user performed a legal review (so later reviews are not "first time"),
   // inside the command's transaction.
   virtual core::Status RecordReview(record::CommandTx& tx, int64_t user_id, core::Date on) = 0;
@@ -182,8 +189,8 @@ class CaseService {
   struct Row;
   core::Date Today() const;
   core::Result<Row> Load(store::Conn& c, const org::Principal* p, int64_t id);
-  core::Status Persist(record::CommandTx& tx, Row& row, const CaseSnapshot& before,
-                       const StepContext& ctx);
+  // Context(unit_id) inside the caller's read transaction.
+  core::Result<StepContext> Context(store::Conn& c, int64_t unit_id);
   core::Result<nlohmann::json> Detail(const org::Principal& p, int64_t id);
   core::Result<int64_t> CheckUnit(store::Conn& c, const org::Principal& p, int64_t unit_id);
   struct Verdict {

@@ -132,11 +132,25 @@ export async function step(c, id, name, body = {}, reader = c) {
   return c.post(`${C}/${id}/steps/${name}`, { version: cur.json.version, ...body })
 }
 
-/** As step, asserting success; returns the case. */
+/**
+ * As step, asserting success and the answer's shape (what changed: the new version and state,
+ * the step row and its record entry); returns the case as it now is (read again).
+ */
 export async function ok(c, id, name, body = {}, reader = c) {
   const r = await step(c, id, name, body, reader)
   assert.equal(r.status, 200, `${name}: ${r.text}`)
-  return r.json
+  const a = r.json
+  assert.deepEqual(Object.keys(a).sort(), ['case_no', 'id', 'seq', 'state', 'state_en', 'state_zh', 'step', 'version'])
+  assert.equal(a.id, id)
+  assert.equal(a.step.step, name)
+  assert.equal(a.step.seq, a.seq)
+  const k = await getCase(reader, id)
+  assert.equal(k.version, a.version, 'the answer names the version the case now has')
+  assert.equal(k.state, a.state)
+  assert.equal(k.case_no, a.case_no)
+  const last = k.steps[k.steps.length - 1]
+  assert.deepEqual({ id: last.id, step: last.step, date: last.date, seq: last.seq }, a.step)
+  return k
 }
 
 /** Uploads evidence of the case (a PDF, or a video with {video: true}). */

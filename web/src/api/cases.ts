@@ -360,15 +360,28 @@ export interface RegisterOfficer {
   days_left: number
 }
 
+/** The answer to a step: the case's new version and state, the step row and its record entry. */
+export interface StepResult {
+  id: number
+  case_no: string
+  version: number
+  state: string
+  state_zh: string
+  state_en: string
+  step: { id: number; step: string; date: string; seq: number }
+  seq: number
+}
+
 export const casesApi = {
   meta: () => http.get<CaseMeta>('/cases/meta'),
   list: (q: CaseQuery) => http.get<CasePage>('/cases', q as Record<string, string | number>),
   get: (id: number | string) => http.get<CaseDetail>(`/cases/${id}`),
   create: (body: NewCaseBody) => http.post<CaseDetail>('/cases', body),
   createSimplified: (body: NewSimplifiedBody) => http.post<CaseDetail>('/cases/simplified', body),
-  /** Takes a step; `body` holds "version" and the step's fields. */
+  /** Takes a step; `body` holds "version" and the step's fields. Answers what changed (the new
+   * version and state, the step row); read the case again with `get` to show it. */
   step: (id: number | string, step: string, body: Record<string, unknown>) =>
-    http.post<CaseDetail>(`/cases/${id}/steps/${encodeURIComponent(step)}`, body),
+    http.post<StepResult>(`/cases/${id}/steps/${encodeURIComponent(step)}`, body),
   timeline: (id: number | string, page: number, page_size: number) =>
     http.get<Page<TimelineEntry>>(`/cases/${id}/timeline`, { page, page_size }),
   reviewReport: (id: number | string) => http.get<ReviewReport>(`/cases/${id}/review-report`),
