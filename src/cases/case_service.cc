@@ -1606,7 +1606,7 @@ Status CaseService::IndexTerms() {
       return core::Ok();
     }));
   }
-  constexpr int kChunk = 5000;  // cases per transaction
+  constexpr int kChunk = 5000;   // cases per transaction
   constexpr size_t kRows = 500;  // rows per INSERT
   int64_t after = std::numeric_limits<int64_t>::min();
   for (bool more = true; more;) {
@@ -1636,7 +1636,8 @@ Status CaseService::IndexTerms() {
       };
       for (const auto& x : r->rows) {
         after = x.Int(0);
-        for (auto& t : full ? CaseTerms(x.Text(1), x.Text(2)) : CaseUnigrams(x.Text(1), x.Text(2))) {
+        for (auto& t :
+             full ? CaseTerms(x.Text(1), x.Text(2)) : CaseUnigrams(x.Text(1), x.Text(2))) {
           rows.emplace_back(std::move(t), after);
           if (rows.size() == kRows) ZHIFA_TRY(flush());
         }
@@ -1722,7 +1723,8 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     // The rarest few narrow enough; more probes per candidate cost more than they save.
     constexpr size_t kTermsUsed = 3;
-    for (size_t i = 0; i < counted.size() && i < kTermsUsed; ++i) terms.push_back(counted[i].second);
+    for (size_t i = 0; i < counted.size() && i < kTermsUsed; ++i)
+      terms.push_back(counted[i].second);
   }
   // The filters as SQL. `scan` writes each filter column as +column: SQLite then cannot drive the
   // query from that column's index and walks the primary key in id order, stopping after one
@@ -1746,8 +1748,8 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
       return "$" + std::to_string(params.size());
     };
     if (q.officer_id) {
-      out.joins = " JOIN case_officers co ON co.case_id = c.id AND co.officer_id = " +
-                  bind(*q.officer_id);
+      out.joins =
+          " JOIN case_officers co ON co.case_id = c.id AND co.officer_id = " + bind(*q.officer_id);
       if (id_sort) out.order_id = "co.case_id";
     }
     if (q.unit_id) {
@@ -1781,8 +1783,8 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
           if (id_sort) out.order_id = "t.case_id";
         } else {
           where += " AND EXISTS (SELECT 1 FROM case_terms t" + std::to_string(i) + " WHERE t" +
-                   std::to_string(i) + ".term = " + bind(terms[i]) + " AND t" +
-                   std::to_string(i) + ".case_id = c.id)";
+                   std::to_string(i) + ".term = " + bind(terms[i]) + " AND t" + std::to_string(i) +
+                   ".case_id = c.id)";
         }
       }
       if (!exact_term) {
