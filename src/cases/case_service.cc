@@ -216,17 +216,35 @@ constexpr const char* kCaseColumns =
 // The data scope of cases: the case's unit (org::ScopePredicate); an "own" scope reaches the
 // cases the caller created or works on as an officer (officers.user_id). The own cases are one
 // set — `c.id IN (created ∪ handled)`, each half read from its index (cases_creator,
-// case_officers_officer) — so a list walks them in id order instead of testing every case. `k`
-// prefixes the case columns ("+" in CaseService::List's primary-key walk on SQLite); the own set
-// keeps its index.
-std::string CaseScope(const org::Principal& p, Params& params, const std::string& k = "") {
+// case_officers_officer) — so a list walks them in id order instead of testing every case. `col`
+// writes a case column (Hidden in CaseService::List's primary-key walk); the own set keeps its
+// index.
+// A case column as a filter writes it; `hide` so that no index can drive the query from it
+// (CaseService::List's walk along the primary key): SQLite's unary +, and on PostgreSQL a no-op
+// expression (`+ 0`, `|| ''`), which its planner cannot match to an index either.
+enum class Hide { kNo, kSqlite, kPostgres };
+std::string Col(const std::string& column, bool text, Hide hide) {
+  switch (hide) {
+    case Hide::kNo:
+      return column;
+    case Hide::kSqlite:
+      return "+" + column;
+    case Hide::kPostgres:
+      return "(" + column + (text ? " || '')" : " + 0)");
+  }
+  return column;
+}
+
+std::string CaseScope(const org::Principal& p, Params& params, Hide hide = Hide::kNo) {
   if (!p.scope.own_user || p.scope.all) {
-    return org::ScopePredicate(p.scope, k + "c.unit_id", k + "c.created_by", params);
+    return org::ScopePredicate(p.scope, Col("c.unit_id", false, hide),
+                               Col("c.created_by", false, hide), params);
   }
   org::ScopeFilter units = p.scope;
   units.own_user.reset();
   const bool any_unit = !units.subtree_roots.empty() || !units.exact_units.empty();
-  std::string pred = any_unit ? org::ScopePredicate(units, k + "c.unit_id", "", params) : "";
+  std::string pred =
+      any_unit ? org::ScopePredicate(units, Col("c.unit_id", false, hide), "", params) : "";
   params.emplace_back(*p.scope.own_user);
   const std::string user = "$" + std::to_string(params.size());
   const std::string own =
@@ -1726,9 +1744,10 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     for (size_t i = 0; i < counted.size() && i < kTermsUsed; ++i)
       terms.push_back(counted[i].second);
   }
-  // The filters as SQL. `scan` writes each filter column as +column: SQLite then cannot drive the
-  // query from that column's index and walks the primary key in id order, stopping after one
-  // page — the fast plan when the filters match many rows (measured, bench/README.md "Cases").
+  // The filters as SQL. `scan` writes each filter column hidden from the indexes (Col: +column on
+  // SQLite, column + 0 / column || '' on PostgreSQL): the database then cannot drive the query
+  // from that column's index and walks the primary key in id order, stopping after one page —
+  // the fast plan when the filters match many rows (measured, bench/README.md "Cases").
   // The officer filter, or else the rarest search term, is a join ("the driver"): its index
   // (officer_id, case_id) / (term, case_id) yields the cases in id order, so a page is read along
   // it and stops early, and the count reads its index rows without collecting them first.
@@ -1739,10 +1758,13 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   };
   const bool id_sort = q.sort == "-id" || q.sort == "id";
   auto build = [&](bool scan, Params& params) {
-    const std::string k = scan ? "+" : "";
+    const Hide hide =
+        !scan ? Hide::kNo
+              : (db_.dialect() == store::Dialect::kSqlite ? Hide::kSqlite : Hide::kPostgres);
+    auto col = [&](const char* column, bool text) { return Col(column, text, hide); };
     Sql out;
     std::string& where = out.where;
-    where = CaseScope(p, params, k);
+    where = CaseScope(p, params, hide);
     auto bind = [&](store::Value v) {
       params.push_back(std::move(v));
       return "$" + std::to_string(params.size());
@@ -1753,22 +1775,24 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
       if (id_sort) out.order_id = "co.case_id";
     }
     if (q.unit_id) {
-      where += " AND " + k + "c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE " +
+      where += " AND " + col("c.unit_id", false) +
+               " IN (SELECT descendant_id FROM unit_closure WHERE " +
                "ancestor_id = " + bind(*q.unit_id) + ")";
     }
-    if (!q.matter.empty()) where += " AND " + k + "c.matter_code = " + bind(q.matter);
+    if (!q.matter.empty()) where += " AND " + col("c.matter_code", true) + " = " + bind(q.matter);
     if (!q.states.empty()) {
       std::string in;
       for (const auto& s : q.states) in += (in.empty() ? "" : ", ") + bind(s);
-      where += " AND " + k + "c.state IN (" + in + ")";
+      where += " AND " + col("c.state", true) + " IN (" + in + ")";
     }
-    if (!q.domain.empty()) where += " AND " + k + "c.domain = " + bind(q.domain);
-    if (!q.procedure.empty()) where += " AND " + k + "c.procedure_kind = " + bind(q.procedure);
+    if (!q.domain.empty()) where += " AND " + col("c.domain", true) + " = " + bind(q.domain);
+    if (!q.procedure.empty())
+      where += " AND " + col("c.procedure_kind", true) + " = " + bind(q.procedure);
     if (q.due == "overdue") {
-      where += " AND " + k + "c.due_date < " + bind(core::FormatDate(today));
+      where += " AND " + col("c.due_date", true) + " < " + bind(core::FormatDate(today));
     } else if (q.due == "soon") {
-      where += " AND " + k + "c.due_date >= " + bind(core::FormatDate(today)) + " AND " + k +
-               "c.due_date <= " + bind(soon_until_s);
+      where += " AND " + col("c.due_date", true) + " >= " + bind(core::FormatDate(today)) +
+               " AND " + col("c.due_date", true) + " <= " + bind(soon_until_s);
     }
     if (identifier) {
       const std::string exact = bind(code);
@@ -1818,9 +1842,9 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   const std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c" + counted.joins +
                                 " WHERE " + counted.where + " LIMIT " +
                                 std::to_string(kCountCap + 1) + ") n";
-  // The page: by the filters' indexes (then sorted), or — on SQLite, when the filters match more
-  // than the cap and the page is near the start (or keyset) — along the primary key (or the
-  // driver's index).
+  // The page: by the filters' indexes (then sorted), or — when the filters match more than the
+  // cap and the page is near the start (or keyset) — along the primary key (or the driver's
+  // index).
   const int64_t offset = static_cast<int64_t>(std::max(q.page, 1) - 1) * q.page_size;
   auto page_sql = [&](bool scan, Params& params) {
     const Sql x = build(scan, params);
@@ -1838,8 +1862,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     }
     return sql;
   };
-  const bool can_scan = db_.dialect() == store::Dialect::kSqlite && q.sort != "due_date" &&
-                        (q.after || offset + q.page_size <= 2000);
+  const bool can_scan = q.sort != "due_date" && (q.after || offset + q.page_size <= 2000);
   json items = json::array();
   int64_t total = 0;
   const int soon = params_.due_soon_working_days;
