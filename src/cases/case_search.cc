@@ -60,20 +60,39 @@ bool IsWord(int32_t cp) {
   return true;
 }
 
-void AddBigrams(std::string_view text, std::vector<std::string>& out) {
-  std::string prev;  // the previous word character (UTF-8), empty after a separator
+// The runs of word characters of `text`, each as its characters (UTF-8, ASCII lowercased).
+std::vector<std::vector<std::string>> Runs(std::string_view text) {
+  std::vector<std::vector<std::string>> runs;
+  bool in_run = false;
   size_t i = 0;
   while (i < text.size()) {
     const size_t start = i;
     const int32_t cp = Next(text, i);
     if (!IsWord(cp)) {
-      prev.clear();
+      in_run = false;
       continue;
     }
     std::string cur(text.substr(start, i - start));
     if (cp >= 'A' && cp <= 'Z') cur[0] = static_cast<char>(cp - 'A' + 'a');
-    if (!prev.empty()) out.push_back(prev + cur);
-    prev = std::move(cur);
+    if (!in_run) runs.emplace_back();
+    in_run = true;
+    runs.back().push_back(std::move(cur));
+  }
+  return runs;
+}
+
+void AddBigrams(std::string_view text, std::vector<std::string>& out) {
+  for (const auto& run : Runs(text)) {
+    for (size_t k = 1; k < run.size(); ++k) out.push_back(run[k - 1] + run[k]);
+  }
+}
+
+void AddTerms(std::string_view text, std::vector<std::string>& out) {
+  for (const auto& run : Runs(text)) {
+    for (size_t k = 0; k < run.size(); ++k) {
+      out.push_back(run[k]);
+      if (k) out.push_back(run[k - 1] + run[k]);
+    }
   }
 }
 
@@ -93,9 +112,44 @@ std::vector<std::string> SearchBigrams(std::string_view text) {
 
 std::vector<std::string> CaseTerms(std::string_view title, std::string_view party_name) {
   std::vector<std::string> out;
-  AddBigrams(title, out);
-  AddBigrams(party_name, out);
+  AddTerms(title, out);
+  AddTerms(party_name, out);
   SortUnique(out);
+  return out;
+}
+
+std::vector<std::string> CaseUnigrams(std::string_view title, std::string_view party_name) {
+  std::vector<std::string> out;
+  for (const auto text : {title, party_name}) {
+    for (auto& run : Runs(text)) {
+      for (auto& ch : run) out.push_back(std::move(ch));
+    }
+  }
+  SortUnique(out);
+  return out;
+}
+
+QueryTerms SearchQueryTerms(std::string_view q) {
+  QueryTerms out;
+  const auto runs = Runs(q);
+  size_t chars = 0;
+  for (const auto& run : runs) {
+    chars += run.size();
+    if (run.size() == 1) out.terms.push_back(run[0]);
+    for (size_t k = 1; k < run.size(); ++k) out.terms.push_back(run[k - 1] + run[k]);
+  }
+  SortUnique(out.terms);
+  // One run that is all of q (no separator, no invalid byte), one or two characters, none an
+  // ASCII letter (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
+  size_t bytes = 0;
+  bool letter = false;
+  for (const auto& run : runs) {
+    for (const auto& ch : run) {
+      bytes += ch.size();
+      if (ch.size() == 1 && ch[0] >= 'a' && ch[0] <= 'z') letter = true;
+    }
+  }
+  out.exact = runs.size() == 1 && (chars == 1 || chars == 2) && bytes == q.size() && !letter;
   return out;
 }
 

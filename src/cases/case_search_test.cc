@@ -59,9 +59,52 @@ TEST(SearchBigrams, QueryBigramsAreInEveryTextContainingIt) {
   }
 }
 
-TEST(CaseTerms, TitleAndPartyNameTogether) {
-  EXPECT_EQ(CaseTerms("涉嫌无照经营", "王伟"), (V{"嫌无", "无照", "涉嫌", "照经", "王伟", "经营"}));
-  EXPECT_EQ(CaseTerms("ab", "AB"), (V{"ab"}));
+TEST(CaseTerms, BigramsAndUnigramsOfTitleAndPartyNameTogether) {
+  EXPECT_EQ(CaseTerms("涉嫌无照", "王伟"),
+            (V{"伟", "嫌", "嫌无", "无", "无照", "涉", "涉嫌", "照", "王", "王伟"}));
+  EXPECT_EQ(CaseTerms("ab", "AB"), (V{"a", "ab", "b"}));
+  // Separators are no terms; a lone character is.
+  EXPECT_EQ(CaseTerms("（鑫）", "王 伟"), (V{"伟", "王", "鑫"}));
+}
+
+TEST(CaseTerms, UnigramsAreTheOneCharacterTerms) {
+  EXPECT_EQ(CaseUnigrams("涉嫌无照", "王伟"), (V{"伟", "嫌", "无", "涉", "照", "王"}));
+  EXPECT_EQ(CaseUnigrams("A1、", ""), (V{"1", "a"}));
+  const auto all = CaseTerms("济南鑫源商贸", "王伟");
+  for (const auto& t : CaseUnigrams("济南鑫源商贸", "王伟")) {
+    EXPECT_TRUE(std::binary_search(all.begin(), all.end(), t)) << t;
+  }
+}
+
+TEST(SearchQueryTerms, BigramsOfRunsAndTheUnigramOfALoneCharacter) {
+  EXPECT_EQ(SearchQueryTerms("鑫源商贸").terms, (V{"商贸", "源商", "鑫源"}));
+  EXPECT_EQ(SearchQueryTerms("王 伟").terms, (V{"伟", "王"}));
+  EXPECT_EQ(SearchQueryTerms("王 伟明").terms, (V{"伟明", "王"}));
+  EXPECT_TRUE(SearchQueryTerms("，。").terms.empty());
+  EXPECT_TRUE(SearchQueryTerms("").terms.empty());
+}
+
+TEST(SearchQueryTerms, ExactWhenTheOneTermIsTheWholeQuery) {
+  EXPECT_TRUE(SearchQueryTerms("鑫").exact);
+  EXPECT_TRUE(SearchQueryTerms("鑫源").exact);
+  EXPECT_TRUE(SearchQueryTerms("12").exact);
+  EXPECT_FALSE(SearchQueryTerms("鑫源商").exact) << "three characters: two bigrams";
+  EXPECT_FALSE(SearchQueryTerms("鑫 ").exact) << "a space LIKE must match too";
+  EXPECT_FALSE(SearchQueryTerms("王 伟").exact);
+  EXPECT_FALSE(SearchQueryTerms("a").exact) << "ASCII case: LIKE differs per database";
+  EXPECT_FALSE(SearchQueryTerms("K1").exact);
+  EXPECT_FALSE(SearchQueryTerms("\xE9\x91").exact) << "invalid UTF-8";
+  EXPECT_FALSE(SearchQueryTerms("，").exact);
+}
+
+TEST(SearchQueryTerms, EveryQueryTermIsATermOfATextContainingIt) {
+  const std::string text = "济南鑫源商贸有限公司（分店）";
+  const auto all = CaseTerms(text, "");
+  for (const std::string q : {"鑫", "鑫源", "源商贸", "有限公司", "（分", "南鑫 商"}) {
+    for (const auto& t : SearchQueryTerms(q).terms) {
+      EXPECT_TRUE(std::binary_search(all.begin(), all.end(), t)) << q << ": " << t;
+    }
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -263,19 +264,46 @@ constexpr const char* kCaseColumns =
     "c.party_address, c.party_representative, c.snapshot, c.facts, c.discretion, c.created_by, "
     "c.created_at, c.updated_at, c.version, c.form_no, c.created_seq, c.updated_seq";
 
-// The data scope of cases: the case's unit (org::ScopePredicate); an "own" scope also reaches
-// the cases the caller created or works on as an officer (officers.user_id). `k` prefixes the
-// case columns ("+" in CaseService::List's primary-key walk on SQLite).
-std::string CaseScope(const org::Principal& p, Params& params, const std::string& k = "") {
-  std::string pred = org::ScopePredicate(p.scope, k + "c.unit_id", k + "c.created_by", params);
-  if (p.scope.own_user && !p.scope.all) {
-    params.emplace_back(*p.scope.own_user);
-    pred = "(" + pred +
-           " OR c.id IN (SELECT co.case_id FROM case_officers co JOIN officers o ON o.id = "
-           "co.officer_id WHERE o.user_id = $" +
-           std::to_string(params.size()) + "))";
+// The data scope of cases: the case's unit (org::ScopePredicate); an "own" scope reaches the
+// cases the caller created or works on as an officer (officers.user_id). The own cases are one
+// set — `c.id IN (created ∪ handled)`, each half read from its index (cases_creator,
+// case_officers_officer) — so a list walks them in id order instead of testing every case. `col`
+// writes a case column (Hidden in CaseService::List's primary-key walk); the own set keeps its
+// index.
+// A case column as a filter writes it; `hide` so that no index can drive the query from it
+// (CaseService::List's walk along the primary key): SQLite's unary +, and on PostgreSQL a no-op
+// expression (`+ 0`, `|| ''`), which its planner cannot match to an index either.
+enum class Hide { kNo, kSqlite, kPostgres };
+std::string Col(const std::string& column, bool text, Hide hide) {
+  switch (hide) {
+    case Hide::kNo:
+      return column;
+    case Hide::kSqlite:
+      return "+" + column;
+    case Hide::kPostgres:
+      return "(" + column + (text ? " || '')" : " + 0)");
   }
-  return pred;
+  return column;
+}
+
+std::string CaseScope(const org::Principal& p, Params& params, Hide hide = Hide::kNo) {
+  if (!p.scope.own_user || p.scope.all) {
+    return org::ScopePredicate(p.scope, Col("c.unit_id", false, hide),
+                               Col("c.created_by", false, hide), params);
+  }
+  org::ScopeFilter units = p.scope;
+  units.own_user.reset();
+  const bool any_unit = !units.subtree_roots.empty() || !units.exact_units.empty();
+  std::string pred =
+      any_unit ? org::ScopePredicate(units, Col("c.unit_id", false, hide), "", params) : "";
+  params.emplace_back(*p.scope.own_user);
+  const std::string user = "$" + std::to_string(params.size());
+  const std::string own =
+      "c.id IN (SELECT oc.id FROM cases oc WHERE oc.created_by = " + user +
+      " UNION SELECT co.case_id FROM case_officers co WHERE co.officer_id IN (SELECT o.id FROM "
+      "officers o WHERE o.user_id = " +
+      user + "))";
+  return any_unit ? "(" + pred + " OR " + own + ")" : own;
 }
 
 }  // namespace
@@ -1633,21 +1661,69 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
 }
 
 Status CaseService::IndexTerms() {
-  bool pending = false;
+  // 'case_terms_pending' (migration 0010): every term of every case; 'case_unigrams_pending'
+  // (0011): the unigrams only, beside the bigrams already stored. In chunks of cases, each its
+  // own transaction with many rows per INSERT (a million cases: ≈ 45 million rows); a chunk
+  // written again after an interruption skips the rows it already holds.
+  bool full = false;
+  bool unigrams = false;
   ZHIFA_TRY(db_.Read([&](Conn& c) -> Status {
-    auto r = c.Query("SELECT value FROM counters WHERE name = 'case_terms_pending'");
+    auto r = c.Query(
+        "SELECT name FROM counters WHERE name IN ('case_terms_pending', 'case_unigrams_pending')");
     if (!r) return r.error();
-    pending = !r->rows.empty();
+    for (const auto& x : r->rows) (x.Text(0) == "case_terms_pending" ? full : unigrams) = true;
     return core::Ok();
   }));
-  if (!pending) return core::Ok();
+  if (!full && !unigrams) return core::Ok();
+  if (full) {
+    ZHIFA_TRY(db_.Write([&](Conn& c) -> Status {
+      auto del = c.Exec("DELETE FROM case_terms");
+      if (!del) return del.error();
+      return core::Ok();
+    }));
+  }
+  constexpr int kChunk = 5000;   // cases per transaction
+  constexpr size_t kRows = 500;  // rows per INSERT
+  int64_t after = std::numeric_limits<int64_t>::min();
+  for (bool more = true; more;) {
+    ZHIFA_TRY(db_.Write([&](Conn& c) -> Status {
+      auto r = c.Query("SELECT id, title, party_name FROM cases WHERE id > $1 ORDER BY id LIMIT " +
+                           std::to_string(kChunk),
+                       {after});
+      if (!r) return r.error();
+      more = r->rows.size() == static_cast<size_t>(kChunk);
+      std::vector<std::pair<std::string, int64_t>> rows;
+      auto flush = [&]() -> Status {
+        if (rows.empty()) return core::Ok();
+        std::string sql = "INSERT INTO case_terms (term, case_id) VALUES ";
+        Params params;
+        params.reserve(rows.size() * 2);
+        for (size_t i = 0; i < rows.size(); ++i) {
+          params.emplace_back(std::move(rows[i].first));
+          params.emplace_back(rows[i].second);
+          sql += (i ? ", ($" : "($") + std::to_string(2 * i + 1) + ", $" +
+                 std::to_string(2 * i + 2) + ")";
+        }
+        sql += " ON CONFLICT DO NOTHING";
+        rows.clear();
+        auto x = c.Exec(sql, params);
+        if (!x) return x.error();
+        return core::Ok();
+      };
+      for (const auto& x : r->rows) {
+        after = x.Int(0);
+        for (auto& t :
+             full ? CaseTerms(x.Text(1), x.Text(2)) : CaseUnigrams(x.Text(1), x.Text(2))) {
+          rows.emplace_back(std::move(t), after);
+          if (rows.size() == kRows) ZHIFA_TRY(flush());
+        }
+      }
+      return flush();
+    }));
+  }
   return db_.Write([&](Conn& c) -> Status {
-    auto del = c.Exec("DELETE FROM case_terms");
-    if (!del) return del.error();
-    auto r = c.Query("SELECT id, title, party_name FROM cases ORDER BY id");
-    if (!r) return r.error();
-    for (const auto& x : r->rows) ZHIFA_TRY(InsertTerms(c, x.Int(0), x.Text(1), x.Text(2)));
-    auto d = c.Exec("DELETE FROM counters WHERE name = 'case_terms_pending'");
+    auto d = c.Exec(
+        "DELETE FROM counters WHERE name IN ('case_terms_pending', 'case_unigrams_pending')");
     if (!d) return d.error();
     return core::Ok();
   });
@@ -1692,66 +1768,89 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   if (identifier && code.size() == 18 && person_key_ && core::ValidateIdNumber(code, today, "q")) {
     person_subject = person_key_->Target(code);
   }
-  // Other text: the candidates come from the search index (case_terms, case_search.h) by the
-  // query's rarest bigram, confirmed by LIKE on title and party name; a query without a bigram
-  // (one character) is a LIKE scan.
+  // Other text: the candidates come from the search index (case_terms, case_search.h): the
+  // cases under the query's rarest term, narrowed by its other terms, confirmed by LIKE on title
+  // and party name unless the term is the query itself (one or two characters). A query without
+  // a term (only punctuation or spaces) is a LIKE scan.
   std::string like = q.q;
   for (char& ch : like) {
     if (ch == '%' || ch == '_') ch = ' ';
   }
-  std::optional<std::string> term;
+  std::vector<std::string> terms;  // rarest first
+  bool exact_term = false;
   if (!identifier && !q.q.empty()) {
-    const auto terms = SearchBigrams(like);
-    constexpr int64_t kTermCap = 100000;  // postings counted per bigram, at most
-    int64_t fewest = 0;
+    const auto parsed = SearchQueryTerms(like);
+    exact_term = parsed.exact;
+    constexpr int64_t kTermCap = 20000;  // postings counted per term, at most
+    std::vector<std::pair<int64_t, std::string>> counted;
     auto st = db_.Read([&](Conn& c) -> Status {
-      for (const auto& t : terms) {
+      for (const auto& t : parsed.terms) {
         auto n = c.Query("SELECT count(*) FROM (SELECT 1 FROM case_terms WHERE term = $1 LIMIT " +
-                             std::to_string(kTermCap) + ") t",
+                             std::to_string(kTermCap) + ") n",
                          {t});
         if (!n) return n.error();
-        const int64_t k = n->rows.at(0).Int(0);
-        if (!term || k < fewest) {
-          term = t;
-          fewest = k;
-        }
-        if (k == 0) break;
+        counted.emplace_back(n->rows.at(0).Int(0), t);
+        if (counted.back().first == 0) break;
       }
       return core::Ok();
     });
     if (!st) return st.error();
+    std::stable_sort(counted.begin(), counted.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    // The rarest few narrow enough; more probes per candidate cost more than they save.
+    constexpr size_t kTermsUsed = 3;
+    for (size_t i = 0; i < counted.size() && i < kTermsUsed; ++i)
+      terms.push_back(counted[i].second);
   }
-  // The filters as SQL. `scan` writes each filter column as +column: SQLite then cannot drive the
-  // query from that column's index and walks the primary key in id order, stopping after one
-  // page — the fast plan when the filters match many rows (measured, bench/README.md "Cases").
+  // The filters as SQL. `scan` writes each filter column hidden from the indexes (Col: +column on
+  // SQLite, column + 0 / column || '' on PostgreSQL): the database then cannot drive the query
+  // from that column's index and walks the primary key in id order, stopping after one page —
+  // the fast plan when the filters match many rows (measured, bench/README.md "Cases").
+  // The officer filter, or else the rarest search term, is a join ("the driver"): its index
+  // (officer_id, case_id) / (term, case_id) yields the cases in id order, so a page is read along
+  // it and stops early, and the count reads its index rows without collecting them first.
+  struct Sql {
+    std::string joins;  // after "FROM cases c"
+    std::string where;
+    std::string order_id = "c.id";  // the id column that orders the page
+  };
+  const bool id_sort = q.sort == "-id" || q.sort == "id";
   auto build = [&](bool scan, Params& params) {
-    const std::string k = scan ? "+" : "";
-    std::string where = CaseScope(p, params, k);
+    const Hide hide =
+        !scan ? Hide::kNo
+              : (db_.dialect() == store::Dialect::kSqlite ? Hide::kSqlite : Hide::kPostgres);
+    auto col = [&](const char* column, bool text) { return Col(column, text, hide); };
+    Sql out;
+    std::string& where = out.where;
+    where = CaseScope(p, params, hide);
     auto bind = [&](store::Value v) {
       params.push_back(std::move(v));
       return "$" + std::to_string(params.size());
     };
+    if (q.officer_id) {
+      out.joins =
+          " JOIN case_officers co ON co.case_id = c.id AND co.officer_id = " + bind(*q.officer_id);
+      if (id_sort) out.order_id = "co.case_id";
+    }
     if (q.unit_id) {
-      where += " AND " + k + "c.unit_id IN (SELECT descendant_id FROM unit_closure WHERE " +
+      where += " AND " + col("c.unit_id", false) +
+               " IN (SELECT descendant_id FROM unit_closure WHERE " +
                "ancestor_id = " + bind(*q.unit_id) + ")";
     }
-    if (!q.matter.empty()) where += " AND " + k + "c.matter_code = " + bind(q.matter);
+    if (!q.matter.empty()) where += " AND " + col("c.matter_code", true) + " = " + bind(q.matter);
     if (!q.states.empty()) {
       std::string in;
       for (const auto& s : q.states) in += (in.empty() ? "" : ", ") + bind(s);
-      where += " AND " + k + "c.state IN (" + in + ")";
+      where += " AND " + col("c.state", true) + " IN (" + in + ")";
     }
-    if (q.officer_id) {
-      where += " AND " + k + "c.id IN (SELECT case_id FROM case_officers WHERE officer_id = " +
-               bind(*q.officer_id) + ")";
-    }
-    if (!q.domain.empty()) where += " AND " + k + "c.domain = " + bind(q.domain);
-    if (!q.procedure.empty()) where += " AND " + k + "c.procedure_kind = " + bind(q.procedure);
+    if (!q.domain.empty()) where += " AND " + col("c.domain", true) + " = " + bind(q.domain);
+    if (!q.procedure.empty())
+      where += " AND " + col("c.procedure_kind", true) + " = " + bind(q.procedure);
     if (q.due == "overdue") {
-      where += " AND " + k + "c.due_date < " + bind(core::FormatDate(today));
+      where += " AND " + col("c.due_date", true) + " < " + bind(core::FormatDate(today));
     } else if (q.due == "soon") {
-      where += " AND " + k + "c.due_date >= " + bind(core::FormatDate(today)) + " AND " + k +
-               "c.due_date <= " + bind(soon_until_s);
+      where += " AND " + col("c.due_date", true) + " >= " + bind(core::FormatDate(today)) +
+               " AND " + col("c.due_date", true) + " <= " + bind(soon_until_s);
     }
     if (identifier) {
       const std::string exact = bind(code);
@@ -1759,11 +1858,21 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
                " OR c.party_subject = " + bind(record::EnterpriseTarget(code));
       if (!person_subject.empty()) where += " OR c.party_subject = " + bind(person_subject);
       where += ")";
-    } else if (term) {
-      const std::string contains = bind("%" + like + "%");
-      where += " AND " + k +
-               "c.id IN (SELECT t.case_id FROM case_terms t WHERE t.term = " + bind(*term) +
-               ") AND (c.party_name LIKE " + contains + " OR c.title LIKE " + contains + ")";
+    } else if (!terms.empty()) {
+      for (size_t i = 0; i < terms.size(); ++i) {
+        if (i == 0 && out.joins.empty()) {
+          out.joins = " JOIN case_terms t ON t.case_id = c.id AND t.term = " + bind(terms[0]);
+          if (id_sort) out.order_id = "t.case_id";
+        } else {
+          where += " AND EXISTS (SELECT 1 FROM case_terms t" + std::to_string(i) + " WHERE t" +
+                   std::to_string(i) + ".term = " + bind(terms[i]) + " AND t" + std::to_string(i) +
+                   ".case_id = c.id)";
+        }
+      }
+      if (!exact_term) {
+        const std::string contains = bind("%" + like + "%");
+        where += " AND (c.party_name LIKE " + contains + " OR c.title LIKE " + contains + ")";
+      }
     } else if (!q.q.empty()) {
       const std::string exact = bind(q.q);
       const std::string contains = bind("%" + like + "%");
@@ -1772,32 +1881,37 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
                " OR c.title LIKE " + contains + ")";
     }
     if (q.sort == "-id") {
-      if (q.after) where += " AND c.id < " + bind(*q.after);
+      if (q.after) where += " AND " + out.order_id + " < " + bind(*q.after);
     } else if (q.sort == "id") {
-      if (q.after) where += " AND c.id > " + bind(*q.after);
+      if (q.after) where += " AND " + out.order_id + " > " + bind(*q.after);
     } else {
       where += " AND c.due_date IS NOT NULL";
     }
-    return where;
+    return out;
   };
-  const std::string order =
-      q.sort == "-id" ? "c.id DESC" : (q.sort == "id" ? "c.id" : "c.due_date, c.id");
+  auto order = [&](const Sql& x) {
+    return q.sort == "-id" ? x.order_id + " DESC"
+                           : (q.sort == "id" ? x.order_id : std::string("c.due_date, c.id"));
+  };
   // The total is counted up to a cap so a city-wide list stays fast (documented in api.md).
   constexpr int64_t kCountCap = 10000;
   Params count_params;
-  const std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c WHERE " +
-                                build(false, count_params) + " LIMIT " +
-                                std::to_string(kCountCap + 1) + ") t";
-  // The page: by the filters' indexes (then sorted), or — on SQLite, when the filters match more
-  // than the cap and the page is near the start (or keyset) — along the primary key.
+  const Sql counted = build(false, count_params);
+  const std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c" + counted.joins +
+                                " WHERE " + counted.where + " LIMIT " +
+                                std::to_string(kCountCap + 1) + ") n";
+  // The page: by the filters' indexes (then sorted), or — when the filters match more than the
+  // cap and the page is near the start (or keyset) — along the primary key (or the driver's
+  // index).
   const int64_t offset = static_cast<int64_t>(std::max(q.page, 1) - 1) * q.page_size;
   auto page_sql = [&](bool scan, Params& params) {
+    const Sql x = build(scan, params);
     std::string sql =
         "SELECT c.id, c.case_no, c.procedure_kind, c.state, c.unit_id, u.name, c.matter_code, "
         "c.matter_name, c.domain, c.title, c.party_kind, c.party_name, c.act_date, c.filed_date, "
         "c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, c.legal_review, c.version, "
-        "c.created_at FROM cases c JOIN units u ON u.id = c.unit_id WHERE " +
-        build(scan, params) + " ORDER BY " + order;
+        "c.created_at FROM cases c JOIN units u ON u.id = c.unit_id" +
+        x.joins + " WHERE " + x.where + " ORDER BY " + order(x);
     if (q.after) {
       params.emplace_back(int64_t{q.page_size});
       sql += " LIMIT $" + std::to_string(params.size());
@@ -1806,8 +1920,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     }
     return sql;
   };
-  const bool can_scan = db_.dialect() == store::Dialect::kSqlite && q.sort != "due_date" &&
-                        (q.after || offset + q.page_size <= 2000);
+  const bool can_scan = q.sort != "due_date" && (q.after || offset + q.page_size <= 2000);
   json items = json::array();
   int64_t total = 0;
   const int soon = params_.due_soon_working_days;

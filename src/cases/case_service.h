@@ -155,8 +155,9 @@ class CaseService {
   core::Result<nlohmann::json> Step(const org::Principal& p, int64_t id, std::string_view step,
                                     const nlohmann::json& body);
   // Indexes the cases that migration 0010 found already stored (counters row
-  // 'case_terms_pending') into the search index (case_rows.h InsertTerms), once; App::Migrate
-  // calls it. The index is derived from the case rows: no record entry.
+  // 'case_terms_pending') into the search index (case_search.h CaseTerms), or adds the unigrams
+  // of migration 0011 ('case_unigrams_pending'), once; App::Migrate calls it. The index is
+  // derived from the case rows: no record entry.
   core::Status IndexTerms();
   // The legal-review queue: cases awaiting a legal review opinion within the caller's scope.
   core::Result<nlohmann::json> Reviews(const org::Principal& p, const std::string& status, int page,

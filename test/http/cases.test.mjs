@@ -458,7 +458,30 @@ for (const backend of BACKENDS) {
         assert.ok((await ids('欧阳泺')).includes(k.id), 'a name prefix')
         assert.deepEqual(await ids(`泺${tag}乙`), [], 'every bigram is the case’s, the text is in neither field')
         assert.deepEqual(await ids(`翔${tag}`), [], 'not in the text')
-        assert.ok((await ids('翔')).includes(k.id), 'one character: the scan')
+        assert.ok((await ids('翔')).includes(k.id), 'one character: its unigram')
+      })
+
+      test('q from the search index gives exactly the cases whose title or party name holds it, with the total', async () => {
+        const tag = String(Date.now()).slice(-6)
+        await newLead(w, { title: `占道经营丙${tag}`, party: { kind: 'person', name: `司马翀${tag}`, id_number: PERSON_ID } })
+        await newLead(w, { title: `翀道${tag}丁`, party: { kind: 'person', name: `上官丙`, id_number: PERSON_ID } })
+        const c = w.supervisor.c
+        const all = []
+        for (let after = null; ;) {
+          const r = await c.get(`${C}?page_size=200${after ? `&after=${after}` : ''}`)
+          assert.equal(r.status, 200, r.text)
+          all.push(...r.json.items)
+          if (r.json.items.length < 200) break
+          after = r.json.next_after
+        }
+        // One character (unigram), two (bigram), longer (terms + LIKE), with a space, ASCII.
+        for (const q of ['翀', '丙', '道', '占道', `翀${tag}`, `丙${tag}`, '翀 丙', tag.slice(0, 1), tag.slice(0, 2), '、']) {
+          const want = all.filter((x) => x.title.includes(q) || x.party_name.includes(q)).map((x) => x.id)
+          const r = await c.get(`${C}?q=${encodeURIComponent(q)}&page_size=200`)
+          assert.equal(r.status, 200, r.text)
+          assert.deepEqual(r.json.items.map((x) => x.id), want, q)
+          assert.equal(r.json.total, want.length, q)
+        }
       })
 
       test('every step is recorded with its kind, target and the party as subject', async () => {
