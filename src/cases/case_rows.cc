@@ -123,7 +123,8 @@ constexpr const char* kInsertStep =
     "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
     "VALUES ";
 constexpr size_t kStepColumns = 8;
-constexpr const char* kInsertOfficer = "INSERT INTO case_officers (case_id, officer_id, role) VALUES ";
+constexpr const char* kInsertOfficer =
+    "INSERT INTO case_officers (case_id, officer_id, role) VALUES ";
 constexpr const char* kInsertPublication =
     "INSERT INTO case_publications (case_id, unit_id, kind, rule_id, decision_date, due_date, "
     "created_seq) VALUES ";
@@ -140,46 +141,45 @@ Status CaseValues(store::Params& out, const CaseRecord& r, const CaseSnapshot& s
                   int64_t updated_seq) {
   auto d = Derive(s, ctx);
   if (!d) return d.error();
-  store::Value values[] = {
-      r.id,
-      r.case_no,
-      std::string(ProcedureId(s.procedure)),
-      d->state,
-      r.unit_id,
-      r.matter_code,
-      r.matter_name,
-      r.domain,
-      r.source,
-      r.source_ref,
-      r.title,
-      r.place,
-      r.party_kind,
-      r.party_name,
-      r.party_code,
-      r.party_id_cipher,
-      r.party_id_masked,
-      r.party_subject,
-      r.party_address,
-      r.party_representative,
-      core::FormatDate(s.act_date),
-      core::FormatDate(s.discovered_date),
-      d->filed,
-      d->decided,
-      d->outcome,
-      d->fine,
-      d->due_date,
-      d->due_timer,
-      d->review,
-      TextOrNull(r.form_no),
-      s.ToJson().dump(),
-      r.facts.dump(),
-      r.discretion.dump(),
-      r.created_by ? store::Value(*r.created_by) : store::Value(store::Null{}),
-      created_at,
-      updated_at,
-      version,
-      created_seq,
-      updated_seq};
+  store::Value values[] = {r.id,
+                           r.case_no,
+                           std::string(ProcedureId(s.procedure)),
+                           d->state,
+                           r.unit_id,
+                           r.matter_code,
+                           r.matter_name,
+                           r.domain,
+                           r.source,
+                           r.source_ref,
+                           r.title,
+                           r.place,
+                           r.party_kind,
+                           r.party_name,
+                           r.party_code,
+                           r.party_id_cipher,
+                           r.party_id_masked,
+                           r.party_subject,
+                           r.party_address,
+                           r.party_representative,
+                           core::FormatDate(s.act_date),
+                           core::FormatDate(s.discovered_date),
+                           d->filed,
+                           d->decided,
+                           d->outcome,
+                           d->fine,
+                           d->due_date,
+                           d->due_timer,
+                           d->review,
+                           TextOrNull(r.form_no),
+                           s.ToJson().dump(),
+                           r.facts.dump(),
+                           r.discretion.dump(),
+                           r.created_by ? store::Value(*r.created_by) : store::Value(store::Null{}),
+                           created_at,
+                           updated_at,
+                           version,
+                           created_seq,
+                           updated_seq};
   static_assert(std::size(values) == kCaseColumns);
   for (auto& v : values) out.push_back(std::move(v));
   return core::Ok();
@@ -249,8 +249,8 @@ Status InsertCase(Conn& c, const CaseRecord& r, const CaseSnapshot& s, const Ste
                   const std::string& created_at, const std::string& updated_at, int64_t version,
                   int64_t created_seq, int64_t updated_seq) {
   store::Params values;
-  ZHIFA_TRY(CaseValues(values, r, s, ctx, created_at, updated_at, version, created_seq,
-                       updated_seq));
+  ZHIFA_TRY(
+      CaseValues(values, r, s, ctx, created_at, updated_at, version, created_seq, updated_seq));
   ZHIFA_TRY(store::InsertRows(c, kInsertCase, kCaseColumns, std::move(values)));
   return InsertTerms(c, r.id, r.title, r.party_name);
 }
@@ -316,8 +316,8 @@ Status CaseRowBatch::Flush(Conn& c) {
   ZHIFA_TRY(store::InsertRows(c, kInsertTerms, 2, std::move(terms_)));
   ZHIFA_TRY(store::InsertRows(c, kInsertStep, kStepColumns, std::move(steps_)));
   ZHIFA_TRY(store::InsertRows(c, kInsertOfficer, 3, std::move(officers_)));
-  ZHIFA_TRY(store::InsertRows(c, kInsertPublication, kPublicationColumns,
-                              std::move(publications_), kPublicationConflict));
+  ZHIFA_TRY(store::InsertRows(c, kInsertPublication, kPublicationColumns, std::move(publications_),
+                              kPublicationConflict));
   cases_.clear();
   terms_.clear();
   steps_.clear();

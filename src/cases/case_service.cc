@@ -475,7 +475,8 @@ Result<std::vector<std::string>> CaseService::NextSerials(
     const int64_t dept = dept_of[unit_id];
     std::string n = std::to_string(next[{dept, year}]++);
     if (n.size() < 6) n.insert(0, 6 - n.size(), '0');
-    out.push_back(std::string(prefix) + std::to_string(dept) + "-" + std::to_string(year) + "-" + n);
+    out.push_back(std::string(prefix) + std::to_string(dept) + "-" + std::to_string(year) + "-" +
+                  n);
   }
   return out;
 }

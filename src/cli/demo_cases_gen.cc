@@ -564,9 +564,7 @@ Status WriteCases(record::CommandTx& tx, cases::CaseService& svc,
     const CasePlan& p = plans[k];
     const int64_t unit = p.unit->id;
     Written w{cases::CaseService::Record(id, (*case_nos)[k], unit, *p.matter, p.party, system),
-              json(),
-              id + 1,
-              events.size()};
+              json(), id + 1, events.size()};
     id += 1 + static_cast<int64_t>(p.steps.size()) + (p.simplified ? 1 : 0);
     w.rec.source = p.source;
     w.rec.source_ref = p.source_ref;
@@ -593,13 +591,13 @@ Status WriteCases(record::CommandTx& tx, cases::CaseService& svc,
     for (size_t i = 0; i < p.steps.size(); ++i) {
       const auto& st = p.steps[i];
       ++version;
-      events.push_back({cases::EventName(st.kind),
-                        target,
-                        cases::StepPayload(w.rec.case_no, st.kind,
-                                           w.first_step_id + static_cast<int64_t>(i), st.date,
-                                           st.from, st.to, version, st.data, json::array()),
-                        unit,
-                        {p.party.subject}});
+      events.push_back(
+          {cases::EventName(st.kind),
+           target,
+           cases::StepPayload(w.rec.case_no, st.kind, w.first_step_id + static_cast<int64_t>(i),
+                              st.date, st.from, st.to, version, st.data, json::array()),
+           unit,
+           {p.party.subject}});
     }
     written.push_back(std::move(w));
   }
@@ -618,8 +616,8 @@ Status WriteCases(record::CommandTx& tx, cases::CaseService& svc,
     ZHIFA_TRY(rows.AddCase(w.rec, p.final, p.unit->ctx, now, now, version, first, last));
     if (p.simplified) {
       rows.AddStep(w.first_step_id + static_cast<int64_t>(p.steps.size()), case_id,
-                   cases::kSimplifiedDecisionStep, p.initial.discovered_date, w.form,
-                   std::nullopt, now, first);
+                   cases::kSimplifiedDecisionStep, p.initial.discovered_date, w.form, std::nullopt,
+                   now, first);
     }
     for (size_t i = 0; i < p.steps.size(); ++i) {
       const auto& st = p.steps[i];
@@ -630,8 +628,8 @@ Status WriteCases(record::CommandTx& tx, cases::CaseService& svc,
     }
     rows.AddOfficers(case_id, p.final);
     if (p.final.decision) {
-      ZHIFA_TRY(rows.AddPublication(case_id, unit, *p.final.decision, *p.unit->ctx.cal,
-                                    decided_seq));
+      ZHIFA_TRY(
+          rows.AddPublication(case_id, unit, *p.final.decision, *p.unit->ctx.cal, decided_seq));
     }
   }
   return rows.Flush(c);

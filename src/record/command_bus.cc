@@ -125,8 +125,9 @@ core::Result<int64_t> CommandTx::EmitMany(std::vector<Event> events) {
     }
   }
   ZHIFA_TRY(store::InsertRows(
-      conn_, "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload, leaf) "
-             "VALUES ",
+      conn_,
+      "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload, leaf) "
+      "VALUES ",
       8, std::move(rows)));
   ZHIFA_TRY(store::InsertRows(conn_, "INSERT INTO record_subjects (subject, seq) VALUES ", 2,
                               std::move(subjects), " ON CONFLICT DO NOTHING"));
@@ -144,8 +145,8 @@ core::Result<int64_t> CommandTx::NewId() {
 
 core::Result<int64_t> CommandTx::NewIds(int64_t n) {
   if (n < 1) return Err(ErrorCode::kInternal, "编号个数无效", "NewIds: n must be at least 1");
-  auto r = conn_.Query("UPDATE counters SET value = value + $1 WHERE name = 'id' RETURNING value",
-                       {n});
+  auto r =
+      conn_.Query("UPDATE counters SET value = value + $1 WHERE name = 'id' RETURNING value", {n});
   if (!r) return r.error();
   if (r->rows.empty()) return Err(ErrorCode::kInternal, "编号计数器缺失", "id counter missing");
   return r->rows[0].Int(0) - n + 1;

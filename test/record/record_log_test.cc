@@ -353,7 +353,8 @@ TEST_P(RecordLogTest, EmitManyWritesWhatEmitOneByOneWrites) {
   const int64_t now = 1795000000123456;  // fixed: the leaves commit to the time
   const Actor actor{.user_id = 1001, .unit_id = 2002, .ip = {}};
   auto event = [](int i) {
-    Event e{"test.bulk_" + std::to_string(i % 3), "case:" + std::to_string(i / 7),
+    Event e{"test.bulk_" + std::to_string(i % 3),
+            "case:" + std::to_string(i / 7),
             i % 5 == 0 ? nlohmann::json() : nlohmann::json{{"i", i}, {"text", "执法记录"}},
             i % 4 == 0 ? std::optional<int64_t>() : std::optional<int64_t>(3000 + i % 2),
             {}};
@@ -380,6 +381,7 @@ TEST_P(RecordLogTest, EmitManyWritesWhatEmitOneByOneWrites) {
   auto many = [&](int count, bool fail = false) {
     auto st = run(node_, [&](CommandTx& tx) -> core::Status {
       std::vector<Event> events;
+      events.reserve(static_cast<size_t>(count));
       for (int i = 0; i < count; ++i) events.push_back(event(next + i));
       auto first = tx.EmitMany(std::move(events));
       if (!first) return first.error();
