@@ -1,6 +1,7 @@
 #include "cases/case_rows.h"
 
 #include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "cases/case_search.h"
@@ -107,60 +108,150 @@ Result<Derived> Derive(const CaseSnapshot& s, const StepContext& ctx) {
   return d;
 }
 
+namespace {
+
+constexpr const char* kInsertCase =
+    "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
+    "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
+    "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
+    "act_date, discovered_date, filed_date, decided_date, outcome, fine, due_date, due_timer, "
+    "legal_review, form_no, snapshot, facts, discretion, created_by, created_at, updated_at, "
+    "version, created_seq, updated_seq) VALUES ";
+constexpr size_t kCaseColumns = 39;
+constexpr const char* kInsertTerms = "INSERT INTO case_terms (term, case_id) VALUES ";
+constexpr const char* kInsertStep =
+    "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
+    "VALUES ";
+constexpr size_t kStepColumns = 8;
+constexpr const char* kInsertOfficer =
+    "INSERT INTO case_officers (case_id, officer_id, role) VALUES ";
+constexpr const char* kInsertPublication =
+    "INSERT INTO case_publications (case_id, unit_id, kind, rule_id, decision_date, due_date, "
+    "created_seq) VALUES ";
+constexpr const char* kPublicationConflict =
+    " ON CONFLICT (case_id) DO UPDATE SET kind = excluded.kind, rule_id = excluded.rule_id, "
+    "decision_date = excluded.decision_date, due_date = excluded.due_date, published_at = NULL, "
+    "created_seq = excluded.created_seq";
+constexpr size_t kPublicationColumns = 7;
+
+// The values of one cases row (kInsertCase's columns), appended to `out`.
+Status CaseValues(store::Params& out, const CaseRecord& r, const CaseSnapshot& s,
+                  const StepContext& ctx, const std::string& created_at,
+                  const std::string& updated_at, int64_t version, int64_t created_seq,
+                  int64_t updated_seq) {
+  auto d = Derive(s, ctx);
+  if (!d) return d.error();
+  store::Value values[] = {r.id,
+                           r.case_no,
+                           std::string(ProcedureId(s.procedure)),
+                           d->state,
+                           r.unit_id,
+                           r.matter_code,
+                           r.matter_name,
+                           r.domain,
+                           r.source,
+                           r.source_ref,
+                           r.title,
+                           r.place,
+                           r.party_kind,
+                           r.party_name,
+                           r.party_code,
+                           r.party_id_cipher,
+                           r.party_id_masked,
+                           r.party_subject,
+                           r.party_address,
+                           r.party_representative,
+                           core::FormatDate(s.act_date),
+                           core::FormatDate(s.discovered_date),
+                           d->filed,
+                           d->decided,
+                           d->outcome,
+                           d->fine,
+                           d->due_date,
+                           d->due_timer,
+                           d->review,
+                           TextOrNull(r.form_no),
+                           s.ToJson().dump(),
+                           r.facts.dump(),
+                           r.discretion.dump(),
+                           r.created_by ? store::Value(*r.created_by) : store::Value(store::Null{}),
+                           created_at,
+                           updated_at,
+                           version,
+                           created_seq,
+                           updated_seq};
+  static_assert(std::size(values) == kCaseColumns);
+  for (auto& v : values) out.push_back(std::move(v));
+  return core::Ok();
+}
+
+void TermValues(store::Params& out, int64_t case_id, const std::string& title,
+                const std::string& party_name) {
+  for (auto& t : CaseTerms(title, party_name)) {
+    out.emplace_back(std::move(t));
+    out.emplace_back(case_id);
+  }
+}
+
+void StepValues(store::Params& out, int64_t step_id, int64_t case_id, std::string_view kind,
+                Date date, std::string data_text, std::optional<int64_t> actor_id,
+                const std::string& created_at, int64_t seq) {
+  out.emplace_back(step_id);
+  out.emplace_back(case_id);
+  out.emplace_back(std::string(kind));
+  out.emplace_back(core::FormatDate(date));
+  out.emplace_back(std::move(data_text));
+  out.emplace_back(actor_id ? store::Value(*actor_id) : store::Value(store::Null{}));
+  out.emplace_back(created_at);
+  out.emplace_back(seq);
+}
+
+// The case's officers rows: the handlers, and the recused of 第43条 (a recused handler keeps one
+// row, with role 'recused').
+void OfficerValues(store::Params& out, int64_t case_id, const CaseSnapshot& s) {
+  auto recused = [&](int64_t id) {
+    return std::find(s.recused.begin(), s.recused.end(), id) != s.recused.end();
+  };
+  std::vector<int64_t> seen;
+  for (int64_t id : s.officers) {
+    out.emplace_back(case_id);
+    out.emplace_back(id);
+    out.emplace_back(std::string(recused(id) ? "recused" : "handler"));
+    seen.push_back(id);
+  }
+  for (int64_t id : s.recused) {
+    if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+    out.emplace_back(case_id);
+    out.emplace_back(id);
+    out.emplace_back(std::string("recused"));
+    seen.push_back(id);
+  }
+}
+
+Status PublicationValues(store::Params& out, int64_t case_id, int64_t unit_id, const Decision& d,
+                         const core::WorkingCalendar& cal, int64_t seq) {
+  auto pub = PublicationFor(d, cal);
+  if (!pub) return pub.error();
+  if (!*pub) return core::Ok();
+  out.emplace_back(case_id);
+  out.emplace_back(unit_id);
+  out.emplace_back((*pub)->kind);
+  out.emplace_back(std::string((*pub)->rule->id));
+  out.emplace_back(core::FormatDate(d.date));
+  out.emplace_back(core::FormatDate((*pub)->due));
+  out.emplace_back(seq);
+  return core::Ok();
+}
+
+}  // namespace
+
 Status InsertCase(Conn& c, const CaseRecord& r, const CaseSnapshot& s, const StepContext& ctx,
                   const std::string& created_at, const std::string& updated_at, int64_t version,
                   int64_t created_seq, int64_t updated_seq) {
-  auto d = Derive(s, ctx);
-  if (!d) return d.error();
-  auto x = c.Exec(
-      "INSERT INTO cases (id, case_no, procedure_kind, state, unit_id, matter_code, matter_name, "
-      "domain, source, source_ref, title, place, party_kind, party_name, party_code, "
-      "party_id_cipher, party_id_masked, party_subject, party_address, party_representative, "
-      "act_date, discovered_date, filed_date, decided_date, outcome, fine, due_date, due_timer, "
-      "legal_review, form_no, snapshot, facts, discretion, created_by, created_at, updated_at, "
-      "version, created_seq, updated_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-      "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, "
-      "$30, $31, $32, $33, $34, $35, $36, $37, $38, $39)",
-      {r.id,
-       r.case_no,
-       std::string(ProcedureId(s.procedure)),
-       d->state,
-       r.unit_id,
-       r.matter_code,
-       r.matter_name,
-       r.domain,
-       r.source,
-       r.source_ref,
-       r.title,
-       r.place,
-       r.party_kind,
-       r.party_name,
-       r.party_code,
-       r.party_id_cipher,
-       r.party_id_masked,
-       r.party_subject,
-       r.party_address,
-       r.party_representative,
-       core::FormatDate(s.act_date),
-       core::FormatDate(s.discovered_date),
-       d->filed,
-       d->decided,
-       d->outcome,
-       d->fine,
-       d->due_date,
-       d->due_timer,
-       d->review,
-       TextOrNull(r.form_no),
-       s.ToJson().dump(),
-       r.facts.dump(),
-       r.discretion.dump(),
-       r.created_by ? store::Value(*r.created_by) : store::Value(store::Null{}),
-       created_at,
-       updated_at,
-       version,
-       created_seq,
-       updated_seq});
-  if (!x) return x.error();
+  store::Params values;
+  ZHIFA_TRY(
+      CaseValues(values, r, s, ctx, created_at, updated_at, version, created_seq, updated_seq));
+  ZHIFA_TRY(store::InsertRows(c, kInsertCase, kCaseColumns, std::move(values)));
   return InsertTerms(c, r.id, r.title, r.party_name);
 }
 
@@ -185,18 +276,9 @@ Status UpdateCase(Conn& c, int64_t id, int64_t version, const Derived& d,
 
 Status InsertTerms(Conn& c, int64_t case_id, const std::string& title,
                    const std::string& party_name) {
-  const auto terms = CaseTerms(title, party_name);
-  if (terms.empty()) return core::Ok();
-  std::string sql = "INSERT INTO case_terms (term, case_id) VALUES ";
-  store::Params params{case_id};
-  params.reserve(terms.size() + 1);
-  for (size_t i = 0; i < terms.size(); ++i) {
-    params.emplace_back(terms[i]);
-    sql += (i ? ", ($" : "($") + std::to_string(i + 2) + ", $1)";
-  }
-  auto r = c.Exec(sql, params);
-  if (!r) return r.error();
-  return core::Ok();
+  store::Params values;
+  TermValues(values, case_id, title, party_name);
+  return store::InsertRows(c, kInsertTerms, 2, std::move(values));
 }
 
 Status InsertStep(Conn& c, int64_t step_id, int64_t case_id, std::string_view kind, Date date,
@@ -208,47 +290,64 @@ Status InsertStep(Conn& c, int64_t step_id, int64_t case_id, std::string_view ki
 Status InsertStep(Conn& c, int64_t step_id, int64_t case_id, std::string_view kind, Date date,
                   std::string data_text, std::optional<int64_t> actor_id,
                   const std::string& created_at, int64_t seq) {
-  auto r = c.Exec(
-      "INSERT INTO case_steps (id, case_id, kind, step_date, data, actor_id, created_at, seq) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      {step_id, case_id, std::string(kind), core::FormatDate(date), std::move(data_text),
-       actor_id ? store::Value(*actor_id) : store::Value(store::Null{}), created_at, seq});
-  if (!r) return r.error();
-  return core::Ok();
+  store::Params values;
+  StepValues(values, step_id, case_id, kind, date, std::move(data_text), actor_id, created_at, seq);
+  return store::InsertRows(c, kInsertStep, kStepColumns, std::move(values));
 }
 
 Status SyncOfficers(Conn& c, int64_t case_id, const CaseSnapshot& s) {
   auto del = c.Exec("DELETE FROM case_officers WHERE case_id = $1", {case_id});
   if (!del) return del.error();
-  for (int64_t id : s.officers) {
-    auto r =
-        c.Exec("INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'handler')",
-               {case_id, id});
-    if (!r) return r.error();
-  }
-  for (int64_t id : s.recused) {
-    auto r = c.Exec(
-        "INSERT INTO case_officers (case_id, officer_id, role) VALUES ($1, $2, 'recused') "
-        "ON CONFLICT (case_id, officer_id) DO UPDATE SET role = 'recused'",
-        {case_id, id});
-    if (!r) return r.error();
-  }
-  return core::Ok();
+  store::Params values;
+  OfficerValues(values, case_id, s);
+  return store::InsertRows(c, kInsertOfficer, 3, std::move(values));
 }
 
 Status InsertPublication(Conn& c, int64_t case_id, int64_t unit_id, const Decision& d,
                          const core::WorkingCalendar& cal, int64_t seq) {
-  auto pub = PublicationFor(d, cal);
-  if (!pub) return pub.error();
-  if (!*pub) return core::Ok();
-  auto r = c.Exec(
-      "INSERT INTO case_publications (case_id, unit_id, kind, rule_id, decision_date, due_date, "
-      "created_seq) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-      "ON CONFLICT (case_id) DO UPDATE SET kind = $3, rule_id = $4, decision_date = $5, "
-      "due_date = $6, published_at = NULL, created_seq = $7",
-      {case_id, unit_id, (*pub)->kind, std::string((*pub)->rule->id), core::FormatDate(d.date),
-       core::FormatDate((*pub)->due), seq});
-  if (!r) return r.error();
+  store::Params values;
+  ZHIFA_TRY(PublicationValues(values, case_id, unit_id, d, cal, seq));
+  return store::InsertRows(c, kInsertPublication, kPublicationColumns, std::move(values),
+                           kPublicationConflict);
+}
+
+Status CaseRowBatch::AddCase(const CaseRecord& r, const CaseSnapshot& s, const StepContext& ctx,
+                             const std::string& created_at, const std::string& updated_at,
+                             int64_t version, int64_t created_seq, int64_t updated_seq) {
+  ZHIFA_TRY(
+      CaseValues(cases_, r, s, ctx, created_at, updated_at, version, created_seq, updated_seq));
+  TermValues(terms_, r.id, r.title, r.party_name);
+  return core::Ok();
+}
+
+void CaseRowBatch::AddStep(int64_t step_id, int64_t case_id, std::string_view kind, Date date,
+                           const json& data, std::optional<int64_t> actor_id,
+                           const std::string& created_at, int64_t seq) {
+  StepValues(steps_, step_id, case_id, kind, date, data.dump(), actor_id, created_at, seq);
+}
+
+void CaseRowBatch::AddOfficers(int64_t case_id, const CaseSnapshot& s) {
+  OfficerValues(officers_, case_id, s);
+}
+
+Status CaseRowBatch::AddPublication(int64_t case_id, int64_t unit_id, const Decision& d,
+                                    const core::WorkingCalendar& cal, int64_t seq) {
+  return PublicationValues(publications_, case_id, unit_id, d, cal, seq);
+}
+
+Status CaseRowBatch::Flush(Conn& c) {
+  // Parents first (PostgreSQL checks the foreign keys per statement).
+  ZHIFA_TRY(store::InsertRows(c, kInsertCase, kCaseColumns, std::move(cases_)));
+  ZHIFA_TRY(store::InsertRows(c, kInsertTerms, 2, std::move(terms_)));
+  ZHIFA_TRY(store::InsertRows(c, kInsertStep, kStepColumns, std::move(steps_)));
+  ZHIFA_TRY(store::InsertRows(c, kInsertOfficer, 3, std::move(officers_)));
+  ZHIFA_TRY(store::InsertRows(c, kInsertPublication, kPublicationColumns, std::move(publications_),
+                              kPublicationConflict));
+  cases_.clear();
+  terms_.clear();
+  steps_.clear();
+  officers_.clear();
+  publications_.clear();
   return core::Ok();
 }
 

@@ -531,25 +531,53 @@ Result<catalogue::MatterRules> CaseService::CheckMatter(Conn& c, const std::stri
 
 Result<std::string> CaseService::NextSerial(Conn& c, int64_t unit_id, const char* kind, int year,
                                             const char* prefix) {
+  auto one = NextSerials(c, {{unit_id, year}}, kind, prefix);
+  if (!one) return one.error();
+  return std::move(one->at(0));
+}
+
+Result<std::vector<std::string>> CaseService::NextSerials(
+    Conn& c, const std::vector<std::pair<int64_t, int>>& units, const char* kind,
+    const char* prefix) {
   // The department's numbering: the nearest department (or vertically managed unit) above.
-  auto chain = org_.Chain(c, unit_id);
-  if (!chain) return chain.error();
-  int64_t dept = unit_id;
-  for (const auto& u : *chain) {
-    if (u.kind == org::UnitKind::kDepartment || u.kind == org::UnitKind::kVertical) {
-      dept = u.id;
-      break;
+  std::map<int64_t, int64_t> dept_of;
+  std::map<std::pair<int64_t, int>, int64_t> count;  // (dept, year) → numbers wanted
+  for (const auto& [unit_id, year] : units) {
+    auto it = dept_of.find(unit_id);
+    if (it == dept_of.end()) {
+      auto chain = org_.Chain(c, unit_id);
+      if (!chain) return chain.error();
+      int64_t dept = unit_id;
+      for (const auto& u : *chain) {
+        if (u.kind == org::UnitKind::kDepartment || u.kind == org::UnitKind::kVertical) {
+          dept = u.id;
+          break;
+        }
+      }
+      it = dept_of.emplace(unit_id, dept).first;
     }
+    ++count[{it->second, year}];
   }
-  auto r = c.Query(
-      "INSERT INTO case_serials (unit_id, kind, year, value) VALUES ($1, $2, $3, 1) "
-      "ON CONFLICT (unit_id, kind, year) DO UPDATE SET value = case_serials.value + 1 "
-      "RETURNING value",
-      {dept, std::string(kind), int64_t{year}});
-  if (!r) return r.error();
-  std::string n = std::to_string(r->rows.at(0).Int(0));
-  if (n.size() < 6) n.insert(0, 6 - n.size(), '0');
-  return std::string(prefix) + std::to_string(dept) + "-" + std::to_string(year) + "-" + n;
+  std::map<std::pair<int64_t, int>, int64_t> next;  // (dept, year) → the first number
+  for (const auto& [key, n] : count) {
+    auto r = c.Query(
+        "INSERT INTO case_serials (unit_id, kind, year, value) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (unit_id, kind, year) DO UPDATE SET value = case_serials.value + $4 "
+        "RETURNING value",
+        {key.first, std::string(kind), int64_t{key.second}, n});
+    if (!r) return r.error();
+    next[key] = r->rows.at(0).Int(0) - n + 1;
+  }
+  std::vector<std::string> out;
+  out.reserve(units.size());
+  for (const auto& [unit_id, year] : units) {
+    const int64_t dept = dept_of[unit_id];
+    std::string n = std::to_string(next[{dept, year}]++);
+    if (n.size() < 6) n.insert(0, 6 - n.size(), '0');
+    out.push_back(std::string(prefix) + std::to_string(dept) + "-" + std::to_string(year) + "-" +
+                  n);
+  }
+  return out;
 }
 
 Result<CaseService::Verdict> CaseService::RunDiscretion(const org::Principal& p, int64_t unit_id,

@@ -179,6 +179,11 @@ class CaseService {
   // The next serial number of the unit's department: "<prefix><dept>-<year>-<000001>".
   core::Result<std::string> NextSerial(store::Conn& c, int64_t unit_id, const char* kind, int year,
                                        const char* prefix);
+  // The numbers NextSerial would give `units` (unit id, year) called in this order, with one
+  // counter update per department and year (the bulk generator).
+  core::Result<std::vector<std::string>> NextSerials(
+      store::Conn& c, const std::vector<std::pair<int64_t, int>>& units, const char* kind,
+      const char* prefix);
   // The context of a step in the unit (today, the calendar, the department's overrides).
   core::Result<StepContext> Context(int64_t unit_id);
   // The non-derived columns of a new case row (case_rows.h), created by `p`.

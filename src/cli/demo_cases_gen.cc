@@ -520,86 +520,119 @@ struct Counts {
   int64_t events = 0;
 };
 
-// Writes one planned case inside the command, in the order CaseService writes it: the id, the
-// case number (and form number), the creation event, each step's event, then the rows.
-Status WriteCase(record::CommandTx& tx, cases::CaseService& svc, const CasePlan& p, Counts& n) {
+// Writes the planned cases of one command, as CaseService writes a case — the id, the case
+// number (and form number), the creation event, each step's event, then the rows — but for the
+// whole batch at once, in the same order: the ids of all cases in one counters update
+// (CommandTx::NewIds; per case: the case, its steps, the simplified decision step), the numbers
+// in one update per department (NextSerials), every event in one CommandTx::EmitMany (per case:
+// creation, then the steps) and the rows in multi-row INSERTs (CaseRowBatch). The record log,
+// the tree and the rows are those of writing the cases one by one.
+Status WriteCases(record::CommandTx& tx, cases::CaseService& svc,
+                  const std::vector<CasePlan>& plans) {
+  if (plans.empty()) return core::Ok();
   store::Conn& c = tx.conn();
-  auto id = tx.NewId();
-  if (!id) return id.error();
-  const int64_t unit = p.unit->id;
-  auto no = svc.NextSerial(c, unit, "case", p.registered.year, "C");
-  if (!no) return no.error();
-  org::Principal system;  // the demo writes as the system (no user)
-  cases::CaseRecord rec = cases::CaseService::Record(*id, *no, unit, *p.matter, p.party, system);
-  rec.source = p.source;
-  rec.source_ref = p.source_ref;
-  rec.title = p.title;
-  rec.place = p.place;
-  const std::string target = "case:" + std::to_string(*id);
-  json form;
-  Result<int64_t> first = int64_t{0};
-  if (p.simplified) {
-    auto f = svc.NextSerial(c, unit, "form", p.registered.year, "J");
-    if (!f) return f.error();
-    rec.form_no = *f;
-    form = p.simplified_data;
-    form["form_no"] = *f;
-    first = tx.Emit({"case.simplified_decided",
-                     target,
-                     cases::SimplifiedPayload(rec, p.initial, form),
-                     unit,
-                     {p.party.subject}});
-  } else {
-    first = tx.Emit({"case.registered",
-                     target,
-                     cases::RegisteredPayload(rec, p.initial),
-                     unit,
-                     {p.party.subject}});
+  int64_t ids = 0;
+  std::vector<std::pair<int64_t, int>> numbered, forms;  // (unit, year)
+  for (const auto& p : plans) {
+    ids += 1 + static_cast<int64_t>(p.steps.size()) + (p.simplified ? 1 : 0);
+    numbered.emplace_back(p.unit->id, p.registered.year);
+    if (p.simplified) forms.emplace_back(p.unit->id, p.registered.year);
   }
-  if (!first) return first.error();
-  ++n.events;
-  std::vector<std::pair<int64_t, int64_t>> rows;  // step id, seq
-  int64_t last = *first, decided_seq = p.simplified ? *first : 0;
-  int64_t version = 1;
-  for (const auto& st : p.steps) {
-    auto sid = tx.NewId();
-    if (!sid) return sid.error();
-    auto seq = tx.Emit({cases::EventName(st.kind),
+  auto first_id = tx.NewIds(ids);
+  if (!first_id) return first_id.error();
+  auto case_nos = svc.NextSerials(c, numbered, "case", "C");
+  if (!case_nos) return case_nos.error();
+  std::vector<std::string> form_nos;
+  if (!forms.empty()) {
+    auto f = svc.NextSerials(c, forms, "form", "J");
+    if (!f) return f.error();
+    form_nos = std::move(*f);
+  }
+  org::Principal system;  // the demo writes as the system (no user)
+  struct Written {
+    cases::CaseRecord rec;
+    json form;
+    int64_t first_step_id = 0;
+    size_t first_event = 0;  // index of its creation event in `events`
+  };
+  std::vector<Written> written;
+  written.reserve(plans.size());
+  std::vector<record::Event> events;
+  int64_t id = *first_id;
+  size_t form_at = 0;
+  for (size_t k = 0; k < plans.size(); ++k) {
+    const CasePlan& p = plans[k];
+    const int64_t unit = p.unit->id;
+    Written w{cases::CaseService::Record(id, (*case_nos)[k], unit, *p.matter, p.party, system),
+              json(), id + 1, events.size()};
+    id += 1 + static_cast<int64_t>(p.steps.size()) + (p.simplified ? 1 : 0);
+    w.rec.source = p.source;
+    w.rec.source_ref = p.source_ref;
+    w.rec.title = p.title;
+    w.rec.place = p.place;
+    const std::string target = "case:" + std::to_string(w.rec.id);
+    if (p.simplified) {
+      w.rec.form_no = form_nos[form_at++];
+      w.form = p.simplified_data;
+      w.form["form_no"] = w.rec.form_no;
+      events.push_back({"case.simplified_decided",
                         target,
-                        cases::StepPayload(rec.case_no, st.kind, *sid, st.date, st.from, st.to,
-                                           version + 1, st.data, json::array()),
+                        cases::SimplifiedPayload(w.rec, p.initial, w.form),
                         unit,
                         {p.party.subject}});
-    if (!seq) return seq.error();
-    ++n.events;
-    ++version;
-    rows.emplace_back(*sid, *seq);
-    last = *seq;
-    if (st.decides) decided_seq = *seq;
+    } else {
+      events.push_back({"case.registered",
+                        target,
+                        cases::RegisteredPayload(w.rec, p.initial),
+                        unit,
+                        {p.party.subject}});
+    }
+    int64_t version = 1;
+    for (size_t i = 0; i < p.steps.size(); ++i) {
+      const auto& st = p.steps[i];
+      ++version;
+      events.push_back(
+          {cases::EventName(st.kind),
+           target,
+           cases::StepPayload(w.rec.case_no, st.kind, w.first_step_id + static_cast<int64_t>(i),
+                              st.date, st.from, st.to, version, st.data, json::array()),
+           unit,
+           {p.party.subject}});
+    }
+    written.push_back(std::move(w));
   }
+  auto first_seq = tx.EmitMany(std::move(events));
+  if (!first_seq) return first_seq.error();
   const std::string now = core::FormatRfc3339Micros(tx.now());
-  ZHIFA_TRY(cases::InsertCase(c, rec, p.final, p.unit->ctx, now, now, version, *first, last));
-  if (p.simplified) {
-    auto sid = tx.NewId();
-    if (!sid) return sid.error();
-    ZHIFA_TRY(cases::InsertStep(c, *sid, *id, cases::kSimplifiedDecisionStep,
-                                p.initial.discovered_date, form, std::nullopt, now, *first));
-    ++n.steps;
+  cases::CaseRowBatch rows;
+  for (size_t k = 0; k < plans.size(); ++k) {
+    const CasePlan& p = plans[k];
+    const Written& w = written[k];
+    const int64_t case_id = w.rec.id, unit = p.unit->id;
+    const int64_t first = *first_seq + static_cast<int64_t>(w.first_event);
+    const int64_t last = first + static_cast<int64_t>(p.steps.size());
+    const int64_t version = 1 + static_cast<int64_t>(p.steps.size());
+    int64_t decided_seq = p.simplified ? first : 0;
+    ZHIFA_TRY(rows.AddCase(w.rec, p.final, p.unit->ctx, now, now, version, first, last));
+    if (p.simplified) {
+      rows.AddStep(w.first_step_id + static_cast<int64_t>(p.steps.size()), case_id,
+                   cases::kSimplifiedDecisionStep, p.initial.discovered_date, w.form, std::nullopt,
+                   now, first);
+    }
+    for (size_t i = 0; i < p.steps.size(); ++i) {
+      const auto& st = p.steps[i];
+      const int64_t seq = first + 1 + static_cast<int64_t>(i);
+      rows.AddStep(w.first_step_id + static_cast<int64_t>(i), case_id, cases::StepId(st.kind),
+                   st.date, st.data, std::nullopt, now, seq);
+      if (st.decides) decided_seq = seq;
+    }
+    rows.AddOfficers(case_id, p.final);
+    if (p.final.decision) {
+      ZHIFA_TRY(
+          rows.AddPublication(case_id, unit, *p.final.decision, *p.unit->ctx.cal, decided_seq));
+    }
   }
-  for (size_t i = 0; i < p.steps.size(); ++i) {
-    const auto& st = p.steps[i];
-    ZHIFA_TRY(cases::InsertStep(c, rows[i].first, *id, cases::StepId(st.kind), st.date, st.data,
-                                std::nullopt, now, rows[i].second));
-    ++n.steps;
-  }
-  if (!p.final.officers.empty() || !p.final.recused.empty()) {
-    ZHIFA_TRY(cases::SyncOfficers(c, *id, p.final));
-  }
-  if (p.final.decision) {
-    ZHIFA_TRY(
-        cases::InsertPublication(c, *id, unit, *p.final.decision, *p.unit->ctx.cal, decided_seq));
-  }
-  return core::Ok();
+  return rows.Flush(c);
 }
 
 // The officer register (officers table, read through officers::OfficerService::OnDate): per
@@ -784,9 +817,7 @@ Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o) {
             auto r = tx.conn().Exec("PRAGMA cache_size = -262144");
             if (!r) return r.error();
           }
-          Counts n;  // discarded: the command may run again (group commit)
-          for (const auto& p : *plans) ZHIFA_TRY(WriteCase(tx, svc, p, n));
-          return core::Ok();
+          return WriteCases(tx, svc, *plans);
         },
         [plans, &mu, &cv, &in_flight, &failed, &counts](const Status& st) {
           std::lock_guard lock(mu);

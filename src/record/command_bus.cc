@@ -60,11 +60,96 @@ core::Result<int64_t> CommandTx::Emit(Event event) {
   return seq;
 }
 
+core::Result<int64_t> CommandTx::EmitMany(std::vector<Event> events) {
+  if (events.empty()) return int64_t{0};
+  const auto n = static_cast<int64_t>(events.size());
+  int64_t last = 0;
+  ZHIFA_TRY(conn_.QueryEach(
+      "UPDATE counters SET value = value + $1 WHERE name = 'record_seq' RETURNING value", {n},
+      [&](const store::RowRef& row) -> core::Status {
+        last = row.Int(0);
+        return core::Ok();
+      }));
+  if (last == 0) {
+    return Err(ErrorCode::kInternal, "记录日志计数器缺失", "record log counter missing");
+  }
+  const int64_t first = last - n + 1;
+  std::vector<std::string> payloads;
+  std::vector<std::optional<int64_t>> units;
+  payloads.reserve(events.size());
+  units.reserve(events.size());
+  for (const auto& e : events) {
+    payloads.push_back(e.payload.is_null() ? std::string("{}") : e.payload.dump());
+    units.push_back(e.unit_id ? e.unit_id : actor_.unit_id);
+  }
+  std::vector<Hash> leaves;
+  if (tree_) {
+    std::vector<EntryView> views;
+    std::vector<std::string_view> texts;
+    views.reserve(events.size());
+    texts.reserve(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+      views.push_back(EntryView{static_cast<uint64_t>(first) + i,
+                                now_,
+                                actor_.user_id,
+                                units[i],
+                                events[i].kind,
+                                events[i].target,
+                                {}});
+      texts.push_back(payloads[i]);
+    }
+    auto h = tree_->AppendMany(conn_, views, texts);
+    if (!h) return h.error();
+    leaves = std::move(*h);
+  }
+  const std::string at = core::FormatRfc3339Micros(now_);
+  store::Params rows, subjects;
+  rows.reserve(events.size() * 8);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const int64_t seq = first + static_cast<int64_t>(i);
+    rows.emplace_back(seq);
+    rows.emplace_back(at);
+    rows.emplace_back(Opt(actor_.user_id));
+    rows.emplace_back(Opt(units[i]));
+    rows.emplace_back(std::move(events[i].kind));
+    rows.emplace_back(std::move(events[i].target));
+    rows.emplace_back(std::move(payloads[i]));
+    if (tree_) {
+      rows.emplace_back(store::Blob{std::string(HashBytes(leaves[i]))});
+    } else {
+      rows.emplace_back(store::Null{});
+    }
+    for (auto& subject : events[i].subjects) {
+      subjects.emplace_back(std::move(subject));
+      subjects.emplace_back(seq);
+    }
+  }
+  ZHIFA_TRY(store::InsertRows(
+      conn_,
+      "INSERT INTO record_log (seq, at, actor_id, unit_id, kind, target, payload, leaf) "
+      "VALUES ",
+      8, std::move(rows)));
+  ZHIFA_TRY(store::InsertRows(conn_, "INSERT INTO record_subjects (subject, seq) VALUES ", 2,
+                              std::move(subjects), " ON CONFLICT DO NOTHING"));
+  emitted_ += static_cast<int>(n);
+  last_seq_ = last;
+  return first;
+}
+
 core::Result<int64_t> CommandTx::NewId() {
   auto r = conn_.Query("UPDATE counters SET value = value + 1 WHERE name = 'id' RETURNING value");
   if (!r) return r.error();
   if (r->rows.empty()) return Err(ErrorCode::kInternal, "编号计数器缺失", "id counter missing");
   return r->rows[0].Int(0);
+}
+
+core::Result<int64_t> CommandTx::NewIds(int64_t n) {
+  if (n < 1) return Err(ErrorCode::kInternal, "编号个数无效", "NewIds: n must be at least 1");
+  auto r =
+      conn_.Query("UPDATE counters SET value = value + $1 WHERE name = 'id' RETURNING value", {n});
+  if (!r) return r.error();
+  if (r->rows.empty()) return Err(ErrorCode::kInternal, "编号计数器缺失", "id counter missing");
+  return r->rows[0].Int(0) - n + 1;
 }
 
 store::TxFn CommandBus::Wrap(std::shared_ptr<Actor> actor, CommandFn fn) {

@@ -51,8 +51,18 @@ class CommandTx {
   // tree's completed subtrees (record_nodes), in the same transaction; returns its sequence
   // number.
   core::Result<int64_t> Emit(Event event);
+  // Appends `events` in order exactly as Emit one by one would (the same seqs, entry rows,
+  // leaves, record_nodes rows and record_subjects rows), in a constant number of statements:
+  // one counters update for all of them, one frontier check, multi-row INSERTs (bulk writers such
+  // as `zhifa demo --cases`, where each Emit's round trips bound PostgreSQL). Returns the seq of
+  // the first event (the others follow without gaps); 0 and nothing written when `events` is
+  // empty.
+  core::Result<int64_t> EmitMany(std::vector<Event> events);
   // Allocates a new object id (from counters 'id').
   core::Result<int64_t> NewId();
+  // Allocates `n` ≥ 1 consecutive object ids in one counters update, the ids n calls of NewId
+  // would return; returns the first.
+  core::Result<int64_t> NewIds(int64_t n);
   // Declares that the command found nothing to change: the bus rolls the transaction back and
   // reports success without an entry (nothing written can survive).
   void NoChange() { no_change_ = true; }

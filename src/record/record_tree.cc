@@ -346,38 +346,87 @@ core::Status RecordTree::SyncFrontier(store::Conn& conn, uint64_t size) {
   return core::Ok();
 }
 
-core::Result<Hash> RecordTree::AppendLocked(store::Conn& conn, EntryView fields,
-                                            std::string_view payload) {
-  ZHIFA_TRY(EnsureMeta(conn));
-  ZHIFA_TRY(SyncFrontier(conn, fields.seq - 1));
+core::Result<Hash> RecordTree::Advance(EntryView fields, std::string_view payload,
+                                       std::vector<CompactRange::Node>& nodes) {
   fields.payload_hash = hasher_->Digest(payload);
   ZHIFA_TRY(EncodeEntryInto(fields, entry_buf_));
   const Hash leaf = hasher_->LeafHash(entry_buf_);
   // Completed subtrees of the stored levels: at most one per level, usually none.
-  CompactRange::Node nodes[64];
-  int count = 0;
   frontier_->Append(leaf, [&](const CompactRange::Node& n) {
-    if (n.level >= kStoredLevel) nodes[count++] = n;
+    if (n.level >= kStoredLevel) nodes.push_back(n);
   });
   last_leaf_ = leaf;
-  for (int i = 0; i < count; ++i) {
-    auto ins = conn.Exec("INSERT INTO record_nodes (level, idx, hash) VALUES ($1, $2, $3)",
-                         {int64_t{nodes[i].level}, static_cast<int64_t>(nodes[i].index),
-                          store::Blob{std::string(HashBytes(nodes[i].hash))}});
-    if (!ins) {
-      frontier_.reset();  // reloaded from the database by the next append
-      return ins.error();
-    }
+  return leaf;
+}
+
+core::Status RecordTree::WriteNodes(store::Conn& conn,
+                                    const std::vector<CompactRange::Node>& nodes) {
+  if (nodes.empty()) return core::Ok();
+  store::Params values;
+  values.reserve(nodes.size() * 3);
+  for (const auto& n : nodes) {
+    values.emplace_back(int64_t{n.level});
+    values.emplace_back(static_cast<int64_t>(n.index));
+    values.emplace_back(store::Blob{std::string(HashBytes(n.hash))});
   }
+  auto st = store::InsertRows(conn, "INSERT INTO record_nodes (level, idx, hash) VALUES ", 3,
+                              std::move(values));
+  if (!st) frontier_.reset();  // reloaded from the database by the next append
+  return st;
+}
+
+core::Result<Hash> RecordTree::AppendLocked(store::Conn& conn, EntryView fields,
+                                            std::string_view payload) {
+  ZHIFA_TRY(EnsureMeta(conn));
+  ZHIFA_TRY(SyncFrontier(conn, fields.seq - 1));
+  std::vector<CompactRange::Node> nodes;
+  auto leaf = Advance(fields, payload, nodes);
+  if (!leaf) {
+    frontier_.reset();
+    return leaf.error();
+  }
+  ZHIFA_TRY(WriteNodes(conn, nodes));
   // If the caller's transaction is rolled back after this, the next append finds the frontier
   // ahead of the database (size or last leaf differ) and reloads it.
-  return leaf;
+  return *leaf;
 }
 
 core::Result<Hash> RecordTree::Append(store::Conn& conn, const EntryView& fields,
                                       std::string_view payload) {
   std::lock_guard lock(mu_);
   return AppendLocked(conn, fields, payload);
+}
+
+core::Result<std::vector<Hash>> RecordTree::AppendMany(store::Conn& conn,
+                                                       std::span<const EntryView> fields,
+                                                       std::span<const std::string_view> payloads) {
+  std::vector<Hash> leaves;
+  if (fields.empty()) return leaves;
+  if (payloads.size() != fields.size()) {
+    return Err(ErrorCode::kInternal, "批量追加的记录与载荷个数不同",
+               "AppendMany: entries and payloads differ in number");
+  }
+  for (size_t i = 1; i < fields.size(); ++i) {
+    if (fields[i].seq != fields[0].seq + i) {
+      return Err(ErrorCode::kInternal, "批量追加的记录序号不连续",
+                 "AppendMany: the entries' seqs are not consecutive");
+    }
+  }
+  std::lock_guard lock(mu_);
+  ZHIFA_TRY(EnsureMeta(conn));
+  ZHIFA_TRY(SyncFrontier(conn, fields[0].seq - 1));
+  leaves.reserve(fields.size());
+  std::vector<CompactRange::Node> nodes;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    auto leaf = Advance(fields[i], payloads[i], nodes);
+    if (!leaf) {
+      frontier_.reset();
+      return leaf.error();
+    }
+    leaves.push_back(*leaf);
+  }
+  ZHIFA_TRY(WriteNodes(conn, nodes));
+  return leaves;
 }
 
 core::Result<uint64_t> RecordTree::Open(store::Database& db, HashAlgorithm hash,

@@ -150,6 +150,15 @@ class RecordTree {
   // "zhifa/record".
   core::Result<Hash> Append(store::Conn& conn, const EntryView& fields, std::string_view payload);
 
+  // Appends the entries `fields` (consecutive seqs ending at the log head after its counter
+  // update, in order) with their `payloads` (same length) inside the caller's transaction, with
+  // the same leaves and record_nodes rows as Append one entry at a time: one frontier check for
+  // all of them, the completed subtrees in multi-row INSERTs (store::InsertRows). Returns the
+  // leaf hashes in order. Errors: kInternal when the seqs are not consecutive or the lengths
+  // differ; as Append.
+  core::Result<std::vector<Hash>> AppendMany(store::Conn& conn, std::span<const EntryView> fields,
+                                             std::span<const std::string_view> payloads);
+
   // The hash of the log (after Open or the first Append); SM3 before.
   HashAlgorithm hash() const;
 
@@ -157,6 +166,12 @@ class RecordTree {
   core::Status EnsureMeta(store::Conn& conn);
   core::Status SyncFrontier(store::Conn& conn, uint64_t size);
   core::Result<Hash> AppendLocked(store::Conn& conn, EntryView fields, std::string_view payload);
+  // Computes the leaf of `fields` (seq = the frontier's size + 1), advances the frontier and adds
+  // the completed subtrees of the stored levels to `nodes`.
+  core::Result<Hash> Advance(EntryView fields, std::string_view payload,
+                             std::vector<CompactRange::Node>& nodes);
+  // Inserts `nodes` into record_nodes; on error the frontier is dropped (reloaded next time).
+  core::Status WriteNodes(store::Conn& conn, const std::vector<CompactRange::Node>& nodes);
 
   mutable std::mutex mu_;
   std::optional<LogMeta> meta_;

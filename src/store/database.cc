@@ -147,6 +147,42 @@ std::string Placeholders(Params& params, const std::vector<int64_t>& values) {
   return out;
 }
 
+core::Status InsertRows(Conn& c, std::string_view head, size_t cols, Params values,
+                        std::string_view tail) {
+  if (cols == 0 || values.size() % cols != 0) {
+    return core::Err(core::ErrorCode::kInternal, "批量插入的参数个数不是列数的整数倍",
+                     "bulk insert: the number of values is not a multiple of the columns");
+  }
+  size_t cap = 1;  // the largest power of two ≤ kInsertRowsMax rows within kInsertRowsParams
+  while (cap * 2 <= kInsertRowsMax && cap * 2 * cols <= kInsertRowsParams) cap *= 2;
+  size_t rows = values.size() / cols, at = 0;
+  std::string sql;
+  Params params;
+  while (rows > 0) {
+    size_t n = cap;
+    while (n > rows) n /= 2;
+    sql.assign(head);
+    for (size_t i = 0; i < n; ++i) {
+      sql += i ? ", (" : "(";
+      for (size_t k = 0; k < cols; ++k) {
+        if (k) sql += ", ";
+        sql += '$';
+        sql += std::to_string(i * cols + k + 1);
+      }
+      sql += ')';
+    }
+    sql.append(tail);
+    params.clear();
+    params.reserve(n * cols);
+    for (size_t k = 0; k < n * cols; ++k) params.push_back(std::move(values[at + k]));
+    auto r = c.Exec(sql, params);
+    if (!r) return r.error();
+    at += n * cols;
+    rows -= n;
+  }
+  return core::Ok();
+}
+
 core::Result<std::unique_ptr<Database>> Open(const std::string& url, const Options& options) {
   if (url.rfind("sqlite:", 0) == 0) return OpenSqlite(url.substr(7), options);
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {

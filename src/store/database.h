@@ -166,4 +166,15 @@ void AddPage(std::string& sql, Params& params, int page, int page_size);
 // Builds "$1, $2, …" placeholder lists for IN (…) from `first`; appends values to params.
 std::string Placeholders(Params& params, const std::vector<int64_t>& values);
 
+// A multi-row INSERT (bulk writes: record::CommandTx::EmitMany, the case generator): runs
+// `head` + "($1, $2, …), (…), …" + `tail` over `values`, which holds `cols` values per row, row
+// after row (values.size() a multiple of cols). Rows go in statements of kInsertRowsMax rows
+// while that many remain (at most kInsertRowsParams parameters each), the rest in statements of
+// power-of-two sizes — so a bulk load prepares at most a dozen distinct statement texts per table
+// (both drivers cache prepared statements by text). One round trip per statement.
+inline constexpr size_t kInsertRowsMax = 1024;
+inline constexpr size_t kInsertRowsParams = 16384;
+core::Status InsertRows(Conn& c, std::string_view head, size_t cols, Params values,
+                        std::string_view tail = {});
+
 }  // namespace zhifa::store
