@@ -1806,6 +1806,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   }
   std::vector<std::string> terms;  // rarest first
   bool exact_term = false;
+  bool no_match = false;
   if (!identifier && !q.q.empty()) {
     const auto parsed = SearchQueryTerms(like);
     exact_term = parsed.exact;
@@ -1829,6 +1830,9 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     constexpr size_t kTermsUsed = 3;
     for (size_t i = 0; i < counted.size() && i < kTermsUsed; ++i)
       terms.push_back(counted[i].second);
+    // A term no case has: nothing can match. Said as a constant-false condition, not left to the
+    // plan — PostgreSQL's generic plan for the term join scanned cases with LIKE (70–90 ms).
+    no_match = !counted.empty() && counted.front().first == 0;
   }
   // The filters as SQL. `scan` writes each filter column hidden from the indexes (Col: +column on
   // SQLite, column + 0 / column || '' on PostgreSQL): the database then cannot drive the query
@@ -1851,6 +1855,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     Sql out;
     std::string& where = out.where;
     where = CaseScope(p, params, hide);
+    if (no_match) where += " AND 1 = 0";
     auto bind = [&](store::Value v) {
       params.push_back(std::move(v));
       return "$" + std::to_string(params.size());
