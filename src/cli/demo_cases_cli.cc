@@ -8,8 +8,9 @@
 namespace zhifa::cli {
 
 int RunDemoCases(const app::Config& cfg, const CaseGenOptions& o) {
-  // A bulk load: a writer cache that holds the hot page of every index key range (case_terms has
-  // thousands) — with the default the load slows ~8× by 100,000 cases (bench/README.md).
+  // A bulk load: a writer cache that can hold the hot page of every index key range (case_terms
+  // has thousands). With SQLite's 2 MB default the 1 M run wrote ≈ 245 KB per case to the WAL
+  // and slowed as the database grew (bench/README.md, "1 M on SQLite, 2026-11-28").
   app::Config bulk = cfg;
   bulk.store.sqlite_writer_cache_mb = std::max<int64_t>(bulk.store.sqlite_writer_cache_mb, 1024);
   auto app = app::App::Open(bulk);
