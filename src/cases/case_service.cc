@@ -1843,7 +1843,11 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   // it and stops early, and the count reads its index rows without collecting them first.
   struct Sql {
     std::string joins;  // after "FROM cases c"
+    // The driver's own rows (officer or term), for a count that needs nothing of the case row:
+    // each (case, officer) and (term, case) pair is one row and names an existing case (keys).
+    std::string driver_rows;  // "case_officers co WHERE co.officer_id = $n"
     std::string where;
+    bool row_free = false;  // `where` puts no condition on the case row (the city's scope only)
     std::string order_id = "c.id";  // the id column that orders the page
   };
   const bool id_sort = q.sort == "-id" || q.sort == "id";
@@ -1855,14 +1859,16 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     Sql out;
     std::string& where = out.where;
     where = CaseScope(p, params, hide);
+    const size_t scope_only = where.size();
     if (no_match) where += " AND 1 = 0";
     auto bind = [&](store::Value v) {
       params.push_back(std::move(v));
       return "$" + std::to_string(params.size());
     };
     if (q.officer_id) {
-      out.joins =
-          " JOIN case_officers co ON co.case_id = c.id AND co.officer_id = " + bind(*q.officer_id);
+      const std::string cond = "co.officer_id = " + bind(*q.officer_id);
+      out.joins = " JOIN case_officers co ON co.case_id = c.id AND " + cond;
+      out.driver_rows = "case_officers co WHERE " + cond;
       if (id_sort) out.order_id = "co.case_id";
     }
     if (q.unit_id) {
@@ -1894,7 +1900,9 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     } else if (!terms.empty()) {
       for (size_t i = 0; i < terms.size(); ++i) {
         if (i == 0 && out.joins.empty()) {
-          out.joins = " JOIN case_terms t ON t.case_id = c.id AND t.term = " + bind(terms[0]);
+          const std::string cond = "t.term = " + bind(terms[0]);
+          out.joins = " JOIN case_terms t ON t.case_id = c.id AND " + cond;
+          out.driver_rows = "case_terms t WHERE " + cond;
           if (id_sort) out.order_id = "t.case_id";
         } else {
           where += " AND EXISTS (SELECT 1 FROM case_terms t" + std::to_string(i) + " WHERE t" +
@@ -1920,6 +1928,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     } else {
       where += " AND c.due_date IS NOT NULL";
     }
+    out.row_free = p.scope.all && where.size() == scope_only;
     return out;
   };
   auto order = [&](const Sql& x) {
@@ -1930,9 +1939,14 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   constexpr int64_t kCountCap = 10000;
   Params count_params;
   const Sql counted = build(false, count_params);
-  const std::string count_sql = "SELECT count(*) FROM (SELECT 1 FROM cases c" + counted.joins +
-                                " WHERE " + counted.where + " LIMIT " +
-                                std::to_string(kCountCap + 1) + ") n";
+  // With no condition on the case row (the whole city's scope, only the officer or one search
+  // term) the driver's index alone is counted: on PostgreSQL the join visited a case per row up
+  // to the cap (55–75 ms at 714 k cases).
+  const bool driver_only = !counted.driver_rows.empty() && counted.row_free;
+  const std::string count_sql =
+      "SELECT count(*) FROM (SELECT 1 FROM " +
+      (driver_only ? counted.driver_rows : "cases c" + counted.joins + " WHERE " + counted.where) +
+      " LIMIT " + std::to_string(kCountCap + 1) + ") n";
   // The page: by the filters' indexes (then sorted), or — when the filters match more than the
   // cap and the page is near the start (or keyset) — along the primary key (or the driver's
   // index).
