@@ -136,12 +136,7 @@ core::Result<int64_t> CommandTx::EmitMany(std::vector<Event> events) {
   return first;
 }
 
-core::Result<int64_t> CommandTx::NewId() {
-  auto r = conn_.Query("UPDATE counters SET value = value + 1 WHERE name = 'id' RETURNING value");
-  if (!r) return r.error();
-  if (r->rows.empty()) return Err(ErrorCode::kInternal, "编号计数器缺失", "id counter missing");
-  return r->rows[0].Int(0);
-}
+core::Result<int64_t> CommandTx::NewId() { return NewIds(1); }
 
 core::Result<int64_t> CommandTx::NewIds(int64_t n) {
   if (n < 1) return Err(ErrorCode::kInternal, "编号个数无效", "NewIds: n must be at least 1");
