@@ -91,6 +91,14 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     ZHIFA_TRY(Read(t, "database", "pool_size", c.store.read_pool_size));
     ZHIFA_TRY(Read(t, "database", "max_batch", c.store.max_batch));
     ZHIFA_TRY(Read(t, "database", "sqlite_cache_mb", c.store.sqlite_writer_cache_mb));
+    int64_t mmap_mb = c.store.sqlite_mmap_bytes >> 20;
+    ZHIFA_TRY(Read(t, "database", "sqlite_mmap_mb", mmap_mb));
+    if (mmap_mb < 0) {
+      return Err(ErrorCode::kInvalidArgument, "database.sqlite_mmap_mb 不能为负数",
+                 "database.sqlite_mmap_mb must be ≥ 0", "database.sqlite_mmap_mb");
+    }
+    c.store.sqlite_mmap_bytes = mmap_mb << 20;
+    ZHIFA_TRY(Read(t, "database", "sqlite_checkpoint_pages", c.store.sqlite_checkpoint_pages));
     ZHIFA_TRY(Read(t, "server", "listen", c.server.listen));
     ZHIFA_TRY(Read(t, "server", "io_threads", c.server.io_threads));
     ZHIFA_TRY(Read(t, "server", "worker_threads", c.server.worker_threads));
@@ -221,6 +229,10 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     return Err(ErrorCode::kInvalidArgument, "线程数必须至少为 1", "thread counts must be ≥ 1",
                "server.io_threads");
   }
+  if (c.store.sqlite_checkpoint_pages < 0) {
+    return Err(ErrorCode::kInvalidArgument, "database.sqlite_checkpoint_pages 不能为负数",
+               "database.sqlite_checkpoint_pages must be ≥ 0", "database.sqlite_checkpoint_pages");
+  }
   if (c.store.sqlite_writer_cache_mb < 1) {
     return Err(ErrorCode::kInvalidArgument, "database.sqlite_cache_mb 必须至少为 1（MB）",
                "database.sqlite_cache_mb must be ≥ 1 (MB)", "database.sqlite_cache_mb");
@@ -241,6 +253,8 @@ dir = "./zhifa-data"            # evidence, keys and the SQLite database live he
 pool_size = 4                   # SQLite readers / PostgreSQL connections
 max_batch = 512                 # SQLite group commit: most writes per transaction
 sqlite_cache_mb = 32            # SQLite writer's page cache (`zhifa demo --cases` uses ≥ 1024)
+sqlite_mmap_mb = 0              # SQLite readers map this much of the file (0: pread only)
+sqlite_checkpoint_pages = 4000  # WAL pages between background checkpoints (0: on the writer)
 
 [server]
 listen = "127.0.0.1:8080"

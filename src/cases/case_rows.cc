@@ -255,17 +255,46 @@ Status InsertCase(Conn& c, const CaseRecord& r, const CaseSnapshot& s, const Ste
   return InsertTerms(c, r.id, r.title, r.party_name);
 }
 
-Status UpdateCase(Conn& c, int64_t id, int64_t version, const Derived& d,
+Derived ReadDerived(const store::Row& x, size_t first) {
+  auto value = [&](size_t i) -> store::Value {
+    if (x.IsNull(first + i)) return store::Null{};
+    return x.Text(first + i);
+  };
+  Derived d;
+  d.state = x.Text(first);
+  d.filed = value(1);
+  d.decided = value(2);
+  d.outcome = value(3);
+  d.fine = x.Int(first + 4);
+  d.due_date = value(5);
+  d.due_timer = value(6);
+  d.review = x.Text(first + 7);
+  return d;
+}
+
+Status UpdateCase(Conn& c, int64_t id, int64_t version, const Derived& d, const Derived* stored,
                   const std::string& snapshot, const std::string& facts,
                   const std::string& discretion, const std::string& updated_at,
                   int64_t updated_seq) {
-  auto r = c.Exec(
-      "UPDATE cases SET state = $2, filed_date = $3, decided_date = $4, outcome = $5, fine = $6, "
-      "due_date = $7, due_timer = $8, legal_review = $9, snapshot = $10, facts = $11, "
-      "discretion = $12, updated_at = $13, version = version + 1, updated_seq = $14 "
-      "WHERE id = $1 AND version = $15",
-      {id, d.state, d.filed, d.decided, d.outcome, d.fine, d.due_date, d.due_timer, d.review,
-       snapshot, facts, discretion, updated_at, updated_seq, version});
+  store::Params params{id, version, snapshot, facts, discretion, updated_at, updated_seq};
+  std::string sql =
+      "UPDATE cases SET snapshot = $3, facts = $4, discretion = $5, updated_at = $6, "
+      "version = version + 1, updated_seq = $7";
+  auto set = [&](const char* column, store::Value v, bool same) {
+    if (stored && same) return;
+    params.push_back(std::move(v));
+    sql += std::string(", ") + column + " = $" + std::to_string(params.size());
+  };
+  set("state", d.state, stored && stored->state == d.state);
+  set("filed_date", d.filed, stored && stored->filed == d.filed);
+  set("decided_date", d.decided, stored && stored->decided == d.decided);
+  set("outcome", d.outcome, stored && stored->outcome == d.outcome);
+  set("fine", d.fine, stored && stored->fine == d.fine);
+  set("due_date", d.due_date, stored && stored->due_date == d.due_date);
+  set("due_timer", d.due_timer, stored && stored->due_timer == d.due_timer);
+  set("legal_review", d.review, stored && stored->review == d.review);
+  sql += " WHERE id = $1 AND version = $2";
+  auto r = c.Exec(sql, params);
   if (!r) return r.error();
   if (*r != 1) {
     return core::Err(core::ErrorCode::kConflict, "案件已被他人修改，请刷新后重试",

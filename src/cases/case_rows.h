@@ -62,11 +62,21 @@ core::Status InsertCase(store::Conn& c, const CaseRecord& r, const CaseSnapshot&
 
 // Updates case `id` from version `version` to version + 1 with its new snapshot (derived columns
 // `d`, the snapshot's JSON text) and the facts/discretion texts; kConflict naming "version" when
-// the row is no longer at `version` (the optimistic check of a step).
+// the row is no longer at `version` (the optimistic check of a step). `stored`: the derived
+// columns as the row holds them at `version` (ReadDerived) — only the columns that differ are
+// written, so the indexes over state, due date and legal review are rewritten only when their
+// key changes (SQLite rewrites every index over a column named in SET: 14 index writes per step
+// otherwise, bench/README.md); nullptr writes them all.
 core::Status UpdateCase(store::Conn& c, int64_t id, int64_t version, const Derived& d,
-                        const std::string& snapshot, const std::string& facts,
-                        const std::string& discretion, const std::string& updated_at,
-                        int64_t updated_seq);
+                        const Derived* stored, const std::string& snapshot,
+                        const std::string& facts, const std::string& discretion,
+                        const std::string& updated_at, int64_t updated_seq);
+// The derived columns of a cases row read with kDerivedColumns, from column `first` on.
+Derived ReadDerived(const store::Row& x, size_t first);
+// The cases columns ReadDerived reads, in its order (prefix "c.").
+inline constexpr const char* kDerivedColumns =
+    "c.state, c.filed_date, c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, "
+    "c.legal_review";
 
 // Writes the case's search terms (case_search.h CaseTerms of title and party name) into
 // case_terms; InsertCase calls it (and the index rebuild of CaseService::IndexTerms).

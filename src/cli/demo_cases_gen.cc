@@ -769,6 +769,10 @@ Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
 Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const Date today = o.today.value_or(core::DateFromUnixMicros(core::NowMicros()));
+  if (o.from < 0 || (o.cases > 0 && o.from >= o.cases)) {
+    return Err(ErrorCode::kInvalidArgument, "--cases-from 必须在 0 与 --cases 之间",
+               "--cases-from must be ≥ 0 and below --cases", "cases-from");
+  }
   if (o.cases <= 0) return CaseGenReport{};
   auto units = LoadUnits(app, AddDays(today, -400), today, o.today);
   if (!units) return units.error();
@@ -784,7 +788,7 @@ Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o) {
   Counts counts;
   const record::Actor system{};
   const int batch = std::max(1, o.batch);
-  for (int64_t next = 0; next < o.cases;) {
+  for (int64_t next = o.from; next < o.cases;) {
     auto plans = std::make_shared<std::vector<CasePlan>>();
     const int64_t end = std::min(o.cases, next + batch);
     for (int64_t i = next; i < end; ++i) {
@@ -834,14 +838,15 @@ Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o) {
     if (o.progress && (next / batch) % 40 == 0) {
       const double s =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      std::cout << "demo: " << next << " cases planned, " << static_cast<int64_t>(next / s)
-                << " cases/s" << std::endl;
+      std::cout << "demo: " << next << " cases planned, "
+                << static_cast<int64_t>(static_cast<double>(next - o.from) / s) << " cases/s"
+                << std::endl;
     }
   }
   std::unique_lock lock(mu);
   cv.wait(lock, [&] { return in_flight == 0; });
   if (!failed) return failed.error();
-  report.cases = o.cases;
+  report.cases = o.cases - o.from;
   report.steps = counts.steps;
   report.events = counts.events;
   report.seconds =

@@ -32,6 +32,10 @@ namespace zhifa::cli {
 
 struct CaseGenOptions {
   int64_t cases = 0;
+  // The first case index to generate: a later run with the same seed and `from` = the cases an
+  // earlier run generated tops the database up to `cases` (indexes from..cases-1; each case's
+  // plan depends only on the seed, its index and today).
+  int64_t from = 0;
   uint64_t seed = 20261127;
   int batch = 250;                  // cases per command (one transaction)
   std::optional<core::Date> today;  // default: today (China time); must match the service's

@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
   cli::CaseGenOptions
       cases_opts;  // `--cases N`: a city-year of cases after the seed (demo_cases_gen.h)
   demo->add_option("--cases", cases_opts.cases, "generate N cases after the seed (issue 5 bench)");
+  demo->add_option("--cases-from", cases_opts.from,
+                   "first case index to generate (top up an earlier run of the same seed)");
   demo->add_option("--cases-seed", cases_opts.seed, "random seed of the generated cases");
   demo->add_option("--cases-batch", cases_opts.batch, "generated cases per transaction");
 

@@ -305,8 +305,9 @@ core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
   ZHIFA_TRY(conn->Simple("PRAGMA foreign_keys=ON"));
   if (!writer) {
     ZHIFA_TRY(conn->Simple("PRAGMA query_only=ON"));
-    // Readers map the database file: a page read is a memory access instead of a pread()
-    // system call (proofs: 59 → 42 µs CPU, bench/README.md). Pages in the WAL are still read.
+    // Readers may map the database file (Options::sqlite_mmap_bytes): a page read is then a
+    // memory access instead of a pread() system call, but every commit makes the next read
+    // transaction unmap and fault in again.
     const std::string mmap = "PRAGMA mmap_size=" + std::to_string(std::max<int64_t>(0, mmap_bytes));
     ZHIFA_TRY(conn->Simple(mmap.c_str()));
   }
@@ -324,6 +325,12 @@ class SqliteDatabase final : public Database {
     }
     cv_.notify_all();
     if (writer_thread_.joinable()) writer_thread_.join();
+    {
+      std::lock_guard lock(ckpt_mu_);
+      ckpt_stopping_ = true;
+    }
+    ckpt_cv_.notify_all();
+    if (ckpt_thread_.joinable()) ckpt_thread_.join();
   }
 
   Status Init() {
@@ -334,6 +341,20 @@ class SqliteDatabase final : public Database {
         "PRAGMA cache_size=-" +
         std::to_string(std::max<int64_t>(1, options_.sqlite_writer_cache_mb) * 1024);
     ZHIFA_TRY(writer_->Simple(cache.c_str()));
+    if (options_.sqlite_checkpoint_pages > 0) {
+      // WAL checkpoints off the writer thread: a connection of their own copies the WAL's pages
+      // into the database file while the writer goes on committing (PASSIVE: neither waits for
+      // the other). SQLite's own auto-checkpoint would run inside the writer's COMMIT and hold up
+      // every command queued behind it (≈ 1/3 of the writer's time under step load,
+      // bench/README.md). The writer checkpoints itself only when the WAL has grown to 8× the
+      // threshold: the background pass cannot finish while frames keep arriving, and only a
+      // checkpoint that reaches the WAL's end lets the next commit start the WAL file over.
+      auto ck = OpenConn(path_, true, options_.durable, 0);
+      if (!ck) return ck.error();
+      checkpointer_ = std::move(*ck);
+      sqlite3_wal_hook(writer_->raw(), &SqliteDatabase::WalHook, this);
+      ckpt_thread_ = std::thread([this] { CheckpointLoop(); });
+    }
     for (int i = 0; i < std::max(1, options_.read_pool_size); ++i) {
       auto r = OpenConn(path_, false, options_.durable, options_.sqlite_mmap_bytes);
       if (!r) return r.error();
@@ -455,6 +476,46 @@ class SqliteDatabase final : public Database {
     }
   }
 
+  // Called by SQLite on the writer thread after each commit with the WAL's length in frames.
+  // A background pass is asked for when `threshold` frames have arrived since the last pass's
+  // end, so that each pass copies many frames for its two fsyncs (a pass per commit would put a
+  // database fsync beside every commit's WAL fsync).
+  static int WalHook(void* self, sqlite3* db, const char* name, int frames) {
+    auto* d = static_cast<SqliteDatabase*>(self);
+    const int64_t threshold = d->options_.sqlite_checkpoint_pages;
+    if (frames >= 8 * threshold) {
+      // The background pass has copied most frames already; this one copies the rest.
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      return SQLITE_OK;
+    }
+    bool wake = false;
+    {
+      std::lock_guard lock(d->ckpt_mu_);
+      if (frames < d->ckpt_copied_) d->ckpt_copied_ = 0;  // the WAL started over
+      if (!d->ckpt_due_ && frames - d->ckpt_copied_ >= threshold) wake = d->ckpt_due_ = true;
+    }
+    if (wake) d->ckpt_cv_.notify_one();
+    return SQLITE_OK;
+  }
+
+  void CheckpointLoop() {
+    for (;;) {
+      {
+        std::unique_lock lock(ckpt_mu_);
+        ckpt_cv_.wait(lock, [&] { return ckpt_stopping_ || ckpt_due_; });
+        if (ckpt_stopping_) return;
+      }
+      // A busy database (a writer's own checkpoint, `zhifa verify`'s lock) is not an error here:
+      // the next commit past the threshold asks again.
+      int log = 0, copied = 0;
+      int rc = sqlite3_wal_checkpoint_v2(checkpointer_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                         &log, &copied);
+      std::lock_guard lock(ckpt_mu_);
+      ckpt_due_ = false;
+      if (rc == SQLITE_OK && copied > 0) ckpt_copied_ = copied;
+    }
+  }
+
   // Runs a batch in one transaction with one durable commit. Optimistic pass first: every job
   // straight in the transaction (savepoints cost ~2× here). If a job fails, the transaction is
   // rolled back and the batch re-run with a savepoint around each job, so a failing job leaves
@@ -508,6 +569,14 @@ class SqliteDatabase final : public Database {
   std::condition_variable cv_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+
+  std::unique_ptr<SqliteConn> checkpointer_;
+  std::thread ckpt_thread_;
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_due_ = false;    // a pass is asked for or running
+  int64_t ckpt_copied_ = 0;  // WAL frames the last pass had copied (0 after a restart)
+  bool ckpt_stopping_ = false;
 
   std::mutex read_mu_;
   std::condition_variable read_cv_;

@@ -96,14 +96,30 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
     return core::Ok();
   }));
 
+  // Two runs: the second tops the first up (--cases-from), as a stopped city-year run resumes.
   constexpr int64_t kCases = 400;
+  constexpr int64_t kFirst = 160;
   cli::CaseGenOptions o;
-  o.cases = kCases;
+  o.cases = kFirst;
   o.seed = 42;
   o.batch = 37;  // several commands, the last one partial
   auto report = cli::GenerateCases(*app_, o);
   ASSERT_TRUE(report) << report.error().message_en;
-  EXPECT_EQ(report->cases, kCases);
+  EXPECT_EQ(report->cases, kFirst);
+  o.from = kFirst;
+  o.cases = kCases;
+  auto rest = cli::GenerateCases(*app_, o);
+  ASSERT_TRUE(rest) << rest.error().message_en;
+  EXPECT_EQ(rest->cases, kCases - kFirst);
+  report->cases += rest->cases;
+  report->simplified += rest->simplified;
+  report->steps += rest->steps;
+  report->events += rest->events;
+  for (const auto& [state, n] : rest->by_state) report->by_state[state] += n;
+  o.from = kCases;  // nothing left to generate: refused, naming the option
+  auto none = cli::GenerateCases(*app_, o);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().field, "cases-from");
 
   // Counts by state: the database holds exactly what the generator planned.
   std::map<std::string, int64_t> by_state;
@@ -208,6 +224,45 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
   }
   EXPECT_GT(persons, 0);
   EXPECT_GT(organisations, 0);
+
+  // The "own" scope of an officer with cases (an account linked to a register record): the list
+  // counts the cases the user created or handles — on the own set alone (no other filter) and
+  // joined with the case row (overdue) — as SQL over the rows says.
+  int64_t own_user = 0, want_all = 0, want_overdue = 0;
+  const std::string today = core::FormatDate(core::DateFromUnixMicros(core::NowMicros()));
+  ASSERT_TRUE(app_->db().Read([&](store::Conn& c) -> core::Status {
+    auto u = c.Query(
+        "SELECT o.user_id FROM case_officers co JOIN officers o ON o.id = co.officer_id WHERE "
+        "o.user_id IS NOT NULL GROUP BY o.user_id ORDER BY count(*) DESC, o.user_id LIMIT 1");
+    if (!u) return u.error();
+    if (u->rows.empty()) return core::Err(core::ErrorCode::kNotFound, "无", "no officer account");
+    own_user = u->rows[0].Int(0);
+    const std::string own =
+        "SELECT id FROM cases WHERE created_by = $1 UNION SELECT co.case_id FROM case_officers co "
+        "JOIN officers o ON o.id = co.officer_id WHERE o.user_id = $1";
+    auto a = c.Query("SELECT count(*) FROM (" + own + ") s", {own_user});
+    if (!a) return a.error();
+    want_all = a->rows[0].Int(0);
+    auto d = c.Query("SELECT count(*) FROM cases WHERE id IN (" + own + ") AND due_date < $2",
+                     {own_user, today});
+    if (!d) return d.error();
+    want_overdue = d->rows[0].Int(0);
+    return core::Ok();
+  }));
+  ASSERT_GT(want_all, 0);
+  org::Principal mine;
+  mine.user_id = own_user;
+  mine.roles = {org::Role::kOfficer};
+  mine.scope.own_user = own_user;
+  cases::CaseQuery all_q;
+  auto listed = app_->cases().List(mine, all_q);
+  ASSERT_TRUE(listed) << listed.error().message_en;
+  EXPECT_EQ((*listed)["total"].get<int64_t>(), want_all);
+  cases::CaseQuery overdue_q;
+  overdue_q.due = "overdue";
+  auto late = app_->cases().List(mine, overdue_q);
+  ASSERT_TRUE(late) << late.error().message_en;
+  EXPECT_EQ((*late)["total"].get<int64_t>(), want_overdue);
 
   // The record log with the generated entries verifies end to end.
   auto v = record::VerifyLog(app_->db(), {});

@@ -3,12 +3,14 @@
 // SQLite always; PostgreSQL when ZHIFA_TEST_PG_URL is set (each test in its own schema), and a
 // failure instead of a skip when it is unset but ZHIFA_REQUIRE_PG=1 (CI).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 #include <set>
@@ -688,6 +690,89 @@ std::string BackendName(const ::testing::TestParamInfo<Dialect>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest,
                          ::testing::Values(Dialect::kSqlite, Dialect::kPostgres), BackendName);
+
+// SQLite: the WAL is checkpointed by the background connection while the writer goes on, and
+// the writer's own checkpoint at 8× the threshold lets the WAL file start over, so the WAL stays
+// bounded under a steady stream of commits; every committed row reads back afterwards.
+TEST(SqliteCheckpointTest, WalStaysBoundedAndNothingIsLost) {
+  const std::string dir = ::testing::TempDir() + "zhifa-ckpt-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/t.db";
+  Options o;
+  o.sqlite_checkpoint_pages = 20;
+  int64_t max_wal = 0;
+  {
+    auto db = Open("sqlite:" + path, o);
+    ASSERT_TRUE(db) << Describe(db.error());
+    ASSERT_TRUE((*db)->Write([](Conn& c) -> Status {
+      auto r = c.Exec("CREATE TABLE t (id BIGINT PRIMARY KEY, body TEXT NOT NULL)");
+      if (!r) return r.error();
+      return core::Ok();
+    }));
+    const std::string body(3000, 'x');  // about one page per row
+    for (int i = 0; i < 600; ++i) {
+      ASSERT_TRUE((*db)->Write([&](Conn& c) -> Status {
+        auto r = c.Exec("INSERT INTO t (id, body) VALUES ($1, $2)", {int64_t{i}, body});
+        if (!r) return r.error();
+        return core::Ok();
+      }));
+      std::error_code ec;
+      max_wal = std::max<int64_t>(
+          max_wal, static_cast<int64_t>(std::filesystem::file_size(path + "-wal", ec)));
+    }
+    auto n = [&]() -> int64_t {
+      int64_t out = -1;
+      EXPECT_TRUE((*db)->Read([&](Conn& c) -> Status {
+        auto r = c.Query("SELECT count(*) FROM t");
+        if (!r) return r.error();
+        out = r->rows[0].Int(0);
+        return core::Ok();
+      }));
+      return out;
+    }();
+    EXPECT_EQ(n, 600);
+  }
+  // 600 commits of ≥ 1 page each would make a WAL of ≥ 2.4 MB without checkpoints; with them it
+  // restarts near 8 × 20 pages (plus the frames of the commits in flight meanwhile).
+  EXPECT_GT(max_wal, 0);
+  EXPECT_LT(max_wal, 2 * 8 * 20 * 4200);
+  // The database file alone (the WAL is folded in on close) holds every row.
+  auto again = Open("sqlite:" + path);
+  ASSERT_TRUE(again) << Describe(again.error());
+  ASSERT_TRUE((*again)->Read([](Conn& c) -> Status {
+    auto r = c.Query("SELECT count(*), min(id), max(id) FROM t");
+    if (!r) return r.error();
+    EXPECT_EQ(r->rows[0].Int(0), 600);
+    EXPECT_EQ(r->rows[0].Int(1), 0);
+    EXPECT_EQ(r->rows[0].Int(2), 599);
+    return core::Ok();
+  }));
+  again->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// PostgreSQL: this server's sessions run without JIT compilation and parallel workers (short
+// indexed statements, where either costs more than the query).
+TEST(PostgresSessionTest, NoJitNoParallelWorkers) {
+  const char* url = PgUrlOrNull();
+  if (!url) {
+    if (RequirePg()) GTEST_FAIL() << "ZHIFA_REQUIRE_PG=1 but ZHIFA_TEST_PG_URL is not set";
+    GTEST_SKIP() << "ZHIFA_TEST_PG_URL is not set";
+  }
+  auto db = Open(url);
+  ASSERT_TRUE(db) << Describe(db.error());
+  ASSERT_TRUE((*db)->Read([](Conn& c) -> Status {
+    auto r = c.Query(
+        "SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather'), "
+        "current_setting('bytea_output')");
+    if (!r) return r.error();
+    EXPECT_EQ(r->rows[0].Text(0), "off");
+    EXPECT_EQ(r->rows[0].Text(1), "0");
+    EXPECT_EQ(r->rows[0].Text(2), "hex");
+    return core::Ok();
+  }));
+}
 
 TEST(OpenTest, UnknownSchemeIsInvalidArgument) {
   for (const char* url : {"mysql://localhost/x", "", "sqlite", "file:/tmp/x.db"}) {
