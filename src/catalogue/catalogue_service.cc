@@ -541,17 +541,7 @@ Result<json> CatalogueService::List(const org::Principal& p, const MatterQuery& 
     std::string where =
         " FROM catalogue_versions v JOIN catalogue_matters m ON m.id = v.matter_id WHERE "
         "v.effective_from <= $1 AND (v.effective_to IS NULL OR v.effective_to >= $1)";
-    if (!q.q.empty()) {
-      std::string like = "%";
-      for (char ch : q.q) {
-        if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
-        like += ch;
-      }
-      like += "%";
-      ps.emplace_back(like);
-      std::string n = std::to_string(ps.size());
-      where += " AND (m.code LIKE $" + n + " ESCAPE '\\' OR v.name LIKE $" + n + " ESCAPE '\\')";
-    }
+    store::AndContains(where, ps, q.q, {"m.code", "v.name"});
     if (q.type) {
       ps.emplace_back(std::string(MatterTypeId(*q.type)));
       where += " AND v.type = $" + std::to_string(ps.size());

@@ -273,15 +273,6 @@ Result<UnitNames> ScopedUnits(Conn& c, const org::Principal& p) {
   return UnitNames(std::move(units));
 }
 
-std::string LikePattern(std::string_view q) {
-  std::string like = "%";
-  for (char ch : q) {
-    if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
-    like += ch;
-  }
-  return like + "%";
-}
-
 }  // namespace
 
 // ---- Officer -------------------------------------------------------------------------------
@@ -481,11 +472,7 @@ Result<json> OfficerService::List(const org::Principal& p, const OfficerQuery& q
       params.emplace_back("%," + q.domain + ",%");
       where += " AND o.domains LIKE $" + std::to_string(params.size());
     }
-    if (!q.q.empty()) {
-      params.emplace_back(LikePattern(q.q));
-      std::string n = std::to_string(params.size());
-      where += " AND (o.name LIKE $" + n + " ESCAPE '\\' OR o.cert_no LIKE $" + n + " ESCAPE '\\')";
-    }
+    store::AndContains(where, params, q.q, {"o.name", "o.cert_no"});
     auto count = c.Query(std::string("SELECT COUNT(*)") + kFrom + where, params);
     if (!count) return count.error();
     std::string tail = where + " ORDER BY o.unit_id, o.name, o.id";

@@ -580,18 +580,7 @@ Result<json> OrgService::ListUsers(const Principal& p, const UserQuery& q) {
       where += " AND u.unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = $" +
                std::to_string(params.size()) + ")";
     }
-    if (!q.q.empty()) {
-      std::string like = "%";
-      for (char ch : q.q) {
-        if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
-        like += ch;
-      }
-      like += "%";
-      params.emplace_back(like);
-      std::string n = std::to_string(params.size());
-      where += " AND (u.username LIKE $" + n + " ESCAPE '\\' OR u.display_name LIKE $" + n +
-               " ESCAPE '\\')";
-    }
+    store::AndContains(where, params, q.q, {"u.username", "u.display_name"});
     auto total = c.Query("SELECT count(*) FROM users u WHERE " + where, params);
     if (!total) return total.error();
     std::string sql = "SELECT u.id FROM users u WHERE " + where + " ORDER BY u.id";

@@ -129,6 +129,28 @@ void AndIf(std::string& where, Params& params, const std::string& value, std::st
   where += " $" + std::to_string(params.size());
 }
 
+void AndContains(std::string& where, Params& params, std::string_view text,
+                 std::initializer_list<std::string_view> columns) {
+  if (text.empty() || columns.size() == 0) return;
+  std::string like = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') like += '\\';
+    like += ch;
+  }
+  like += '%';
+  params.emplace_back(std::move(like));
+  const std::string n = "$" + std::to_string(params.size());
+  where += " AND (";
+  bool first = true;
+  for (std::string_view col : columns) {
+    if (!first) where += " OR ";
+    first = false;
+    where += col;
+    where += " LIKE " + n + " ESCAPE '\\'";
+  }
+  where += ")";
+}
+
 void AddPage(std::string& sql, Params& params, int page, int page_size) {
   params.emplace_back(static_cast<int64_t>(page_size));
   sql += " LIMIT $" + std::to_string(params.size());

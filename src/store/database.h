@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -169,6 +170,12 @@ core::Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url,
 // Appends " AND <lhs> $n" to `where` and binds `value`, when `value` is not empty
 // (optional list filters). `lhs` is trusted SQL such as "l.at >=".
 void AndIf(std::string& where, Params& params, const std::string& value, std::string_view lhs);
+
+// Appends " AND (<col> LIKE $n ESCAPE '\' OR …)" for `columns` and binds "%text%" with `text`'s
+// % _ \ escaped, so the columns match when they contain `text` literally (list searches).
+// Nothing when `text` is empty. `columns` is trusted SQL.
+void AndContains(std::string& where, Params& params, std::string_view text,
+                 std::initializer_list<std::string_view> columns);
 
 // Appends " LIMIT $n OFFSET $m" for a 1-based page.
 void AddPage(std::string& sql, Params& params, int page, int page_size);

@@ -305,6 +305,37 @@ TEST_P(StoreTest, PlaceholdersRepeatedAndOutOfOrder) {
   EXPECT_EQ(lit->rows.size(), 1u);
 }
 
+// AndContains matches text literally: % _ and \ in the search are characters, not patterns.
+TEST_P(StoreTest, AndContainsMatchesLiterally) {
+  ASSERT_TRUE(Exec("CREATE TABLE s (id BIGINT PRIMARY KEY, a TEXT, b TEXT)"));
+  ASSERT_TRUE(
+      Exec("INSERT INTO s (id, a, b) VALUES (1, '50% off', 'x'), (2, '500 off', 'x'), (3, 'a_b', "
+           "'x'), (4, 'axb', 'y'), (5, 'x', 'c:\\d'), (6, 'x', '执法证 37010099')"));
+  auto ids = [&](std::string_view text) {
+    Params params{int64_t{0}};
+    std::string where = "id > $1";
+    AndContains(where, params, text, {"a", "b"});
+    auto r = Query("SELECT id FROM s WHERE " + where + " ORDER BY id", params);
+    EXPECT_TRUE(r) << Describe(r.error());
+    std::vector<int64_t> out;
+    if (r) {
+      for (const auto& x : r->rows) out.push_back(x.Int(0));
+    }
+    return out;
+  };
+  EXPECT_EQ(ids("0%"), (std::vector<int64_t>{1}));
+  EXPECT_EQ(ids("a_b"), (std::vector<int64_t>{3}));
+  EXPECT_EQ(ids(":\\d"), (std::vector<int64_t>{5}));
+  EXPECT_EQ(ids("y"), (std::vector<int64_t>{4}));  // the second column
+  EXPECT_EQ(ids("执法证"), (std::vector<int64_t>{6}));
+  EXPECT_EQ(ids("off").size(), 2u);
+  Params none;
+  std::string where = "1 = 1";
+  AndContains(where, none, "", {"a"});
+  EXPECT_EQ(where, "1 = 1");
+  EXPECT_TRUE(none.empty());
+}
+
 TEST_P(StoreTest, PlaceholdersHelper) {
   ASSERT_TRUE(Exec("CREATE TABLE h (id BIGINT PRIMARY KEY, name TEXT)"));
   ASSERT_TRUE(Exec("INSERT INTO h (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'a'), (4, 'a')"));
