@@ -280,19 +280,20 @@ Status UpdateCase(Conn& c, int64_t id, int64_t version, const Derived& d, const 
   std::string sql =
       "UPDATE cases SET snapshot = $3, facts = $4, discretion = $5, updated_at = $6, "
       "version = version + 1, updated_seq = $7";
-  auto set = [&](const char* column, store::Value v, bool same) {
-    if (stored && same) return;
-    params.push_back(std::move(v));
+  // The column of Derived field `f`, unless the row holds that value already.
+  auto set = [&](const char* column, auto Derived::*f) {
+    if (stored && (*stored).*f == d.*f) return;
+    params.emplace_back(d.*f);
     sql += std::string(", ") + column + " = $" + std::to_string(params.size());
   };
-  set("state", d.state, stored && stored->state == d.state);
-  set("filed_date", d.filed, stored && stored->filed == d.filed);
-  set("decided_date", d.decided, stored && stored->decided == d.decided);
-  set("outcome", d.outcome, stored && stored->outcome == d.outcome);
-  set("fine", d.fine, stored && stored->fine == d.fine);
-  set("due_date", d.due_date, stored && stored->due_date == d.due_date);
-  set("due_timer", d.due_timer, stored && stored->due_timer == d.due_timer);
-  set("legal_review", d.review, stored && stored->review == d.review);
+  set("state", &Derived::state);
+  set("filed_date", &Derived::filed);
+  set("decided_date", &Derived::decided);
+  set("outcome", &Derived::outcome);
+  set("fine", &Derived::fine);
+  set("due_date", &Derived::due_date);
+  set("due_timer", &Derived::due_timer);
+  set("legal_review", &Derived::review);
   sql += " WHERE id = $1 AND version = $2";
   auto r = c.Exec(sql, params);
   if (!r) return r.error();

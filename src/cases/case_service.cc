@@ -297,24 +297,23 @@ std::string OwnCases(int64_t user, Params& params) {
          u + ")";
 }
 
+// Whether the scope is the own set alone (an "own" scope without units).
+bool OwnOnly(const org::Principal& p) {
+  return p.scope.own_user && !p.scope.all && p.scope.subtree_roots.empty() &&
+         p.scope.exact_units.empty();
+}
+
 std::string CaseScope(const org::Principal& p, Params& params, Hide hide = Hide::kNo) {
   if (!p.scope.own_user || p.scope.all) {
     return org::ScopePredicate(p.scope, Col("c.unit_id", false, hide),
                                Col("c.created_by", false, hide), params);
   }
+  std::string own = "c.id IN (" + OwnCases(*p.scope.own_user, params) + ")";
+  if (OwnOnly(p)) return own;
   org::ScopeFilter units = p.scope;
   units.own_user.reset();
-  const bool any_unit = !units.subtree_roots.empty() || !units.exact_units.empty();
-  std::string pred =
-      any_unit ? org::ScopePredicate(units, Col("c.unit_id", false, hide), "", params) : "";
-  const std::string own = "c.id IN (" + OwnCases(*p.scope.own_user, params) + ")";
-  return any_unit ? "(" + pred + " OR " + own + ")" : own;
-}
-
-// Whether CaseScope(p) is the own set alone (an "own" scope without units).
-bool OwnOnly(const org::Principal& p) {
-  return p.scope.own_user && !p.scope.all && p.scope.subtree_roots.empty() &&
-         p.scope.exact_units.empty();
+  return "(" + org::ScopePredicate(units, Col("c.unit_id", false, hide), "", params) + " OR " +
+         own + ")";
 }
 
 }  // namespace
@@ -1860,8 +1859,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     // each (case, officer) and (term, case) pair is one row and names an existing case (keys).
     std::string driver_rows;  // "case_officers co WHERE co.officer_id = $n"
     std::string where;
-    bool row_free = false;  // `where` puts no condition on the case row (the city's scope only)
-    bool own_free = false;  // `where` is the scope alone
+    bool scope_only = false;        // `where` is the caller's scope alone
     std::string order_id = "c.id";  // the id column that orders the page
   };
   const bool id_sort = q.sort == "-id" || q.sort == "id";
@@ -1942,8 +1940,7 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
     } else {
       where += " AND c.due_date IS NOT NULL";
     }
-    out.row_free = p.scope.all && where.size() == scope_only;
-    out.own_free = where.size() == scope_only;
+    out.scope_only = where.size() == scope_only;
     return out;
   };
   auto order = [&](const Sql& x) {
@@ -1957,19 +1954,22 @@ Result<json> CaseService::List(const org::Principal& p, const CaseQuery& q) {
   // With no condition on the case row (the whole city's scope, only the officer or one search
   // term) the driver's index alone is counted: on PostgreSQL the join visited a case per row up
   // to the cap (55–75 ms at 714 k cases).
-  const bool driver_only = !counted.driver_rows.empty() && counted.row_free;
-  std::string count_sql =
-      "SELECT count(*) FROM (SELECT 1 FROM " +
-      (driver_only ? counted.driver_rows : "cases c" + counted.joins + " WHERE " + counted.where) +
-      " LIMIT " + std::to_string(kCountCap + 1) + ") n";
-  // An "own" scope and nothing else: the own set is counted as it is (its ids name existing
+  // Likewise an "own" scope and nothing else counts the own set as it is (its ids name existing
   // cases), not joined back to cases — on PostgreSQL at 1 M that join visited a case per id up
   // to the cap (an officer on 31,793 cases: 59 ms, bench/README.md).
-  if (OwnOnly(p) && counted.joins.empty() && counted.own_free) {
-    count_params.clear();
-    count_sql = "SELECT count(*) FROM (" + OwnCases(*p.scope.own_user, count_params) + " LIMIT " +
-                std::to_string(kCountCap + 1) + ") n";
+  const bool driver_only = !counted.driver_rows.empty() && p.scope.all && counted.scope_only;
+  const bool own_only = OwnOnly(p) && counted.joins.empty() && counted.scope_only;
+  std::string counted_rows;  // what the count reads
+  if (own_only) {
+    count_params.clear();  // the own set's user is its one parameter
+    counted_rows = OwnCases(*p.scope.own_user, count_params);
+  } else {
+    counted_rows =
+        "SELECT 1 FROM " +
+        (driver_only ? counted.driver_rows : "cases c" + counted.joins + " WHERE " + counted.where);
   }
+  const std::string count_sql =
+      "SELECT count(*) FROM (" + counted_rows + " LIMIT " + std::to_string(kCountCap + 1) + ") n";
   // The page: by the filters' indexes (then sorted), or — when the filters match more than the
   // cap and the page is near the start (or keyset) — along the primary key (or the driver's
   // index).

@@ -476,6 +476,10 @@ class SqliteDatabase final : public Database {
     }
   }
 
+  // The WAL length, in multiples of Options::sqlite_checkpoint_pages, at which the writer
+  // checkpoints itself (see Init).
+  static constexpr int64_t kWriterCheckpointFactor = 8;
+
   // Called by SQLite on the writer thread after each commit with the WAL's length in frames.
   // A background pass is asked for when `threshold` frames have arrived since the last pass's
   // end, so that each pass copies many frames for its two fsyncs (a pass per commit would put a
@@ -483,7 +487,7 @@ class SqliteDatabase final : public Database {
   static int WalHook(void* self, sqlite3* db, const char* name, int frames) {
     auto* d = static_cast<SqliteDatabase*>(self);
     const int64_t threshold = d->options_.sqlite_checkpoint_pages;
-    if (frames >= 8 * threshold) {
+    if (frames >= kWriterCheckpointFactor * threshold) {
       // The background pass has copied most frames already; this one copies the rest.
       sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
       return SQLITE_OK;
