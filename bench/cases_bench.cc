@@ -5,16 +5,19 @@
 //   BM_StepTransition     — CaseService::Step("investigate") on the cases under investigation
 //                           city-wide: the rule check, one durable command with its record-log
 //                           entry and the case read the API answers with; many in flight
-//                           (->Threads; SQLite commits them in groups).
+//                           (->Threads; SQLite commits them in groups); counters
+//                           cpu_us_per_step and written_kb_per_step (the whole process).
 //
 //   ZHIFA_BENCH_DB=sqlite:/tmp/cases.db (or postgresql://…)
 //   [ZHIFA_BENCH_PASSWORD=Demo-2026-zhifa] build/release/bench/cases_bench [benchmark flags]
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -233,6 +236,34 @@ BENCHMARK(BM_CaseList)
     ->Unit(benchmark::kMillisecond)
     ->MinTime(1.0);
 
+// What the process (every thread: callers, the writer, the checkpointer) spends during one run
+// of BM_StepTransition: CPU seconds and bytes handed to write(2) (WAL frames and checkpoint
+// copies) — steadier than the rate on a machine whose disk and neighbours vary.
+struct Usage {
+  double cpu_s = 0;
+  double written = 0;
+};
+Usage NowUsage() {
+  Usage u;
+  rusage r{};
+  getrusage(RUSAGE_SELF, &r);
+  u.cpu_s = static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
+            static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  double value = 0;
+  while (io >> key >> value) {
+    if (key == "wchar:") u.written = value;
+  }
+  return u;
+}
+Usage step_start;
+std::atomic<int> steps_done{0};
+void StepRunStart(const benchmark::State&) {
+  steps_done = 0;
+  step_start = NowUsage();
+}
+
 // Each thread takes its own slice of the open cases and records investigations on them in turn
 // (a repeatable step: every call is a real transition with its record-log entry).
 void BM_StepTransition(benchmark::State& state) {
@@ -280,8 +311,16 @@ void BM_StepTransition(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["conflicts"] = static_cast<double>(conflicts);
+  // The last thread to finish reports the run's usage per step (counters add up over threads).
+  if (++steps_done == state.threads()) {
+    const Usage end = NowUsage();
+    const double steps = static_cast<double>(state.iterations()) * state.threads();
+    state.counters["cpu_us_per_step"] = (end.cpu_s - step_start.cpu_s) * 1e6 / steps;
+    state.counters["written_kb_per_step"] = (end.written - step_start.written) / 1024 / steps;
+  }
 }
 BENCHMARK(BM_StepTransition)
+    ->Setup(StepRunStart)
     ->Threads(1)
     ->Threads(16)
     ->Threads(64)

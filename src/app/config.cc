@@ -99,6 +99,7 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     }
     c.store.sqlite_mmap_bytes = mmap_mb << 20;
     ZHIFA_TRY(Read(t, "database", "sqlite_checkpoint_pages", c.store.sqlite_checkpoint_pages));
+    ZHIFA_TRY(Read(t, "database", "sqlite_gather_wal_writes", c.store.sqlite_gather_wal_writes));
     ZHIFA_TRY(Read(t, "server", "listen", c.server.listen));
     ZHIFA_TRY(Read(t, "server", "io_threads", c.server.io_threads));
     ZHIFA_TRY(Read(t, "server", "worker_threads", c.server.worker_threads));
@@ -255,6 +256,7 @@ max_batch = 512                 # SQLite group commit: most writes per transacti
 sqlite_cache_mb = 32            # SQLite writer's page cache (`zhifa demo --cases` uses ≥ 1024)
 sqlite_mmap_mb = 0              # SQLite readers map this much of the file (0: pread only)
 sqlite_checkpoint_pages = 4000  # WAL pages between background checkpoints (0: on the writer)
+sqlite_gather_wal_writes = true # the writer's commit reaches the WAL in one write(2)
 
 [server]
 listen = "127.0.0.1:8080"

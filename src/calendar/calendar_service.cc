@@ -297,19 +297,38 @@ Result<std::optional<Override>> CalendarService::FindOverride(const std::string&
 Result<std::optional<Override>> CalendarService::FindOverride(store::Conn& c,
                                                               const std::string& rule_id,
                                                               int64_t unit_id) {
+  auto found = FindOverrides(c, {rule_id}, unit_id);
+  if (!found) return found.error();
+  return found->front();
+}
+
+Result<std::vector<std::optional<Override>>> CalendarService::FindOverrides(
+    store::Conn& c, const std::vector<std::string>& rule_ids, int64_t unit_id) {
   auto u = c.Query("SELECT id FROM units WHERE id = $1", {unit_id});
   if (!u) return u.error();
   if (u->rows.empty()) {
     return Err(ErrorCode::kNotFound, "单位不存在：" + std::to_string(unit_id),
                "no such unit: " + std::to_string(unit_id), "unit_id");
   }
-  auto r = c.Query(std::string(kOverrideSelect) + " WHERE o.rule_id = $1 AND o.unit_id = $2",
-                   {rule_id, unit_id});
+  std::vector<std::optional<Override>> out(rule_ids.size());
+  if (rule_ids.empty()) return out;
+  store::Params params{unit_id};
+  std::string in;
+  for (const auto& id : rule_ids) {
+    params.emplace_back(id);
+    in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
+  }
+  auto r = c.Query(
+      std::string(kOverrideSelect) + " WHERE o.unit_id = $1 AND o.rule_id IN (" + in + ")", params);
   if (!r) return r.error();
-  if (r->rows.empty()) return std::optional<Override>{};
-  auto o = OverrideFromRow(r->rows[0]);
-  if (!o) return o.error();
-  return std::optional<Override>(o->value);
+  for (const auto& row : r->rows) {
+    auto o = OverrideFromRow(row);
+    if (!o) return o.error();
+    for (size_t i = 0; i < rule_ids.size(); ++i) {
+      if (rule_ids[i] == o->rule_id) out[i] = o->value;
+    }
+  }
+  return out;
 }
 
 namespace {

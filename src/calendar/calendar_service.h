@@ -106,6 +106,10 @@ class CalendarService {
   // the caller's other reads: the case step path).
   core::Result<std::optional<Override>> FindOverride(store::Conn& c, const std::string& rule_id,
                                                      int64_t unit_id);
+  // FindOverride for several rules at once (one unit check, one query): the override of each of
+  // `rule_ids`, in their order.
+  core::Result<std::vector<std::optional<Override>>> FindOverrides(
+      store::Conn& c, const std::vector<std::string>& rule_ids, int64_t unit_id);
   // Creates or replaces the override of (rule, unit). Errors: unknown rule (field "rule_id"),
   // an override the rule does not allow (CheckOverride), an empty reason or basis (fields
   // "reason", "basis"); kNotFound (field "unit_id") for a unit that does not exist or lies

@@ -255,22 +255,28 @@ Status InsertCase(Conn& c, const CaseRecord& r, const CaseSnapshot& s, const Ste
   return InsertTerms(c, r.id, r.title, r.party_name);
 }
 
-Derived ReadDerived(const store::Row& x, size_t first) {
+namespace {
+template <typename RowT>
+Derived ReadDerivedFrom(const RowT& x, size_t first) {
   auto value = [&](size_t i) -> store::Value {
     if (x.IsNull(first + i)) return store::Null{};
-    return x.Text(first + i);
+    return std::string(x.Text(first + i));
   };
   Derived d;
-  d.state = x.Text(first);
+  d.state = std::string(x.Text(first));
   d.filed = value(1);
   d.decided = value(2);
   d.outcome = value(3);
   d.fine = x.Int(first + 4);
   d.due_date = value(5);
   d.due_timer = value(6);
-  d.review = x.Text(first + 7);
+  d.review = std::string(x.Text(first + 7));
   return d;
 }
+}  // namespace
+
+Derived ReadDerived(const store::Row& x, size_t first) { return ReadDerivedFrom(x, first); }
+Derived ReadDerived(const store::RowRef& x, size_t first) { return ReadDerivedFrom(x, first); }
 
 Status UpdateCase(Conn& c, int64_t id, int64_t version, const Derived& d, const Derived* stored,
                   const std::string& snapshot, const std::string& facts,

@@ -73,6 +73,7 @@ core::Status UpdateCase(store::Conn& c, int64_t id, int64_t version, const Deriv
                         const std::string& updated_at, int64_t updated_seq);
 // The derived columns of a cases row read with kDerivedColumns, from column `first` on.
 Derived ReadDerived(const store::Row& x, size_t first);
+Derived ReadDerived(const store::RowRef& x, size_t first);
 // The cases columns ReadDerived reads, in its order (prefix "c.").
 inline constexpr const char* kDerivedColumns =
     "c.state, c.filed_date, c.decided_date, c.outcome, c.fine, c.due_date, c.due_timer, "

@@ -352,46 +352,49 @@ Result<CaseService::Row> CaseService::Load(Conn& c, const org::Principal* p, int
   std::string sql = std::string("SELECT ") + kCaseColumns + ", " + kDerivedColumns +
                     " FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id = $1";
   if (p) sql += " AND " + CaseScope(*p, params);
-  auto r = c.Query(sql, params);
-  if (!r) return r.error();
-  if (r->rows.empty()) return NotFound();
-  const auto& x = r->rows[0];
-  Row row;
-  row.id = x.Int(0);
-  row.case_no = x.Text(1);
-  row.procedure = x.Text(2);
-  row.state = x.Text(3);
-  row.unit_id = x.Int(4);
-  row.unit_name = x.Text(5);
-  row.matter_code = x.Text(6);
-  row.matter_name = x.Text(7);
-  row.domain = x.Text(8);
-  row.source = x.Text(9);
-  row.source_ref = x.Text(10);
-  row.title = x.Text(11);
-  row.place = x.Text(12);
-  row.party_kind = x.Text(13);
-  row.party_name = x.Text(14);
-  row.party_code = x.Text(15);
-  row.party_id_cipher = x.Text(16);
-  row.party_id_masked = x.Text(17);
-  row.party_subject = x.Text(18);
-  row.party_address = x.Text(19);
-  row.party_representative = x.Text(20);
-  auto snap = CaseSnapshot::FromJson(json::parse(x.Bytes(21), nullptr, false));
-  if (!snap) return snap.error();
-  row.snap = std::move(*snap);
-  row.facts_text = x.Text(22);
-  row.discretion_text = x.Text(23);
-  row.created_by = x.OptInt(24);
-  row.created_at = x.Text(25);
-  row.updated_at = x.Text(26);
-  row.version = x.Int(27);
-  row.form_no = x.Text(28);
-  row.created_seq = x.Int(29);
-  row.updated_seq = x.Int(30);
-  row.stored = ReadDerived(x, kCaseDerivedAt);
-  return row;
+  // Streamed: each column is copied once, into the row.
+  std::optional<Row> out;
+  ZHIFA_TRY(c.QueryEach(sql, params, [&](const store::RowRef& x) -> Status {
+    auto text = [&](size_t i) { return std::string(x.Text(i)); };
+    Row& row = out.emplace();
+    row.id = x.Int(0);
+    row.case_no = text(1);
+    row.procedure = text(2);
+    row.state = text(3);
+    row.unit_id = x.Int(4);
+    row.unit_name = text(5);
+    row.matter_code = text(6);
+    row.matter_name = text(7);
+    row.domain = text(8);
+    row.source = text(9);
+    row.source_ref = text(10);
+    row.title = text(11);
+    row.place = text(12);
+    row.party_kind = text(13);
+    row.party_name = text(14);
+    row.party_code = text(15);
+    row.party_id_cipher = text(16);
+    row.party_id_masked = text(17);
+    row.party_subject = text(18);
+    row.party_address = text(19);
+    row.party_representative = text(20);
+    auto snap = CaseSnapshot::FromJson(json::parse(x.Bytes(21), nullptr, false));
+    if (!snap) return snap.error();
+    row.snap = std::move(*snap);
+    row.facts_text = text(22);
+    row.discretion_text = text(23);
+    row.created_by = x.OptInt(24);
+    row.created_at = text(25);
+    row.updated_at = text(26);
+    row.version = x.Int(27);
+    row.form_no = text(28);
+    row.created_seq = x.Int(29);
+    row.updated_seq = x.Int(30);
+    row.stored = ReadDerived(x, kCaseDerivedAt);
+    return core::Ok();
+  }));
+  if (!out) return NotFound();
+  return std::move(*out);
 }
 
 Result<StepContext> CaseService::Context(int64_t unit_id) {
@@ -419,12 +422,10 @@ Result<StepContext> CaseService::Context(Conn& c, int64_t unit_id) {
   }
   ctx.calendar_ref = calendar_->Current();
   ctx.cal = ctx.calendar_ref.get();
-  auto st = calendar_->FindOverride(c, "penalty.statement", unit_id);
-  if (!st) return st.error();
-  ctx.statement_override = *st;
-  auto dec = calendar_->FindOverride(c, "penalty.decision", unit_id);
-  if (!dec) return dec.error();
-  ctx.decision_override = *dec;
+  auto found = calendar_->FindOverrides(c, {"penalty.statement", "penalty.decision"}, unit_id);
+  if (!found) return found.error();
+  ctx.statement_override = (*found)[0];
+  ctx.decision_override = (*found)[1];
   return ctx;
 }
 
@@ -1414,13 +1415,8 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
   int64_t seq = 0;
   st = bus_.Run(ActorOf(p), [&](record::CommandTx& tx) -> Status {
     Conn& c = tx.conn();
-    auto cur = c.Query("SELECT version FROM cases WHERE id = $1", {id});
-    if (!cur) return cur.error();
-    if (cur->rows.empty()) return NotFound();
-    if (cur->rows[0].Int(0) != version) {
-      return Err(ErrorCode::kConflict, "案件已被他人修改，请刷新后重试",
-                 "the case was changed meanwhile; reload and retry", "version");
-    }
+    // UpdateCase's guard refuses (409) when a concurrent step changed the version: the whole
+    // command rolls back, entry included.
     auto sid = tx.NewId();
     if (!sid) return sid.error();
     step_row = *sid;

@@ -680,11 +680,12 @@ Status LoadOfficers(app::App& app, Date from, Date today, Candidates& out) {
   });
 }
 
-// Registers officers for a unit that has fewer than three valid ones, through
-// OfficerService::Create (event officer.created): the unit's officer accounts not yet in the
-// register first, then officers without an account; credential valid over the period.
+// Registers officers for a unit until it has `need` valid ones, through OfficerService::Create
+// (event officer.created): the unit's officer accounts not yet in the register first, then
+// officers without an account; credential valid over the period. The certificate numbers go on
+// from the unit's count, so a later run with a larger `need` adds new ones.
 Status TopUpOfficers(app::App& app, Unit& u, std::vector<std::pair<int64_t, std::string>> accounts,
-                     Date from, Date today) {
+                     Date from, Date today, size_t need) {
   org::Principal sys;
   sys.scope.all = true;
   sys.roles = {org::Role::kSupervisor};
@@ -694,15 +695,17 @@ Status TopUpOfficers(app::App& app, Unit& u, std::vector<std::pair<int64_t, std:
       domains.push_back(m.domain);
     }
   }
-  for (int k = 0; u.officers.size() < 3; ++k) {
+  for (size_t a = 0; u.officers.size() < need; ++a) {
+    const size_t k = u.officers.size();
     officers::NewOfficer n;
     n.unit_id = u.id;
-    if (static_cast<size_t>(k) < accounts.size()) {
-      n.user_id = accounts[k].first;
-      n.name = accounts[k].second;
+    if (a < accounts.size()) {
+      n.user_id = accounts[a].first;
+      n.name = accounts[a].second;
     } else {
-      n.name = std::string(kSurnames[(u.id + k) % std::size(kSurnames)]) +
-               kGiven[(u.id * 7 + k) % std::size(kGiven)];
+      const auto x = static_cast<size_t>(u.id) + k;
+      n.name = std::string(kSurnames[x % std::size(kSurnames)]) +
+               kGiven[(x / std::size(kSurnames)) % std::size(kGiven)];
     }
     n.cert_no = "37010099" + std::to_string(u.id) + "-" + std::to_string(k);
     n.issuing_authority = "济南市人民政府";
@@ -720,10 +723,10 @@ Status TopUpOfficers(app::App& app, Unit& u, std::vector<std::pair<int64_t, std:
 }
 
 // The units that can hold cases: at least one penalty matter the unit may handle on both ends
-// of the period, and at least three officers whose credential is valid over it (registered here
-// when the register has fewer, TopUpOfficers).
-Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
-                                    std::optional<Date> fixed_today) {
+// of the period, and enough officers whose credential is valid over it (registered here when
+// the register has fewer, TopUpOfficers): at least three, and as many as `o.cases` cases need
+// for each officer to handle about `o.cases_per_officer` of them as one of the two handlers.
+Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today, const CaseGenOptions& o) {
   Candidates cand;
   std::vector<std::string> codes;
   ZHIFA_TRY(LoadOfficers(app, from, today, cand));
@@ -749,17 +752,27 @@ Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today,
     });
     if (!st) return st.error();
     if (u.matters.empty()) continue;
-    if (u.officers.size() < 3) ZHIFA_TRY(TopUpOfficers(app, u, cand.accounts[id], from, today));
     auto ctx = svc.Context(id);
     if (!ctx) return ctx.error();
     u.ctx = std::move(*ctx);
-    if (fixed_today) u.ctx.today = *fixed_today;
+    if (o.today) u.ctx.today = *o.today;
     out.push_back(std::move(u));
   }
   if (out.empty()) {
     return Err(ErrorCode::kConflict,
                "没有可办案的单位：需要有执法人员账号、持有处罚类执法事项的单位",
                "no unit can hold cases: none with officer accounts holds a penalty matter");
+  }
+  // Cases spread evenly over the units (Planner::Plan), two handlers each.
+  const size_t need = std::max<size_t>(
+      3, o.cases_per_officer <= 0
+             ? 0
+             : static_cast<size_t>((2 * o.cases + o.cases_per_officer * std::ssize(out) - 1) /
+                                   (o.cases_per_officer * std::ssize(out))));
+  for (auto& u : out) {
+    if (u.officers.size() < need) {
+      ZHIFA_TRY(TopUpOfficers(app, u, cand.accounts[u.id], from, today, need));
+    }
   }
   return out;
 }
@@ -774,7 +787,7 @@ Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o) {
                "--cases-from must be ≥ 0 and below --cases", "cases-from");
   }
   if (o.cases <= 0) return CaseGenReport{};
-  auto units = LoadUnits(app, AddDays(today, -400), today, o.today);
+  auto units = LoadUnits(app, AddDays(today, -400), today, o);
   if (!units) return units.error();
   auto& svc = app.cases();
   Planner planner(svc, today);

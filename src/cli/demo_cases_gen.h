@@ -34,10 +34,17 @@ struct CaseGenOptions {
   int64_t cases = 0;
   // The first case index to generate: a later run with the same seed and `from` = the cases an
   // earlier run generated tops the database up to `cases` (indexes from..cases-1; each case's
-  // plan depends only on the seed, its index and today).
+  // plan depends only on the seed, its index, today and the officer register — the same when both
+  // runs name the same `cases`, see cases_per_officer).
   int64_t from = 0;
   uint64_t seed = 20261127;
-  int batch = 250;                  // cases per command (one transaction)
+  int batch = 250;  // cases per command (one transaction)
+  // Cases a year each officer handles as one of the two handlers: the generator registers
+  // officers (without accounts) until each unit has 2 × cases / units / cases_per_officer of
+  // them (at least three). About 200 a year is a busy officer (≈ 0.8 a working day); the seed's
+  // six officers a team would each handle tens of thousands at a million cases. 0: the register
+  // as it is (topped up to three).
+  int64_t cases_per_officer = 200;
   std::optional<core::Date> today;  // default: today (China time); must match the service's
   bool progress = false;            // print progress lines to stdout
 };

@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
                    "first case index to generate (top up an earlier run of the same seed)");
   demo->add_option("--cases-seed", cases_opts.seed, "random seed of the generated cases");
   demo->add_option("--cases-batch", cases_opts.batch, "generated cases per transaction");
+  demo->add_option("--cases-per-officer", cases_opts.cases_per_officer,
+                   "generated cases a year per officer: registers officers to match (0: as is)");
 
   auto* config = cli.add_subcommand("config", "Print the example configuration");
   auto* routes = cli.add_subcommand("routes", "Print the HTTP route table");

@@ -136,6 +136,9 @@ struct Options {
   // each once (step transitions 3.8k → 4.0–4.5k/s against 1000 pages, bench/README.md). 0 leaves
   // checkpoints to SQLite's auto-checkpoint on the writer thread.
   int64_t sqlite_checkpoint_pages = 4000;
+  // The writer hands each commit's WAL frames to the kernel in one write instead of two per
+  // frame (sqlite_wal_vfs.h; only when durable). false: SQLite's own writes.
+  bool sqlite_gather_wal_writes = true;
 };
 
 class Database {

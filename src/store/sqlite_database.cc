@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "store/database.h"
+#include "store/sqlite_wal_vfs.h"
 
 namespace zhifa::store {
 namespace {
@@ -280,12 +281,14 @@ void UnhexFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_blob(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
+// `vfs`: nullptr for SQLite's default, or WalBufferVfs() (sqlite_wal_vfs.h).
 core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool writer,
-                                                   bool durable, int64_t mmap_bytes) {
+                                                   bool durable, int64_t mmap_bytes,
+                                                   const char* vfs = nullptr) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, vfs);
   if (rc != SQLITE_OK) {
     core::Error e = DbError(db, rc, "open " + path);
     sqlite3_close_v2(db);
@@ -334,7 +337,11 @@ class SqliteDatabase final : public Database {
   }
 
   Status Init() {
-    auto w = OpenConn(path_, true, options_.durable, 0);
+    // The writer's commits reach the WAL in one write each (sqlite_wal_vfs.h) when each commit
+    // is synced: only then does a sync write the gathered frames out before others read them.
+    auto w =
+        OpenConn(path_, true, options_.durable, 0,
+                 options_.durable && options_.sqlite_gather_wal_writes ? WalBufferVfs() : nullptr);
     if (!w) return w.error();
     writer_ = std::move(*w);
     const std::string cache =

@@ -103,6 +103,10 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
   o.cases = kFirst;
   o.seed = 42;
   o.batch = 37;  // several commands, the last one partial
+  // Officer loads as a city-year would have them at this scale: the generator registers
+  // officers until each unit has 2 × cases / units / 20 (checked below).
+  constexpr int64_t kPerOfficer = 20;
+  o.cases_per_officer = kPerOfficer;
   auto report = cli::GenerateCases(*app_, o);
   ASSERT_TRUE(report) << report.error().message_en;
   EXPECT_EQ(report->cases, kFirst);
@@ -120,6 +124,32 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
   auto none = cli::GenerateCases(*app_, o);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().field, "cases-from");
+
+  // The register as the loads ask: every unit with generated cases has at least
+  // 2 × 400 / units / 20 officers valid over the year (the second run added those the larger
+  // total needs), and no officer handles many more than 20 cases.
+  int64_t units = 0, thinnest = 0, busiest = 0;
+  ASSERT_TRUE(app_->db().Read([&](store::Conn& c) -> core::Status {
+    auto u = c.Query(
+        "SELECT count(*), min(n) FROM (SELECT c.unit_id, (SELECT count(*) FROM officers o WHERE "
+        "o.unit_id = c.unit_id AND o.status = 'active' AND o.valid_to >= $2) AS n FROM cases c "
+        "WHERE c.id > $1 GROUP BY c.unit_id) s",
+        {seeded, core::FormatDate(core::DateFromUnixMicros(core::NowMicros()))});
+    if (!u) return u.error();
+    units = u->rows[0].Int(0);
+    thinnest = u->rows[0].Int(1);
+    auto b = c.Query(
+        "SELECT max(n) FROM (SELECT co.officer_id, count(*) AS n FROM case_officers co WHERE "
+        "co.case_id > $1 GROUP BY co.officer_id) s",
+        {seeded});
+    if (!b) return b.error();
+    busiest = b->rows[0].Int(0);
+    return core::Ok();
+  }));
+  ASSERT_GT(units, 0);
+  EXPECT_GE(thinnest,
+            std::max<int64_t>(3, (2 * kCases + units * kPerOfficer - 1) / (units * kPerOfficer)));
+  EXPECT_LE(busiest, 3 * kPerOfficer);
 
   // Counts by state: the database holds exactly what the generator planned.
   std::map<std::string, int64_t> by_state;
