@@ -13,8 +13,6 @@ namespace {
 constexpr const char* kName = "zhifa-walbuf";
 constexpr size_t kMaxPending = 8u << 20;  // bytes gathered before they are written anyway
 
-sqlite3_vfs* real_vfs = nullptr;
-
 // Our file: SQLite allocates szOsFile bytes; the wrapped VFS's file follows this struct.
 struct File {
   sqlite3_file base;
@@ -171,7 +169,7 @@ int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int*
 }
 
 sqlite3_vfs* Make() {
-  real_vfs = sqlite3_vfs_find(nullptr);
+  sqlite3_vfs* real_vfs = sqlite3_vfs_find(nullptr);
   if (!real_vfs) return nullptr;
   static sqlite3_vfs vfs;
   vfs = *real_vfs;  // every other method is the wrapped VFS's own (they get pAppData = real)
