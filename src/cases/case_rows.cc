@@ -255,9 +255,7 @@ Status InsertCase(Conn& c, const CaseRecord& r, const CaseSnapshot& s, const Ste
   return InsertTerms(c, r.id, r.title, r.party_name);
 }
 
-namespace {
-template <typename RowT>
-Derived ReadDerivedFrom(const RowT& x, size_t first) {
+Derived ReadDerived(const store::RowRef& x, size_t first) {
   auto value = [&](size_t i) -> store::Value {
     if (x.IsNull(first + i)) return store::Null{};
     return std::string(x.Text(first + i));
@@ -273,10 +271,6 @@ Derived ReadDerivedFrom(const RowT& x, size_t first) {
   d.review = std::string(x.Text(first + 7));
   return d;
 }
-}  // namespace
-
-Derived ReadDerived(const store::Row& x, size_t first) { return ReadDerivedFrom(x, first); }
-Derived ReadDerived(const store::RowRef& x, size_t first) { return ReadDerivedFrom(x, first); }
 
 Status UpdateCase(Conn& c, int64_t id, int64_t version, const Derived& d, const Derived* stored,
                   const std::string& snapshot, const std::string& facts,

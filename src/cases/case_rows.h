@@ -72,7 +72,6 @@ core::Status UpdateCase(store::Conn& c, int64_t id, int64_t version, const Deriv
                         const std::string& facts, const std::string& discretion,
                         const std::string& updated_at, int64_t updated_seq);
 // The derived columns of a cases row read with kDerivedColumns, from column `first` on.
-Derived ReadDerived(const store::Row& x, size_t first);
 Derived ReadDerived(const store::RowRef& x, size_t first);
 // The cases columns ReadDerived reads, in its order (prefix "c.").
 inline constexpr const char* kDerivedColumns =

@@ -685,7 +685,7 @@ Status LoadOfficers(app::App& app, Date from, Date today, Candidates& out) {
 // officers without an account; credential valid over the period. The certificate numbers go on
 // from the unit's count, so a later run with a larger `need` adds new ones.
 Status TopUpOfficers(app::App& app, Unit& u, std::vector<std::pair<int64_t, std::string>> accounts,
-                     Date from, Date today, size_t need) {
+                     Date from, Date today, int64_t need) {
   org::Principal sys;
   sys.scope.all = true;
   sys.roles = {org::Role::kSupervisor};
@@ -695,7 +695,7 @@ Status TopUpOfficers(app::App& app, Unit& u, std::vector<std::pair<int64_t, std:
       domains.push_back(m.domain);
     }
   }
-  for (size_t a = 0; u.officers.size() < need; ++a) {
+  for (size_t a = 0; std::ssize(u.officers) < need; ++a) {
     const size_t k = u.officers.size();
     officers::NewOfficer n;
     n.unit_id = u.id;
@@ -763,14 +763,15 @@ Result<std::vector<Unit>> LoadUnits(app::App& app, Date from, Date today, const 
                "没有可办案的单位：需要有执法人员账号、持有处罚类执法事项的单位",
                "no unit can hold cases: none with officer accounts holds a penalty matter");
   }
-  // Cases spread evenly over the units (Planner::Plan), two handlers each.
-  const size_t need = std::max<size_t>(
-      3, o.cases_per_officer <= 0
-             ? 0
-             : static_cast<size_t>((2 * o.cases + o.cases_per_officer * std::ssize(out) - 1) /
-                                   (o.cases_per_officer * std::ssize(out))));
+  // Cases spread evenly over the units (Planner::Plan), two handlers each: per unit
+  // ⌈2 × cases / (units × cases_per_officer)⌉ officers, at least three.
+  int64_t need = 3;
+  if (o.cases_per_officer > 0) {
+    const int64_t per_unit = o.cases_per_officer * std::ssize(out);
+    need = std::max(need, (2 * o.cases + per_unit - 1) / per_unit);
+  }
   for (auto& u : out) {
-    if (u.officers.size() < need) {
+    if (std::ssize(u.officers) < need) {
       ZHIFA_TRY(TopUpOfficers(app, u, cand.accounts[u.id], from, today, need));
     }
   }
@@ -785,6 +786,11 @@ Result<CaseGenReport> GenerateCases(app::App& app, const CaseGenOptions& o) {
   if (o.from < 0 || (o.cases > 0 && o.from >= o.cases)) {
     return Err(ErrorCode::kInvalidArgument, "--cases-from 必须在 0 与 --cases 之间",
                "--cases-from must be ≥ 0 and below --cases", "cases-from");
+  }
+  if (o.cases_per_officer < 0) {
+    return Err(
+        ErrorCode::kInvalidArgument, "--cases-per-officer 不能为负数（0：执法人员库保持原样）",
+        "--cases-per-officer must be ≥ 0 (0: the officer register as it is)", "cases-per-officer");
   }
   if (o.cases <= 0) return CaseGenReport{};
   auto units = LoadUnits(app, AddDays(today, -400), today, o);

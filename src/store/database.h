@@ -127,7 +127,8 @@ struct Options {
   int64_t sqlite_mmap_bytes = 0;
   // Page cache of the SQLite writer connection (PRAGMA cache_size). Inserts into big indexes
   // touch one page per key range; a cache smaller than that working set re-reads and spills
-  // pages on every transaction. Readers keep SQLite's default (they map the file).
+  // pages on every transaction. Readers keep SQLite's default: a commit they see empties their
+  // cache anyway.
   int64_t sqlite_writer_cache_mb = 32;
   // WAL pages that make a background connection checkpoint the WAL into the database file
   // (SQLite's own auto-checkpoint runs inside the writer's commit, every 1000 pages); the writer

@@ -124,6 +124,12 @@ TEST_P(DemoCasesTest, GeneratedCasesAreWhatTheServiceHolds) {
   auto none = cli::GenerateCases(*app_, o);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().field, "cases-from");
+  o.from = 0;
+  o.cases_per_officer = -1;  // refused, naming the option, before anything is written
+  auto negative = cli::GenerateCases(*app_, o);
+  ASSERT_FALSE(negative);
+  EXPECT_EQ(negative.error().field, "cases-per-officer");
+  o.cases_per_officer = kPerOfficer;
 
   // The register as the loads ask: every unit with generated cases has at least
   // 2 × 400 / units / 20 officers valid over the year (the second run added those the larger
