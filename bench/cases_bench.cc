@@ -38,6 +38,7 @@ struct Env {
   int64_t team_unit = 0, dept_unit = 0, officer_id = 0, mid_id = 0;
   std::string matter, domain, case_no, party_prefix;
   std::string party_fragment;  // from inside an organisation's name (firm and trade): rare
+  std::string party_common;    // the end of an organisation's name (…责任公司): most share it
   // Cases under investigation (for the step benchmark) with their handling officers.
   struct Open {
     int64_t id;
@@ -113,7 +114,11 @@ void SetupOnce() {
     auto org = c.Query(
         "SELECT party_name FROM cases WHERE party_kind = 'organisation' ORDER BY id DESC LIMIT 1");
     if (!org) return org.error();
-    if (!org->rows.empty()) env->party_fragment = org->rows[0].Text(0).substr(6, 12);
+    if (!org->rows.empty()) {
+      const std::string name = org->rows[0].Text(0);
+      env->party_fragment = name.substr(6, 12);
+      env->party_common = name.substr(name.size() - std::min<size_t>(name.size(), 12));
+    }
     auto o = c.Query(
         "SELECT officer_id FROM case_officers WHERE case_id = (SELECT max(id) FROM cases WHERE "
         "unit_id = $1)",
@@ -196,6 +201,7 @@ const std::vector<Filter>& Filters() {
       {"officer_team/first_page", "scjgt1o1", [](cases::CaseQuery&) {}},
       {"officer_own/first_page", "scjgt1o2", [](cases::CaseQuery&) {}},
       {"officer_own/overdue", "scjgt1o2", [](cases::CaseQuery& q) { q.due = "overdue"; }},
+      {"city/q_common_fragment", "sfj1", [](cases::CaseQuery& q) { q.q = env->party_common; }},
   };
   return f;
 }

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <set>
+#include <string>
 #include <thread>
 
 namespace zhifa::app {
@@ -27,9 +29,17 @@ std::string Config::DatabaseUrl() const {
 
 namespace {
 
+// The parsed file and the keys read from it: a key nothing reads (a typo, a key of another
+// version) is refused by name rather than ignored.
+struct Source {
+  toml::table table;
+  std::set<std::string> read;  // "section.key"
+};
+
 template <typename T>
-core::Status Read(const toml::table& t, const char* section, const char* key, T& out) {
-  auto node = t[section][key];
+core::Status Read(Source& t, const char* section, const char* key, T& out) {
+  t.read.insert(std::string(section) + "." + key);
+  auto node = t.table[section][key];
   if (!node) return core::Ok();
   if constexpr (std::is_same_v<T, bool>) {
     if (auto v = node.template value<bool>()) {
@@ -65,6 +75,12 @@ unsigned UsableCpus() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// A top-level key where a section belongs ("cases = 3").
+core::Error NotASection(const std::string& name) {
+  return core::Error{ErrorCode::kInvalidArgument, "配置项 " + name + " 应为配置节 [" + name + "]",
+                     "configuration key " + name + " must be a section [" + name + "]", name};
+}
+
 }  // namespace
 
 core::Result<Config> LoadConfig(const std::string& file_arg) {
@@ -75,9 +91,9 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     if (const char* f = std::getenv("ZHIFA_CONFIG")) file = f;
   }
   if (!file.empty()) {
-    toml::table t;
+    Source t;
     try {
-      t = toml::parse_file(file);
+      t.table = toml::parse_file(file);
     } catch (const toml::parse_error& e) {
       std::string where = file + ":" + std::to_string(e.source().begin.line);
       return Err(ErrorCode::kInvalidArgument,
@@ -165,6 +181,8 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     ZHIFA_TRY(Read(t, "cases", "discussion_when_hearing_triggered",
                    c.cases.discussion_when_hearing_triggered));
     ZHIFA_TRY(Read(t, "cases", "due_soon_working_days", c.cases.due_soon_working_days));
+    ZHIFA_TRY(Read(t, "cases", "list_count_cap", c.cases.list_count_cap));
+    ZHIFA_TRY(Read(t, "cases", "list_search_count_cap", c.cases.list_search_count_cap));
     for (auto [key, v] :
          {std::pair{"hearing_fine_person_fen", c.cases.hearing_fine_person},
           std::pair{"hearing_fine_organisation_fen", c.cases.hearing_fine_organisation},
@@ -186,13 +204,30 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
       return Err(ErrorCode::kInvalidArgument, "cases.due_soon_working_days 应在 0–60 之间",
                  "cases.due_soon_working_days must be 0–60", "cases.due_soon_working_days");
     }
-    for (const auto& [k, v] : t) {
+    for (auto [key, v] : {std::pair{"list_count_cap", c.cases.list_count_cap},
+                          std::pair{"list_search_count_cap", c.cases.list_search_count_cap}}) {
+      if (v < 1 || v > 1000000) {
+        return Err(ErrorCode::kInvalidArgument,
+                   std::string("cases.") + key + " 应在 1–1000000 之间",
+                   std::string("cases.") + key + " must be 1–1000000", std::string("cases.") + key);
+      }
+    }
+    for (const auto& [k, v] : t.table) {
       std::string section(k.str());
       if (section != "data" && section != "database" && section != "server" && section != "auth" &&
           section != "discretion" && section != "evidence" && section != "record" &&
           section != "officers" && section != "cases") {
         return Err(ErrorCode::kUnknownField, "未知的配置节 [" + section + "]",
                    "unknown configuration section [" + section + "]", section);
+      }
+      const toml::table* keys = v.as_table();
+      if (!keys) return NotASection(section);
+      for (const auto& [key, value] : *keys) {
+        const std::string name = section + "." + std::string(key.str());
+        if (!t.read.count(name)) {
+          return Err(ErrorCode::kUnknownField, "未知的配置项 " + name,
+                     "unknown configuration key " + name, name);
+        }
       }
     }
     if (max_body <= 0) {
@@ -315,6 +350,8 @@ decision_extension_max_days = 30     # 第60条 "另有规定的，从其规定"
 legal_review_all_penalties = false   # some provinces review every ordinary-procedure penalty
 discussion_when_hearing_triggered = true  # 第57条 "重大违法行为" includes hearing cases
 due_soon_working_days = 3            # a timer is "due soon" within this many working days
+list_count_cap = 10000               # the case list counts its total up to this many
+list_search_count_cap = 2000         # … a text search confirmed on each case row (q ≥ 3 characters)
 )";
 }
 

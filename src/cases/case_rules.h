@@ -236,6 +236,12 @@ struct CaseParams {
   bool discussion_when_hearing_triggered = true;
   // A running timer is "due soon" within this many working days of its due date.
   int due_soon_working_days = 3;
+  // Not law — the case list's time budget (bench/README.md "Cases"). The list counts its total
+  // up to list_count_cap (total_capped beyond), and a text search whose every candidate is
+  // confirmed on its case row (q of three or more characters, or without a search term: LIKE on
+  // party name and title, one row read per counted case) up to list_search_count_cap.
+  int64_t list_count_cap = 10000;
+  int64_t list_search_count_cap = 2000;
 };
 
 // 第51条: the simplified procedure's limits (fixed by the law, not configurable).

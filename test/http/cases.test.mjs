@@ -495,4 +495,50 @@ for (const backend of BACKENDS) {
       })
     })
   })
+
+  describe(`case list totals, counted up to their caps [${backend}]`, () => {
+    let srv
+    let w
+    before(async () => {
+      // Small caps so a few cases pass them (defaults 10,000 and 2,000; config [cases]).
+      srv = await startServer({ backend, cases: { list_count_cap: 3, list_search_count_cap: 2 } })
+      w = await caseWorld(await administrators(srv.base), srv.base, 'cap')
+    })
+    after(async () => {
+      if (srv) assert.equal((await srv.stop()).code, 0, srv.log().slice(-2000))
+    })
+
+    test('the total stops at the cap (total_capped), a confirmed text search at the lower one; the page is whole', async () => {
+      const tag = String(Date.now()).slice(-6)
+      const single = (await newLead(w, { title: `占道经营${tag}`, party: { kind: 'person', name: `公孙${tag}`, id_number: PERSON_ID } })).id
+      const ids = []
+      for (let i = 0; i < 4; i++) {
+        ids.unshift((await newLead(w, { title: `龘靐占道经营${tag}`, party: { kind: 'person', name: `闾丘${tag}`, id_number: PERSON_ID } })).id)
+      }
+      const c = w.supervisor.c
+      const list = async (q) => {
+        const r = await c.get(`${C}?page_size=200${q === undefined ? '' : `&q=${encodeURIComponent(q)}`}`)
+        assert.equal(r.status, 200, r.text)
+        return r.json
+      }
+      const all = await list()
+      assert.deepEqual([all.total, all.total_capped], [3, true])
+      assert.deepEqual(all.items.map((x) => x.id), [...ids, single], 'every case on the page, beyond the count')
+      // Two characters: one search term, counted from the index (the list's cap).
+      const term = await list('龘靐')
+      assert.deepEqual([term.total, term.total_capped], [3, true])
+      assert.deepEqual(term.items.map((x) => x.id), ids)
+      // Three or more: each candidate confirmed on its row (the search cap).
+      for (const q of ['龘靐占', `丘${tag}`, `经营${tag}`]) {
+        const r = await list(q)
+        assert.deepEqual([r.total, r.total_capped], [2, true], q)
+        assert.deepEqual(r.items.map((x) => x.id), q.startsWith('经营') ? [...ids, single] : ids, q)
+      }
+      // Under the caps the total is exact.
+      const one = await list(`孙${tag}`)
+      assert.deepEqual([one.total, one.total_capped, one.items.map((x) => x.id)], [1, false, [single]])
+      const none = await list(`靐龘${tag}`)
+      assert.deepEqual([none.total, none.total_capped, none.items], [0, false, []])
+    })
+  })
 }

@@ -59,7 +59,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 /**
  * Starts a server. options: {backend: 'sqlite'|'pg', auth: {key: value}, server: {key: value},
- * db (ZHIFA_DB of another server), dataDir (ZHIFA_DATA_DIR of another server)}.
+ * cases: {key: value}, db (ZHIFA_DB of another server), dataDir (ZHIFA_DATA_DIR of another server)}.
  * Returns {base, port, proc, dataDir, log(), stop(), exited (promise of {code, signal})}.
  */
 export async function startServer(options = {}) {
@@ -76,7 +76,7 @@ export async function startServer(options = {}) {
       .join('\n') +
     '\n'
   const configPath = join(dataDir, 'zhifa.toml')
-  writeFileSync(configPath, toml('auth', auth) + toml('server', server))
+  writeFileSync(configPath, toml('auth', auth) + toml('server', server) + (options.cases ? toml('cases', options.cases) : ''))
   let pg = null
   const env = {
     ...process.env,
