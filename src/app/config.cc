@@ -116,6 +116,11 @@ core::Result<Config> LoadConfig(const std::string& file_arg) {
     c.store.sqlite_mmap_bytes = mmap_mb << 20;
     ZHIFA_TRY(Read(t, "database", "sqlite_checkpoint_pages", c.store.sqlite_checkpoint_pages));
     ZHIFA_TRY(Read(t, "database", "sqlite_gather_wal_writes", c.store.sqlite_gather_wal_writes));
+    ZHIFA_TRY(Read(t, "database", "sqlite_writer_nice", c.store.sqlite_writer_nice));
+    if (c.store.sqlite_writer_nice < -20 || c.store.sqlite_writer_nice > 19) {
+      return Err(ErrorCode::kInvalidArgument, "database.sqlite_writer_nice 应在 -20–19 之间",
+                 "database.sqlite_writer_nice must be -20–19", "database.sqlite_writer_nice");
+    }
     ZHIFA_TRY(Read(t, "server", "listen", c.server.listen));
     ZHIFA_TRY(Read(t, "server", "io_threads", c.server.io_threads));
     ZHIFA_TRY(Read(t, "server", "worker_threads", c.server.worker_threads));
@@ -292,6 +297,7 @@ sqlite_cache_mb = 32            # SQLite writer's page cache (`zhifa demo --case
 sqlite_mmap_mb = 0              # SQLite readers map this much of the file (0: pread only)
 sqlite_checkpoint_pages = 4000  # WAL pages between background checkpoints (0: on the writer)
 sqlite_gather_wal_writes = true # the writer's commit reaches the WAL in one write(2)
+sqlite_writer_nice = -10        # the SQLite writer thread's priority (below 0 needs CAP_SYS_NICE)
 
 [server]
 listen = "127.0.0.1:8080"

@@ -18,16 +18,9 @@ store::Value Opt(const std::optional<int64_t>& v) {
 }  // namespace
 
 core::Result<int64_t> CommandTx::Emit(Event event) {
-  int64_t seq = 0;
-  ZHIFA_TRY(conn_.QueryEach(
-      "UPDATE counters SET value = value + 1 WHERE name = 'record_seq' RETURNING value", {},
-      [&](const store::RowRef& row) -> core::Status {
-        seq = row.Int(0);
-        return core::Ok();
-      }));
-  if (seq == 0) {
-    return Err(ErrorCode::kInternal, "记录日志计数器缺失", "record log counter missing");
-  }
+  auto next = conn_.AddToCounter("record_seq", 1);
+  if (!next) return next.error();
+  const int64_t seq = *next;
   auto unit = event.unit_id ? event.unit_id : actor_.unit_id;
   std::string payload = event.payload.is_null() ? std::string("{}") : event.payload.dump();
   // The leaf goes into the entry's own row (record_tree.h); the tree also writes the completed
@@ -63,16 +56,9 @@ core::Result<int64_t> CommandTx::Emit(Event event) {
 core::Result<int64_t> CommandTx::EmitMany(std::vector<Event> events) {
   if (events.empty()) return int64_t{0};
   const auto n = static_cast<int64_t>(events.size());
-  int64_t last = 0;
-  ZHIFA_TRY(conn_.QueryEach(
-      "UPDATE counters SET value = value + $1 WHERE name = 'record_seq' RETURNING value", {n},
-      [&](const store::RowRef& row) -> core::Status {
-        last = row.Int(0);
-        return core::Ok();
-      }));
-  if (last == 0) {
-    return Err(ErrorCode::kInternal, "记录日志计数器缺失", "record log counter missing");
-  }
+  auto added = conn_.AddToCounter("record_seq", n);
+  if (!added) return added.error();
+  const int64_t last = *added;
   const int64_t first = last - n + 1;
   std::vector<std::string> payloads;
   std::vector<std::optional<int64_t>> units;
@@ -140,11 +126,9 @@ core::Result<int64_t> CommandTx::NewId() { return NewIds(1); }
 
 core::Result<int64_t> CommandTx::NewIds(int64_t n) {
   if (n < 1) return Err(ErrorCode::kInternal, "编号个数无效", "NewIds: n must be at least 1");
-  auto r =
-      conn_.Query("UPDATE counters SET value = value + $1 WHERE name = 'id' RETURNING value", {n});
-  if (!r) return r.error();
-  if (r->rows.empty()) return Err(ErrorCode::kInternal, "编号计数器缺失", "id counter missing");
-  return r->rows[0].Int(0) - n + 1;
+  auto last = conn_.AddToCounter("id", n);
+  if (!last) return last.error();
+  return *last - n + 1;
 }
 
 store::TxFn CommandBus::Wrap(std::shared_ptr<Actor> actor, CommandFn fn) {

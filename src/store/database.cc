@@ -93,6 +93,20 @@ std::string_view RowRef::Text(size_t i) const {
   return {};
 }
 
+core::Result<int64_t> Conn::AddToCounter(std::string_view name, int64_t n) {
+  std::optional<int64_t> value;
+  ZHIFA_TRY(QueryEach("UPDATE counters SET value = value + $1 WHERE name = $2 RETURNING value",
+                      {n, std::string(name)}, [&](const RowRef& row) -> core::Status {
+                        value = row.Int(0);
+                        return core::Ok();
+                      }));
+  if (!value) {
+    return core::Err(core::ErrorCode::kInternal, "计数器缺失: " + std::string(name),
+                     "counter missing: " + std::string(name));
+  }
+  return *value;
+}
+
 core::Status Conn::QueryEach(std::string_view sql, const Params& params, const RowFn& fn) {
   auto r = Query(sql, params);
   if (!r) return r.error();

@@ -1,10 +1,16 @@
 // SQLite backend: WAL, foreign keys, synchronous=FULL, one writer thread with group commit and a
 // pool of read-only connections. See database.h for the contract.
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -199,6 +205,52 @@ class SqliteConn final : public Conn {
     return core::Ok();
   }
 
+  // The writer's counters during a group commit (RunBatch): each is read once, inside the batch's
+  // write transaction, then added to in memory — two statements fewer per command that emits a
+  // record entry and takes an id — and written back once by FlushCounters before the COMMIT.
+  // The batch's savepoints and rollbacks restore them with the database (CountersSnapshot /
+  // RestoreCounters). Outside a batch (and on PostgreSQL) every addition is its own UPDATE.
+  struct Counter {
+    std::string name;
+    int64_t stored;  // the value in the table
+    int64_t value;   // the value after this batch's additions so far
+  };
+  core::Result<int64_t> AddToCounter(std::string_view name, int64_t n) override {
+    if (!in_batch_) return Conn::AddToCounter(name, n);
+    for (auto& c : counters_) {
+      if (c.name == name) return c.value += n;
+    }
+    std::optional<int64_t> stored;
+    ZHIFA_TRY(QueryEach("SELECT value FROM counters WHERE name = $1", {std::string(name)},
+                        [&](const RowRef& row) -> Status {
+                          stored = row.Int(0);
+                          return core::Ok();
+                        }));
+    if (!stored) return Conn::AddToCounter(name, n);  // the missing row's error
+    counters_.push_back(Counter{std::string(name), *stored, *stored + n});
+    return *stored + n;
+  }
+  void BeginCounters() {
+    counters_.clear();
+    in_batch_ = true;
+  }
+  std::vector<Counter> CountersSnapshot() const { return counters_; }
+  void RestoreCounters(std::vector<Counter> snapshot) { counters_ = std::move(snapshot); }
+  // Writes the counters the batch changed (before its COMMIT).
+  Status FlushCounters() {
+    for (auto& c : counters_) {
+      if (c.value == c.stored) continue;
+      auto r = Exec("UPDATE counters SET value = $1 WHERE name = $2", {c.value, c.name});
+      if (!r) return r.error();
+      c.stored = c.value;
+    }
+    return core::Ok();
+  }
+  void EndCounters() {
+    counters_.clear();
+    in_batch_ = false;
+  }
+
  private:
   core::Result<sqlite3_stmt*> Prepare(std::string_view sql) {
     auto it = cache_.find(sql);
@@ -246,6 +298,8 @@ class SqliteConn final : public Conn {
   };
   // Prepared statements by SQL text; looked up without copying the text.
   std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
+  bool in_batch_ = false;          // the writer inside RunBatch
+  std::vector<Counter> counters_;  // the batch's counters, in first-use order
 };
 
 // unhex(X) as in SQLite 3.41+ (which Debian 12's 3.40 lacks): the blob of the hex digits X, NULL
@@ -459,6 +513,16 @@ class SqliteDatabase final : public Database {
   };
 
   void WriterLoop() {
+    if (options_.sqlite_writer_nice != 0) {
+      // Linux: a thread's nice value is its own (PRIO_PROCESS with the thread id).
+      const auto tid = static_cast<id_t>(gettid());
+      if (setpriority(PRIO_PROCESS, tid, options_.sqlite_writer_nice) != 0) {
+        spdlog::warn(
+            "SQLite writer thread: nice {} not set ({}); it runs at the process's priority "
+            "(database.sqlite_writer_nice; lowering it needs CAP_SYS_NICE)",
+            options_.sqlite_writer_nice, std::strerror(errno));
+      }
+    }
     std::vector<Job> batch;
     std::vector<Status> results;
     for (;;) {
@@ -538,6 +602,7 @@ class SqliteDatabase final : public Database {
       for (auto& r : results) r = begin;
       return;
     }
+    writer_->BeginCounters();
     bool all_ok = true;
     for (size_t i = 0; i < batch.size() && all_ok; ++i) {
       results[i] = batch[i].fn(*writer_);
@@ -545,6 +610,7 @@ class SqliteDatabase final : public Database {
     }
     if (!all_ok) {
       (void)writer_->Simple("ROLLBACK");
+      writer_->EndCounters();
       if (batch.size() == 1) return;
       results.assign(batch.size(), core::Ok());
       begin = writer_->Simple("BEGIN IMMEDIATE");
@@ -552,24 +618,31 @@ class SqliteDatabase final : public Database {
         for (auto& r : results) r = begin;
         return;
       }
+      writer_->BeginCounters();
       for (size_t i = 0; i < batch.size(); ++i) {
         Status sp = writer_->Simple("SAVEPOINT job");
         if (!sp) {
           results[i] = sp;
           continue;
         }
+        auto counters = writer_->CountersSnapshot();
         results[i] = batch[i].fn(*writer_);
-        if (!results[i]) (void)writer_->Simple("ROLLBACK TO job");
+        if (!results[i]) {
+          (void)writer_->Simple("ROLLBACK TO job");
+          writer_->RestoreCounters(std::move(counters));
+        }
         (void)writer_->Simple("RELEASE job");
       }
     }
-    Status commit = writer_->Simple("COMMIT");
+    Status commit = writer_->FlushCounters();
+    if (commit) commit = writer_->Simple("COMMIT");
     if (!commit) {
       (void)writer_->Simple("ROLLBACK");
       for (auto& r : results) {
         if (r) r = commit;
       }
     }
+    writer_->EndCounters();
   }
 
   std::string path_;

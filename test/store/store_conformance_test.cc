@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <set>
@@ -78,6 +79,37 @@ class StoreTest : public ::testing::TestWithParam<Dialect> {
     EXPECT_TRUE(r) << Describe(r.error());
     if (!r || r->rows.size() != 1) return -1;
     return r->rows[0].Int(0);
+  }
+
+  // Submits `jobs` writes at once through WriteAsync and waits for them all: the first holds the
+  // writer for 200 ms so the others queue up into one batch (SQLite's group commit). Returns each
+  // job's result.
+  std::vector<Status> RunQueued(int jobs, const std::function<Status(int, Conn&)>& job) {
+    std::vector<std::optional<Status>> results(static_cast<size_t>(jobs));
+    std::mutex mu;
+    std::condition_variable cv;
+    int finished = 0;
+    for (int i = 0; i < jobs; ++i) {
+      db().WriteAsync(
+          [i, &job](Conn& c) -> Status {
+            if (i == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            return job(i, c);
+          },
+          [&, i](Status st) {
+            std::lock_guard lock(mu);
+            results[static_cast<size_t>(i)] = std::move(st);
+            ++finished;
+            cv.notify_all();
+          });
+    }
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return finished == jobs; }));
+    std::vector<Status> out;
+    for (auto& r : results) {
+      out.push_back(r ? std::move(*r)
+                      : Status(core::Err(ErrorCode::kInternal, "未完成", "not done")));
+    }
+    return out;
   }
 
   void CreateCounters() {
@@ -609,40 +641,20 @@ TEST_P(StoreTest, FailingJobDoesNotAffectOthersInTheSameBatch) {
   ASSERT_TRUE(Exec("CREATE TABLE j (id BIGINT PRIMARY KEY, v TEXT)"));
   ASSERT_TRUE(Exec("INSERT INTO j (id, v) VALUES (0, 'existing')"));
   constexpr int kJobs = 120;
-  std::vector<std::optional<Status>> results(kJobs);
-  std::mutex mu;
-  std::condition_variable cv;
-  int finished = 0;
-  // A slow first job holds the writer so the following jobs queue up into one batch (SQLite).
-  for (int i = 0; i < kJobs; ++i) {
-    db().WriteAsync(
-        [i](Conn& c) -> Status {
-          if (i == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-          ZHIFA_TRY(c.Exec("INSERT INTO j (id, v) VALUES ($1, 'job')", {int64_t{i + 1}}));
-          if (i % 7 == 3) return core::Err(ErrorCode::kInvalidArgument, "拒绝", "rejected");
-          if (i % 7 == 5) {  // a constraint violation after the job's own insert
-            ZHIFA_TRY(c.Exec("INSERT INTO j (id, v) VALUES (0, 'dup')"));
-          }
-          return core::Ok();
-        },
-        [&, i](Status st) {
-          std::lock_guard lock(mu);
-          results[i] = std::move(st);
-          ++finished;
-          cv.notify_all();
-        });
-  }
-  {
-    std::unique_lock lock(mu);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return finished == kJobs; }));
-  }
+  const std::vector<Status> results = RunQueued(kJobs, [](int i, Conn& c) -> Status {
+    ZHIFA_TRY(c.Exec("INSERT INTO j (id, v) VALUES ($1, 'job')", {int64_t{i + 1}}));
+    if (i % 7 == 3) return core::Err(ErrorCode::kInvalidArgument, "拒绝", "rejected");
+    if (i % 7 == 5) {  // a constraint violation after the job's own insert
+      ZHIFA_TRY(c.Exec("INSERT INTO j (id, v) VALUES (0, 'dup')"));
+    }
+    return core::Ok();
+  });
   auto r = Query("SELECT id FROM j WHERE id > 0 ORDER BY id");
   ASSERT_TRUE(r) << Describe(r.error());
   std::set<int64_t> present;
   for (const Row& row : r->rows) present.insert(row.Int(0));
   for (int i = 0; i < kJobs; ++i) {
-    ASSERT_TRUE(results[i].has_value());
-    const Status& st = *results[i];
+    const Status& st = results[i];
     if (i % 7 == 3) {
       ASSERT_FALSE(st) << "job " << i;
       EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
@@ -659,6 +671,70 @@ TEST_P(StoreTest, FailingJobDoesNotAffectOthersInTheSameBatch) {
   int expected = 1;
   for (int i = 0; i < kJobs; ++i) expected += (i % 7 != 3 && i % 7 != 5);
   EXPECT_EQ(Count("j"), expected);
+}
+
+// Conn::AddToCounter: SQLite's writer keeps a group commit's counters in memory and writes them
+// once before the COMMIT; the values must still be gapless when jobs of the batch fail, and the
+// table must hold the last one (on PostgreSQL every addition is its own UPDATE).
+TEST_P(StoreTest, CountersStayGaplessWhenJobsOfABatchFail) {
+  CreateCounters();
+  ASSERT_TRUE(Exec("INSERT INTO counters (name, value) VALUES ('id', 1000)"));
+  ASSERT_TRUE(Exec("CREATE TABLE j (seq BIGINT PRIMARY KEY, first_id BIGINT NOT NULL)"));
+  ASSERT_TRUE(Exec("INSERT INTO j (seq, first_id) VALUES (0, 0)"));
+  constexpr int kJobs = 120;
+  std::vector<int64_t> seqs(kJobs, 0);
+  const std::vector<Status> results = RunQueued(kJobs, [&seqs](int i, Conn& c) -> Status {
+    auto seq = c.AddToCounter("seq", 1);
+    if (!seq) return seq.error();
+    auto ids = c.AddToCounter("id", 2);
+    if (!ids) return ids.error();
+    auto again = c.AddToCounter("id", 0);  // reads the job's own addition back
+    if (!again || *again != *ids) {
+      return core::Err(ErrorCode::kInternal, "计数器不一致", "counter read back differs");
+    }
+    ZHIFA_TRY(c.Exec("INSERT INTO j (seq, first_id) VALUES ($1, $2)", {*seq, *ids - 1}));
+    if (i % 7 == 3) return core::Err(ErrorCode::kInvalidArgument, "拒绝", "rejected");
+    if (i % 7 == 5) ZHIFA_TRY(c.Exec("INSERT INTO j (seq, first_id) VALUES (0, 0)"));
+    seqs[i] = *seq;
+    return core::Ok();
+  });
+  std::vector<int64_t> got;
+  for (int i = 0; i < kJobs; ++i) {
+    const bool fails = i % 7 == 3 || i % 7 == 5;
+    ASSERT_EQ(results[i].ok(), !fails) << "job " << i;
+    if (!fails) got.push_back(seqs[i]);
+  }
+  std::sort(got.begin(), got.end());
+  for (size_t k = 0; k < got.size(); ++k) {
+    ASSERT_EQ(got[k], static_cast<int64_t>(k + 1)) << "a failed job's number was used or lost";
+  }
+  const auto n = static_cast<int64_t>(got.size());
+  auto r = Query("SELECT name, value FROM counters ORDER BY name");
+  ASSERT_TRUE(r) << Describe(r.error());
+  ASSERT_EQ(r->rows.size(), 2u);
+  EXPECT_EQ(r->rows[0].Text(0), "id");
+  EXPECT_EQ(r->rows[0].Int(1), 1000 + 2 * n);
+  EXPECT_EQ(r->rows[1].Text(0), "seq");
+  EXPECT_EQ(r->rows[1].Int(1), n);
+  // The ids the committed jobs took are distinct pairs.
+  auto ids =
+      Query("SELECT COUNT(DISTINCT first_id), MIN(first_id), MAX(first_id) FROM j WHERE seq > 0");
+  ASSERT_TRUE(ids) << Describe(ids.error());
+  EXPECT_EQ(ids->rows[0].Int(0), n);
+  EXPECT_EQ(ids->rows[0].Int(1), 1001);
+  EXPECT_EQ(ids->rows[0].Int(2), 1000 + 2 * n - 1);
+}
+
+TEST_P(StoreTest, AMissingCounterIsAnError) {
+  CreateCounters();
+  Status st = db().Write([](Conn& c) -> Status {
+    auto v = c.AddToCounter("nowhere", 1);
+    if (!v) return v.error();
+    return core::Ok();
+  });
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kInternal);
+  EXPECT_NE(st.error().message_en.find("nowhere"), std::string::npos) << st.error().message_en;
 }
 
 TEST_P(StoreTest, ExecScript) {
