@@ -105,6 +105,7 @@ class StoreTest : public ::testing::TestWithParam<Dialect> {
     std::unique_lock lock(mu);
     EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return finished == jobs; }));
     std::vector<Status> out;
+    out.reserve(results.size());
     for (auto& r : results) {
       out.push_back(r ? std::move(*r)
                       : Status(core::Err(ErrorCode::kInternal, "未完成", "not done")));
