@@ -516,11 +516,15 @@ class SqliteDatabase final : public Database {
     if (options_.sqlite_writer_nice != 0) {
       // Linux: a thread's nice value is its own (PRIO_PROCESS with the thread id).
       const auto tid = static_cast<id_t>(gettid());
+      static std::once_flag warned;  // once per process, not per database
       if (setpriority(PRIO_PROCESS, tid, options_.sqlite_writer_nice) != 0) {
-        spdlog::warn(
-            "SQLite writer thread: nice {} not set ({}); it runs at the process's priority "
-            "(database.sqlite_writer_nice; lowering it needs CAP_SYS_NICE)",
-            options_.sqlite_writer_nice, std::strerror(errno));
+        const int err = errno;
+        std::call_once(warned, [&] {
+          spdlog::warn(
+              "SQLite writer thread: nice {} not set ({}); it runs at the process's priority "
+              "(database.sqlite_writer_nice; lowering it needs CAP_SYS_NICE)",
+              options_.sqlite_writer_nice, std::strerror(err));
+        });
       }
     }
     std::vector<Job> batch;

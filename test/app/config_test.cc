@@ -37,6 +37,7 @@ TEST_F(ConfigFile, TheExampleLoadsWithTheDefaults) {
   EXPECT_EQ(c->cases.list_count_cap, 10000);
   EXPECT_EQ(c->cases.list_search_count_cap, 2000);
   EXPECT_EQ(c->cases.due_soon_working_days, 3);
+  EXPECT_EQ(c->store.sqlite_writer_nice, -10);
 }
 
 TEST_F(ConfigFile, CaseListCapsAreRead) {
@@ -55,6 +56,8 @@ TEST_F(ConfigFile, AValueOutOfRangeIsRefusedWithItsKey) {
       {"[cases]\nlist_count_cap = 1000001\n", "cases.list_count_cap"},
       {"[cases]\nlist_search_count_cap = -1\n", "cases.list_search_count_cap"},
       {"[cases]\ndue_soon_working_days = 61\n", "cases.due_soon_working_days"},
+      {"[database]\nsqlite_writer_nice = -21\n", "database.sqlite_writer_nice"},
+      {"[database]\nsqlite_writer_nice = 20\n", "database.sqlite_writer_nice"},
   };
   for (const auto& row : rows) {
     auto c = Load(row.text);
