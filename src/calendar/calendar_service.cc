@@ -165,8 +165,7 @@ Result<LoadResult> CalendarService::LoadYear(const record::Actor& actor, std::st
                                 {static_cast<int64_t>(year)});
       if (!del) return del.error();
     }
-    auto bump = tx.conn().Query(
-        "UPDATE counters SET value = value + 1 WHERE name = 'calendar_version' RETURNING value");
+    auto bump = tx.conn().AddToCounter("calendar_version", 1);
     if (!bump) return bump.error();
     auto seq = tx.Emit(
         record::Event{"calendar.year_loaded", "calendar_year:" + std::to_string(year),
@@ -176,7 +175,7 @@ Result<LoadResult> CalendarService::LoadYear(const record::Actor& actor, std::st
                            {"replaced", out.replaced},
                            {"origin", origin},
                            {"replaced_source", in_db ? "database" : (shipped ? "embedded" : "")},
-                           {"calendar_version", bump->rows.empty() ? 0 : bump->rows[0].Int(0)}},
+                           {"calendar_version", *bump}},
                       std::nullopt});
     if (!seq) return seq.error();
     auto ins = tx.conn().Exec(

@@ -114,7 +114,8 @@ class Conn {
   // Adds n to the row `name` of the counters table and returns its new value, in this
   // transaction. The default runs UPDATE … RETURNING; SQLite's writer reads a counter once per
   // group commit, adds in memory and writes it back once before the commit (sqlite_database.cc).
-  // Every change of a counter goes through here. Errors: kInternal when the row is missing.
+  // Every addition to a counter goes through here: an UPDATE beside it would not be seen by the
+  // writer's batch, nor survive its write-back. Errors: kInternal when the row is missing.
   virtual core::Result<int64_t> AddToCounter(std::string_view name, int64_t n);
 };
 
@@ -148,9 +149,10 @@ struct Options {
   // The nice value of the SQLite writer thread (setpriority(2) on the thread; 0 leaves it at the
   // process's). The one writer runs every command of every request thread; at the same priority
   // the request threads its commits wake preempt it, and under step load it waited for the CPU
-  // about half of each group commit's cycle (bench/README.md "Cases", 2026-11-28 09:00). A value
-  // below the process's needs CAP_SYS_NICE (root, or systemd AmbientCapabilities=CAP_SYS_NICE);
-  // without it the writer keeps the process's priority and a warning is logged.
+  // about half of each group commit's cycle (bench/README.md "Cases", 2026-11-28 07:47–09:30). A
+  // value below the process's needs CAP_SYS_NICE (root, or systemd
+  // AmbientCapabilities=CAP_SYS_NICE); without it the writer keeps the process's priority and a
+  // warning is logged.
   int sqlite_writer_nice = -10;
 };
 
