@@ -336,5 +336,3 @@ BENCHMARK(BM_StepTransition)
     ->MinTime(3.0);
 
 }  // namespace
-
-BENCHMARK_MAIN();

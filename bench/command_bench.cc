@@ -23,7 +23,6 @@
 #include <string>
 #include <vector>
 
-#include "core/allocator.h"
 #include "org/org_service.h"
 #include "record/command_bus.h"
 #include "store/database.h"
@@ -479,12 +478,3 @@ BENCHMARK(BM_GetUnit)
     ->UseRealTime();
 
 }  // namespace
-
-int main(int argc, char** argv) {
-  zhifa::core::TuneAllocator();  // as the zhifa executable does
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

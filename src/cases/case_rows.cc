@@ -171,7 +171,7 @@ Status CaseValues(store::Params& out, const CaseRecord& r, const CaseSnapshot& s
                            d->due_timer,
                            d->review,
                            TextOrNull(r.form_no),
-                           s.ToJson().dump(),
+                           s.ToText(),
                            r.facts.dump(),
                            r.discretion.dump(),
                            r.created_by ? store::Value(*r.created_by) : store::Value(store::Null{}),

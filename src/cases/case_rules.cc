@@ -1,6 +1,10 @@
 #include "cases/case_rules.h"
 
 #include <algorithm>
+#include <cstdint>
+
+#include "core/json_reader.h"
+#include "core/json_writer.h"
 
 namespace zhifa::cases {
 
@@ -825,162 +829,375 @@ bool Heavier(const Penalty& a, const Penalty& b) {
 }
 
 namespace {
-json IdsJson(const std::vector<int64_t>& v) { return json(v); }
-std::vector<int64_t> IdsFrom(const json& j, const char* key) {
-  std::vector<int64_t> out;
-  if (j.contains(key) && j[key].is_array()) {
-    for (const auto& x : j[key]) out.push_back(x.get<int64_t>());
+void DateText(core::JsonWriter& w, const std::optional<Date>& d) {
+  if (d) {
+    w.String(core::FormatDate(*d));
+  } else {
+    w.Null();
   }
-  return out;
 }
-Penalty PenaltyFrom(const json& j) {
-  auto p = PenaltyFromJson(j, "penalty");
-  return p ? *p : Penalty{};
+void IdsText(core::JsonWriter& w, const std::vector<int64_t>& ids) {
+  w.BeginArray();
+  for (int64_t id : ids) w.Int(id);
+  w.EndArray();
 }
 }  // namespace
 
-json CaseSnapshot::ToJson() const {
-  json j = {
-      {"procedure", ProcedureId(procedure)},
-      {"state", StateId(state)},
-      {"party_kind", PartyKindId(party_kind)},
-      {"act_date", core::FormatDate(act_date)},
-      {"act_end_date", DateOrNull(act_end_date)},
-      {"discovered_date", core::FormatDate(discovered_date)},
-      {"safety_harm", safety_harm},
-      {"matter_review", matter_review},
-      {"filed_date", DateOrNull(filed_date)},
-      {"officers", IdsJson(officers)},
-      {"recused", IdsJson(recused)},
-      {"investigators", IdsJson(investigators)},
-      {"investigation_steps", investigation_steps},
-      {"compulsion_steps", compulsion_steps},
-      {"non_coercive_steps", non_coercive_steps},
-      {"proposed_outcome", proposed_outcome ? json(OutcomeId(*proposed_outcome)) : json(nullptr)},
-      {"proposal", proposal.ToJson()},
-      {"proposal_reason", proposal_reason},
-      {"outside_range", outside_range},
-      {"complex", complex},
-      {"major_interest", major_interest},
-      {"major_violation", major_violation},
-      {"reviewed", reviewed},
-      {"stated", stated},
-      {"waived", waived},
-      {"hearing_waived", hearing_waived},
-      {"review", ReviewStatusId(review)},
-      {"review_round", review_round},
-      {"discussed", discussed},
-      {"extension_days", extension_days},
-      {"served_date", DateOrNull(served_date)},
-      {"executed_date", DateOrNull(executed_date)},
-      {"filing_reported", filing_reported},
-      {"closed_date", DateOrNull(closed_date)},
-      {"archived", archived},
-      {"published", published}};
+std::string CaseSnapshot::ToText() const {
+  core::JsonWriter w;
+  w.BeginObject();
+  w.Key("procedure").String(ProcedureId(procedure));
+  w.Key("state").String(StateId(state));
+  w.Key("party_kind").String(PartyKindId(party_kind));
+  w.Key("act_date").String(core::FormatDate(act_date));
+  w.Key("act_end_date");
+  DateText(w, act_end_date);
+  w.Key("discovered_date").String(core::FormatDate(discovered_date));
+  w.Key("safety_harm").Bool(safety_harm);
+  w.Key("matter_review").Bool(matter_review);
+  w.Key("filed_date");
+  DateText(w, filed_date);
+  w.Key("officers");
+  IdsText(w, officers);
+  w.Key("recused");
+  IdsText(w, recused);
+  w.Key("investigators");
+  IdsText(w, investigators);
+  w.Key("investigation_steps").Int(investigation_steps);
+  w.Key("compulsion_steps").Int(compulsion_steps);
+  w.Key("non_coercive_steps").Int(non_coercive_steps);
+  w.Key("proposed_outcome");
+  if (proposed_outcome) {
+    w.String(OutcomeId(*proposed_outcome));
+  } else {
+    w.Null();
+  }
+  w.Key("proposal").Raw(proposal.ToJson().dump());
+  w.Key("proposal_reason").String(proposal_reason);
+  w.Key("outside_range").Bool(outside_range);
+  w.Key("complex").Bool(complex);
+  w.Key("major_interest").Bool(major_interest);
+  w.Key("major_violation").Bool(major_violation);
+  w.Key("reviewed").Bool(reviewed);
+  w.Key("stated").Bool(stated);
+  w.Key("waived").Bool(waived);
+  w.Key("hearing_waived").Bool(hearing_waived);
+  w.Key("review").String(ReviewStatusId(review));
+  w.Key("review_round").Int(review_round);
+  w.Key("discussed").Bool(discussed);
+  w.Key("extension_days").Int(extension_days);
+  w.Key("served_date");
+  DateText(w, served_date);
+  w.Key("executed_date");
+  DateText(w, executed_date);
+  w.Key("filing_reported").Bool(filing_reported);
+  w.Key("closed_date");
+  DateText(w, closed_date);
+  w.Key("archived").Bool(archived);
+  w.Key("published").Bool(published);
+  w.Key("notice");
   if (notice) {
-    j["notice"] = {{"date", core::FormatDate(notice->date)},
-                   {"penalty", notice->penalty.ToJson()},
-                   {"hearing_right", notice->hearing_right}};
+    w.BeginObject();
+    w.Key("date").String(core::FormatDate(notice->date));
+    w.Key("penalty").Raw(notice->penalty.ToJson().dump());
+    w.Key("hearing_right").Bool(notice->hearing_right);
+    w.EndObject();
   } else {
-    j["notice"] = nullptr;
+    w.Null();
   }
-  j["hearing"] = {{"requested", DateOrNull(hearing.requested)},
-                  {"notice_date", DateOrNull(hearing.notice_date)},
-                  {"hearing_date", DateOrNull(hearing.hearing_date)},
-                  {"presider_id", hearing.presider_id},
-                  {"held", hearing.held},
-                  {"attended", hearing.attended}};
+  w.Key("hearing").BeginObject();
+  w.Key("requested");
+  DateText(w, hearing.requested);
+  w.Key("notice_date");
+  DateText(w, hearing.notice_date);
+  w.Key("hearing_date");
+  DateText(w, hearing.hearing_date);
+  w.Key("presider_id").Int(hearing.presider_id);
+  w.Key("held").Bool(hearing.held);
+  w.Key("attended").Bool(hearing.attended);
+  w.EndObject();
+  w.Key("decision");
   if (decision) {
-    j["decision"] = {{"outcome", OutcomeId(decision->outcome)},
-                     {"penalty", decision->penalty.ToJson()},
-                     {"date", core::FormatDate(decision->date)},
-                     {"overdue", decision->overdue}};
+    w.BeginObject();
+    w.Key("outcome").String(OutcomeId(decision->outcome));
+    w.Key("penalty").Raw(decision->penalty.ToJson().dump());
+    w.Key("date").String(core::FormatDate(decision->date));
+    w.Key("overdue").Bool(decision->overdue);
+    w.EndObject();
   } else {
-    j["decision"] = nullptr;
+    w.Null();
   }
-  return j;
+  w.EndObject();
+  return w.Take();
 }
 
-core::Result<CaseSnapshot> CaseSnapshot::FromJson(const json& j) {
-  try {
-    CaseSnapshot s;
-    auto proc = ParseProcedure(j.at("procedure").get<std::string>());
-    auto st = ParseState(j.at("state").get<std::string>());
-    auto pk = ParsePartyKind(j.at("party_kind").get<std::string>());
-    auto act = core::ParseDate(j.at("act_date").get<std::string>());
-    auto disc = core::ParseDate(j.at("discovered_date").get<std::string>());
-    if (!proc || !st || !pk || !act || !disc) throw std::runtime_error("bad enum or date");
-    s.procedure = *proc;
-    s.state = *st;
-    s.party_kind = *pk;
-    s.act_date = *act;
-    s.act_end_date = OptDate(j, "act_end_date");
-    s.discovered_date = *disc;
-    s.safety_harm = j.value("safety_harm", false);
-    s.matter_review = j.value("matter_review", false);
-    s.filed_date = OptDate(j, "filed_date");
-    s.officers = IdsFrom(j, "officers");
-    s.recused = IdsFrom(j, "recused");
-    s.investigators = IdsFrom(j, "investigators");
-    s.investigation_steps = j.value("investigation_steps", 0);
-    s.compulsion_steps = j.value("compulsion_steps", 0);
-    s.non_coercive_steps = j.value("non_coercive_steps", 0);
-    if (j.contains("proposed_outcome") && j["proposed_outcome"].is_string()) {
-      s.proposed_outcome = ParseOutcome(j["proposed_outcome"].get<std::string>());
-    }
-    if (j.contains("proposal")) s.proposal = PenaltyFrom(j["proposal"]);
-    s.proposal_reason = j.value("proposal_reason", "");
-    s.outside_range = j.value("outside_range", false);
-    s.complex = j.value("complex", false);
-    s.major_interest = j.value("major_interest", false);
-    s.major_violation = j.value("major_violation", false);
-    s.reviewed = j.value("reviewed", false);
-    s.stated = j.value("stated", false);
-    s.waived = j.value("waived", false);
-    s.hearing_waived = j.value("hearing_waived", false);
-    s.review = Parse(kReviews, j.value("review", "none")).value_or(ReviewStatus::kNone);
-    s.review_round = j.value("review_round", 0);
-    s.discussed = j.value("discussed", false);
-    s.extension_days = j.value("extension_days", 0);
-    s.served_date = OptDate(j, "served_date");
-    s.executed_date = OptDate(j, "executed_date");
-    s.filing_reported = j.value("filing_reported", false);
-    s.closed_date = OptDate(j, "closed_date");
-    s.archived = j.value("archived", false);
-    s.published = j.value("published", false);
-    if (j.contains("notice") && j["notice"].is_object()) {
-      const auto& n = j["notice"];
-      Notice notice;
-      notice.date = core::ParseDate(n.at("date").get<std::string>()).value();
-      notice.penalty = PenaltyFrom(n.at("penalty"));
-      notice.hearing_right = n.value("hearing_right", false);
-      s.notice = notice;
-    }
-    if (j.contains("hearing") && j["hearing"].is_object()) {
-      const auto& h = j["hearing"];
-      s.hearing.requested = OptDate(h, "requested");
-      s.hearing.notice_date = OptDate(h, "notice_date");
-      s.hearing.hearing_date = OptDate(h, "hearing_date");
-      s.hearing.presider_id = h.value("presider_id", int64_t{0});
-      s.hearing.held = h.value("held", false);
-      s.hearing.attended = h.value("attended", false);
-    }
-    if (j.contains("decision") && j["decision"].is_object()) {
-      const auto& d = j["decision"];
-      Decision dec;
-      auto o = ParseOutcome(d.at("outcome").get<std::string>());
-      if (!o) throw std::runtime_error("bad outcome");
-      dec.outcome = *o;
-      dec.penalty = PenaltyFrom(d.at("penalty"));
-      dec.date = core::ParseDate(d.at("date").get<std::string>()).value();
-      dec.overdue = d.value("overdue", false);
-      s.decision = dec;
-    }
-    return s;
-  } catch (const std::exception& e) {
-    return Err(ErrorCode::kInternal, std::string("案件状态数据无法读取: ") + e.what(),
-               std::string("unreadable case state: ") + e.what());
+json CaseSnapshot::ToJson() const { return json::parse(ToText()); }
+
+namespace {
+
+// Reads the stored text value by value (core::JsonReader): the step path reads a snapshot per
+// step, and a nlohmann::json document of it cost more than the rule (bench/README.md "Cases").
+// Keys it does not know are skipped; a value of the wrong type, or an enum or a required date it
+// cannot read, makes the whole text unreadable.
+class SnapshotIn {
+ public:
+  explicit SnapshotIn(std::string_view text) : r(text) {}
+  core::JsonReader r;
+
+  // Why the text is unreadable beyond the reader's own error, if it is.
+  const std::string& bad() const { return bad_; }
+  bool Bad(std::string what) {
+    if (bad_.empty()) bad_ = std::move(what);
+    return false;
   }
+  template <class E, class Parse>
+  bool Enum(E& out, Parse parse, const char* key) {
+    if (!r.String(buf_)) return false;
+    auto v = parse(buf_);
+    if (!v) return Bad(std::string(key) + ": " + buf_);
+    out = *v;
+    return true;
+  }
+  bool Day(Date& out, const char* key) {
+    if (!r.String(buf_)) return false;
+    auto d = core::ParseDate(buf_);
+    if (!d) return Bad(std::string(key) + ": " + buf_);
+    out = *d;
+    return true;
+  }
+  // null, or a date (one that does not read is no date, as before).
+  bool OptDay(std::optional<Date>& out) {
+    out.reset();
+    if (r.Null()) return true;
+    if (!r.String(buf_)) return false;
+    if (auto d = core::ParseDate(buf_)) out = *d;
+    return true;
+  }
+  bool Count(int& out) {
+    int64_t v = 0;
+    if (!r.Int(v)) return false;
+    if (v < INT32_MIN || v > INT32_MAX) return Bad("count out of range: " + std::to_string(v));
+    out = static_cast<int>(v);
+    return true;
+  }
+  bool Ids(std::vector<int64_t>& out) {
+    out.clear();
+    if (r.Null()) return true;
+    if (!r.BeginArray()) return false;
+    while (r.NextElement()) {
+      int64_t v = 0;
+      if (!r.Int(v)) return false;
+      out.push_back(v);
+    }
+    return r.ok();
+  }
+  // A penalty as Penalty::ToJson writes it, read by PenaltyFromJson (one reader of penalties);
+  // one it refuses is no penalty, as before.
+  bool Pen(Penalty& out) {
+    std::string_view raw;
+    if (!r.Raw(raw)) return false;
+    auto p = PenaltyFromJson(json::parse(raw, nullptr, false), "penalty");
+    out = p ? *p : Penalty{};
+    return true;
+  }
+  bool Notice(std::optional<cases::Notice>& out) {
+    out.reset();
+    if (r.Null()) return true;
+    cases::Notice n;
+    bool date = false, penalty = false;
+    std::string_view key;
+    if (!r.BeginObject()) return false;
+    while (r.NextKey(key)) {
+      bool ok = true;
+      if (key == "date") {
+        ok = date = Day(n.date, "notice.date");
+      } else if (key == "penalty") {
+        ok = penalty = Pen(n.penalty);
+      } else if (key == "hearing_right") {
+        ok = r.Bool(n.hearing_right);
+      } else {
+        ok = r.Skip();
+      }
+      if (!ok) return false;
+    }
+    if (!r.ok()) return false;
+    if (!date || !penalty) return Bad("notice without its date or penalty");
+    out = n;
+    return true;
+  }
+  bool Hearing(HearingState& out) {
+    out = HearingState{};
+    if (r.Null()) return true;
+    std::string_view key;
+    if (!r.BeginObject()) return false;
+    while (r.NextKey(key)) {
+      bool ok = true;
+      if (key == "requested") {
+        ok = OptDay(out.requested);
+      } else if (key == "notice_date") {
+        ok = OptDay(out.notice_date);
+      } else if (key == "hearing_date") {
+        ok = OptDay(out.hearing_date);
+      } else if (key == "presider_id") {
+        ok = r.Int(out.presider_id);
+      } else if (key == "held") {
+        ok = r.Bool(out.held);
+      } else if (key == "attended") {
+        ok = r.Bool(out.attended);
+      } else {
+        ok = r.Skip();
+      }
+      if (!ok) return false;
+    }
+    return r.ok();
+  }
+  bool Decision(std::optional<cases::Decision>& out) {
+    out.reset();
+    if (r.Null()) return true;
+    cases::Decision d;
+    bool outcome = false, penalty = false, date = false;
+    std::string_view key;
+    if (!r.BeginObject()) return false;
+    while (r.NextKey(key)) {
+      bool ok = true;
+      if (key == "outcome") {
+        ok = outcome = Enum(d.outcome, ParseOutcome, "decision.outcome");
+      } else if (key == "penalty") {
+        ok = penalty = Pen(d.penalty);
+      } else if (key == "date") {
+        ok = date = Day(d.date, "decision.date");
+      } else if (key == "overdue") {
+        ok = r.Bool(d.overdue);
+      } else {
+        ok = r.Skip();
+      }
+      if (!ok) return false;
+    }
+    if (!r.ok()) return false;
+    if (!outcome || !penalty || !date) return Bad("decision without its outcome, penalty or date");
+    out = d;
+    return true;
+  }
+
+ private:
+  std::string buf_;
+  std::string bad_;
+};
+
+}  // namespace
+
+core::Result<CaseSnapshot> CaseSnapshot::FromText(std::string_view text) {
+  CaseSnapshot s;
+  SnapshotIn in(text);
+  core::JsonReader& r = in.r;
+  // The five values every snapshot has; the others default when absent.
+  bool procedure = false, state = false, party_kind = false, act_date = false, discovered = false;
+  std::string_view key;
+  if (r.BeginObject()) {
+    while (r.NextKey(key)) {
+      bool ok = true;
+      if (key == "procedure") {
+        ok = procedure = in.Enum(s.procedure, ParseProcedure, "procedure");
+      } else if (key == "state") {
+        ok = state = in.Enum(s.state, ParseState, "state");
+      } else if (key == "party_kind") {
+        ok = party_kind = in.Enum(s.party_kind, ParsePartyKind, "party_kind");
+      } else if (key == "act_date") {
+        ok = act_date = in.Day(s.act_date, "act_date");
+      } else if (key == "act_end_date") {
+        ok = in.OptDay(s.act_end_date);
+      } else if (key == "discovered_date") {
+        ok = discovered = in.Day(s.discovered_date, "discovered_date");
+      } else if (key == "safety_harm") {
+        ok = r.Bool(s.safety_harm);
+      } else if (key == "matter_review") {
+        ok = r.Bool(s.matter_review);
+      } else if (key == "filed_date") {
+        ok = in.OptDay(s.filed_date);
+      } else if (key == "officers") {
+        ok = in.Ids(s.officers);
+      } else if (key == "recused") {
+        ok = in.Ids(s.recused);
+      } else if (key == "investigators") {
+        ok = in.Ids(s.investigators);
+      } else if (key == "investigation_steps") {
+        ok = in.Count(s.investigation_steps);
+      } else if (key == "compulsion_steps") {
+        ok = in.Count(s.compulsion_steps);
+      } else if (key == "non_coercive_steps") {
+        ok = in.Count(s.non_coercive_steps);
+      } else if (key == "proposed_outcome") {
+        // null, or an outcome (one that does not read is none, as before)
+        std::string v;
+        s.proposed_outcome.reset();
+        if (!r.Null()) {
+          ok = r.String(v);
+          if (ok) s.proposed_outcome = ParseOutcome(v);
+        }
+      } else if (key == "proposal") {
+        ok = in.Pen(s.proposal);
+      } else if (key == "proposal_reason") {
+        ok = r.String(s.proposal_reason);
+      } else if (key == "outside_range") {
+        ok = r.Bool(s.outside_range);
+      } else if (key == "complex") {
+        ok = r.Bool(s.complex);
+      } else if (key == "major_interest") {
+        ok = r.Bool(s.major_interest);
+      } else if (key == "major_violation") {
+        ok = r.Bool(s.major_violation);
+      } else if (key == "reviewed") {
+        ok = r.Bool(s.reviewed);
+      } else if (key == "stated") {
+        ok = r.Bool(s.stated);
+      } else if (key == "waived") {
+        ok = r.Bool(s.waived);
+      } else if (key == "hearing_waived") {
+        ok = r.Bool(s.hearing_waived);
+      } else if (key == "review") {
+        std::string v;
+        ok = r.String(v);
+        s.review = Parse(kReviews, v).value_or(ReviewStatus::kNone);
+      } else if (key == "review_round") {
+        ok = in.Count(s.review_round);
+      } else if (key == "discussed") {
+        ok = r.Bool(s.discussed);
+      } else if (key == "extension_days") {
+        ok = in.Count(s.extension_days);
+      } else if (key == "served_date") {
+        ok = in.OptDay(s.served_date);
+      } else if (key == "executed_date") {
+        ok = in.OptDay(s.executed_date);
+      } else if (key == "filing_reported") {
+        ok = r.Bool(s.filing_reported);
+      } else if (key == "closed_date") {
+        ok = in.OptDay(s.closed_date);
+      } else if (key == "archived") {
+        ok = r.Bool(s.archived);
+      } else if (key == "published") {
+        ok = r.Bool(s.published);
+      } else if (key == "notice") {
+        ok = in.Notice(s.notice);
+      } else if (key == "hearing") {
+        ok = in.Hearing(s.hearing);
+      } else if (key == "decision") {
+        ok = in.Decision(s.decision);
+      } else {
+        ok = r.Skip();
+      }
+      if (!ok) break;
+    }
+  }
+  std::string why = in.bad();
+  if (why.empty() && !r.Finish()) why = r.error();
+  if (why.empty() && !(procedure && state && party_kind && act_date && discovered)) {
+    why = "procedure, state, party_kind, act_date and discovered_date are required";
+  }
+  if (!why.empty()) {
+    return Err(ErrorCode::kInternal, "案件状态数据无法读取: " + why,
+               "unreadable case state: " + why);
+  }
+  return s;
 }
 
 // ---- gates ----------------------------------------------------------------------------------

@@ -313,8 +313,11 @@ struct CaseSnapshot {
   bool archived = false;
   bool published = false;  // the publication obligation is met (publicity portal)
 
-  nlohmann::json ToJson() const;
-  static core::Result<CaseSnapshot> FromJson(const nlohmann::json& j);
+  // The stored form (cases.snapshot): JSON text written and read without a document (the step
+  // path does both per step). FromText takes the keys in any order and skips unknown ones.
+  std::string ToText() const;
+  static core::Result<CaseSnapshot> FromText(std::string_view text);
+  nlohmann::json ToJson() const;  // the same as a document (API responses)
 };
 
 // ---- Refusals ------------------------------------------------------------------------------

@@ -698,19 +698,148 @@ TEST(CasePublication, SevenWorkingDaysForPenaltiesTwentyForOthers) {
   EXPECT_FALSE(PublicationFor(d, Cal()).value());
 }
 
-TEST(CaseSnapshotJson, RoundTrip) {
+// Every field away from its default, so that a field the text forgets to write or read shows.
+CaseSnapshot FullSnapshot() {
   auto ctx = Ctx();
   CaseSnapshot s =
       Reviewed(Penalty{{PenaltyKind::kFine, PenaltyKind::kSuspendLicence}, 1000000, 0});
-  ASSERT_TRUE(StepNotify(s, Notice("2025-10-13", true), ctx).ok());
-  ASSERT_TRUE(StepRequestHearing(s, {D("2025-10-14")}, ctx).ok());
-  s.extension_days = 5;
+  EXPECT_TRUE(StepNotify(s, Notice("2025-10-13", true), ctx).ok());
+  EXPECT_TRUE(StepRequestHearing(s, {D("2025-10-14")}, ctx).ok());
+  s.procedure = Procedure::kSimplified;
+  s.party_kind = PartyKind::kPerson;
+  s.act_end_date = D("2025-08-30");
+  s.safety_harm = s.matter_review = true;
   s.recused = {4};
-  auto back = CaseSnapshot::FromJson(s.ToJson());
-  ASSERT_TRUE(back.ok()) << back.error().message_en;
-  EXPECT_EQ(back->ToJson(), s.ToJson());
+  s.investigators = {1, 2, 9};
+  s.compulsion_steps = 2;
+  s.non_coercive_steps = 3;
+  s.proposed_outcome = Outcome::kPenalty;
+  s.proposal_reason = "情节\"较重\"\\，\n多次违法\t\x01";
+  s.outside_range = s.complex = s.major_interest = s.major_violation = true;
+  s.stated = s.waived = s.hearing_waived = s.discussed = true;
+  s.review = ReviewStatus::kAmend;
+  s.review_round = 2;
+  s.extension_days = 5;
+  s.hearing.notice_date = D("2025-10-15");
+  s.hearing.hearing_date = D("2025-10-24");
+  s.hearing.presider_id = 77;
+  s.hearing.held = s.hearing.attended = true;
+  s.decision =
+      Decision{Outcome::kPenalty, Penalty{{PenaltyKind::kWarning}, 0, 5000}, D("2025-11-03"), true};
+  s.served_date = D("2025-11-04");
+  s.executed_date = D("2025-11-20");
+  s.filing_reported = s.archived = s.published = true;
+  s.closed_date = D("2025-11-21");
+  return s;
+}
+
+TEST(CaseSnapshotText, RoundTrip) {
+  for (const CaseSnapshot& s : {FullSnapshot(), CaseSnapshot{}}) {
+    const std::string text = s.ToText();
+    EXPECT_TRUE(nlohmann::json::accept(text)) << text;
+    auto back = CaseSnapshot::FromText(text);
+    ASSERT_TRUE(back.ok()) << back.error().message_en;
+    EXPECT_EQ(back->ToText(), text);
+    EXPECT_EQ(back->ToJson(), s.ToJson());
+    // The document's own order (keys sorted, as rows written before the text form hold it).
+    auto sorted = CaseSnapshot::FromText(s.ToJson().dump(2));
+    ASSERT_TRUE(sorted.ok()) << sorted.error().message_en;
+    EXPECT_EQ(sorted->ToText(), text);
+  }
+  const CaseSnapshot full = FullSnapshot();
+  auto back = CaseSnapshot::FromText(full.ToText());
+  ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->notice->penalty.kinds.size(), 2u);
-  EXPECT_FALSE(CaseSnapshot::FromJson(nlohmann::json::object()).ok());
+  EXPECT_EQ(back->decision->penalty.confiscation, 5000);
+  EXPECT_EQ(back->proposal_reason, full.proposal_reason);
+  EXPECT_EQ(back->hearing.presider_id, 77);
+  // Every key the document has is one the text has (no field written to one form only).
+  std::vector<std::string> text_keys, doc_keys;
+  const auto text_doc = nlohmann::json::parse(full.ToText());
+  const auto doc = full.ToJson();
+  for (const auto& [k, v] : text_doc.items()) text_keys.push_back(k);
+  for (const auto& [k, v] : doc.items()) doc_keys.push_back(k);
+  EXPECT_EQ(text_keys, doc_keys);
+  EXPECT_EQ(text_keys.size(), 39u);
+}
+
+TEST(CaseSnapshotText, ReadsARowAsStoredBeforeAndSkipsUnknownKeys) {
+  // A row as `zhifa demo` stored it before the text form (nlohmann's dump: keys sorted), with a
+  // key no version wrote.
+  const std::string row =
+      R"({"act_date":"2026-08-14","act_end_date":null,"archived":false,"closed_date":null,)"
+      R"("complex":false,"compulsion_steps":0,"decision":null,"discovered_date":"2026-08-15",)"
+      R"("discussed":false,"executed_date":null,"extension_days":0,"filed_date":"2026-08-18",)"
+      R"("filing_reported":false,"future":{"a":[1,{"b":"\u00e9"}]},"hearing":{"attended":false,)"
+      R"("hearing_date":null,"held":false,"notice_date":null,"presider_id":0,"requested":null},)"
+      R"("hearing_waived":false,"investigation_steps":19,"investigators":[1472,1488],)"
+      R"("major_interest":false,"major_violation":false,"matter_review":false,)"
+      R"("non_coercive_steps":0,"notice":null,"officers":[1472,1488],"outside_range":false,)"
+      R"("party_kind":"person","procedure":"ordinary","proposal":{"confiscation":0,"fine":0,)"
+      R"("kinds":[]},"proposal_reason":"","proposed_outcome":null,"published":false,)"
+      R"("recused":[],"review":"none","review_round":0,"reviewed":false,"safety_harm":false,)"
+      R"("served_date":null,"state":"investigation","stated":false,"waived":false})";
+  auto s = CaseSnapshot::FromText(row);
+  ASSERT_TRUE(s.ok()) << s.error().message_en;
+  EXPECT_EQ(s->state, State::kInvestigation);
+  EXPECT_EQ(s->party_kind, PartyKind::kPerson);
+  EXPECT_EQ(s->investigation_steps, 19);
+  EXPECT_EQ(s->officers, (std::vector<int64_t>{1472, 1488}));
+  EXPECT_EQ(s->filed_date, D("2026-08-18"));
+  EXPECT_FALSE(s->notice);
+  auto doc = nlohmann::json::parse(row);
+  doc.erase("future");
+  EXPECT_EQ(s->ToJson(), doc);
+
+  // Only the five values every snapshot has: the rest default.
+  auto min = CaseSnapshot::FromText(
+      R"({"procedure":"ordinary","state":"lead","party_kind":"organisation",)"
+      R"("act_date":"2026-01-02","discovered_date":"2026-01-03"})");
+  ASSERT_TRUE(min.ok()) << min.error().message_en;
+  CaseSnapshot want;
+  want.act_date = D("2026-01-02");
+  want.discovered_date = D("2026-01-03");
+  EXPECT_EQ(min->ToText(), want.ToText());
+}
+
+TEST(CaseSnapshotText, RefusesUnreadableText) {
+  const std::string base = FullSnapshot().ToText();
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string t = base;
+    auto at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return t.replace(at, from.size(), to);
+  };
+  struct Row {
+    std::string text;
+    std::string why;  // part of the English message
+  };
+  for (const Row& row : std::vector<Row>{
+           {"", "expected an object"},
+           {"{}", "procedure, state, party_kind, act_date and discovered_date are required"},
+           {replaced("\"procedure\":\"simplified\",", ""), "are required"},
+           {replaced("\"state\":\"hearing\"", "\"state\":\"nowhere\""), "state: nowhere"},
+           {replaced("\"act_date\":\"2025-", "\"act_date\":\"2025/"), "act_date: 2025/"},
+           {replaced("\"safety_harm\":true", "\"safety_harm\":1"), "expected true or false"},
+           {replaced("\"officers\":[", "\"officers\":[\"1\","), "expected an integer"},
+           {replaced("\"review_round\":2", "\"review_round\":4294967296"), "count out of range"},
+           {replaced("\"notice\":{\"date\":\"2025-10-13\",", "\"notice\":{"),
+            "notice without its date or penalty"},
+           {replaced("\"decision\":{\"outcome\":\"penalty\",", "\"decision\":{"),
+            "decision without its outcome, penalty or date"},
+           {replaced("\"decision\":{\"outcome\":\"penalty\"", "\"decision\":{\"outcome\":\"x\""),
+            "decision.outcome: x"},
+           {base.substr(0, base.size() - 1), "expected ',' or the end"},
+           {base + "x", "unexpected text after the value"},
+       }) {
+    auto s = CaseSnapshot::FromText(row.text);
+    ASSERT_FALSE(s.ok()) << row.text;
+    EXPECT_EQ(s.error().code, core::ErrorCode::kInternal);
+    EXPECT_NE(s.error().message_en.find("unreadable case state: "), std::string::npos);
+    EXPECT_NE(s.error().message_en.find(row.why), std::string::npos)
+        << row.why << " / " << s.error().message_en;
+    EXPECT_NE(s.error().message_zh.find("案件状态数据无法读取"), std::string::npos);
+  }
 }
 
 TEST(CasePenaltyJson, StrictFields) {

@@ -378,7 +378,7 @@ Result<CaseService::Row> CaseService::Load(Conn& c, const org::Principal* p, int
     row.party_subject = text(18);
     row.party_address = text(19);
     row.party_representative = text(20);
-    auto snap = CaseSnapshot::FromJson(json::parse(x.Bytes(21), nullptr, false));
+    auto snap = CaseSnapshot::FromText(x.Bytes(21));
     if (!snap) return snap.error();
     row.snap = std::move(*snap);
     row.facts_text = text(22);
@@ -1398,7 +1398,7 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
   ZHIFA_TRY(plan.apply(next, *ctx, plan.evidence_count));
   auto derived = Derive(next, *ctx);
   if (!derived) return derived.error();
-  const std::string snapshot_text = next.ToJson().dump();
+  const std::string snapshot_text = next.ToText();
   const std::string facts_text = plan.facts ? plan.facts->dump() : row.facts_text;
   const std::string discretion_text =
       plan.discretion ? plan.discretion->dump() : row.discretion_text;

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "core/json_reader.h"
+
 namespace zhifa::core {
 
 namespace {
@@ -148,41 +150,6 @@ class Reader {
     }
     return Fail("无法识别的值", "unexpected character");
   }
-  static void AppendUtf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-  Result<uint32_t> Hex4() {
-    if (pos_ + 4 > s_.size()) return Fail("\\u 转义不完整", "incomplete \\u escape");
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) {
-      char h = s_[pos_++];
-      v <<= 4;
-      if (h >= '0' && h <= '9') {
-        v |= h - '0';
-      } else if (h >= 'a' && h <= 'f') {
-        v |= h - 'a' + 10;
-      } else if (h >= 'A' && h <= 'F') {
-        v |= h - 'A' + 10;
-      } else {
-        return Fail("\\u 转义无效", "invalid \\u escape");
-      }
-    }
-    return v;
-  }
   Result<std::string> String() {
     ++pos_;  // opening quote
     std::string out;
@@ -194,50 +161,7 @@ class Reader {
       }
       if (c < 0x20) return Fail("字符串中有控制字符", "control character in a string");
       if (c == '\\') {
-        ++pos_;
-        if (pos_ >= s_.size()) break;
-        char e = s_[pos_++];
-        switch (e) {
-          case '"':
-          case '\\':
-          case '/':
-            out += e;
-            break;
-          case 'b':
-            out += '\b';
-            break;
-          case 'f':
-            out += '\f';
-            break;
-          case 'n':
-            out += '\n';
-            break;
-          case 'r':
-            out += '\r';
-            break;
-          case 't':
-            out += '\t';
-            break;
-          case 'u': {
-            auto cp = Hex4();
-            if (!cp) return cp.error();
-            uint32_t v = *cp;
-            if (v >= 0xD800 && v <= 0xDBFF) {
-              if (s_.substr(pos_, 2) != "\\u") return Fail("代理对不完整", "lone surrogate");
-              pos_ += 2;
-              auto lo = Hex4();
-              if (!lo) return lo.error();
-              if (*lo < 0xDC00 || *lo > 0xDFFF) return Fail("代理对无效", "invalid surrogate");
-              v = 0x10000 + ((v - 0xD800) << 10) + (*lo - 0xDC00);
-            } else if (v >= 0xDC00 && v <= 0xDFFF) {
-              return Fail("代理对无效", "invalid surrogate");
-            }
-            AppendUtf8(out, v);
-            break;
-          }
-          default:
-            return Fail("无效的转义", "invalid escape");
-        }
+        if (auto bad = DecodeJsonEscape(s_, pos_, out)) return Fail(bad->zh, bad->en);
         continue;
       }
       out += static_cast<char>(c);

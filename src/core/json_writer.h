@@ -25,6 +25,8 @@ class JsonWriter {
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
   JsonWriter& OptInt(const std::optional<int64_t>& value) { return value ? Int(*value) : Null(); }
+  // Writes a value that is already JSON text (e.g. a small document's dump()), unchanged.
+  JsonWriter& Raw(std::string_view json_text);
   std::string Take() { return std::move(out_); }
   const std::string& str() const { return out_; }
 

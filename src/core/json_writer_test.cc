@@ -48,3 +48,18 @@ TEST(JsonWriter, EscapesEveryControlCharacter) {
 
 }  // namespace
 }  // namespace zhifa::core
+
+namespace zhifa::core {
+namespace {
+
+TEST(JsonWriter, RawInsertsAValueAsItIs) {
+  JsonWriter w;
+  w.BeginObject().Key("a").Raw(R"({"k":[1,2]})").Key("b").Int(3).EndObject();
+  EXPECT_EQ(w.str(), R"({"a":{"k":[1,2]},"b":3})");
+  JsonWriter arr;
+  arr.BeginArray().Raw("null").Raw("\"x\"").EndArray();
+  EXPECT_EQ(arr.str(), R"([null,"x"])");
+}
+
+}  // namespace
+}  // namespace zhifa::core

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace zhifa::core {
@@ -21,5 +22,8 @@ size_t Utf8Length(std::string_view s);
 // True when `s` contains a control character (C0 U+0000–U+001F including tab and newline, DEL
 // U+007F, or C1 U+0080–U+009F): single-line fields such as names refuse them.
 bool HasControlChars(std::string_view s);
+
+// Appends code point `cp` (≤ U+10FFFF, not a surrogate) as UTF-8.
+void AppendUtf8(std::string& out, char32_t cp);
 
 }  // namespace zhifa::core

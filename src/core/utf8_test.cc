@@ -102,3 +102,26 @@ TEST(HasControlChars, RejectsC0DelAndC1) {
 
 }  // namespace
 }  // namespace zhifa::core
+
+namespace zhifa::core {
+namespace {
+
+TEST(AppendUtf8, EncodesEachLengthAtItsBoundaries) {
+  struct Row {
+    char32_t cp;
+    std::string utf8;
+  };
+  for (const Row& r : {Row{0x00, std::string(1, '\0')}, Row{0x41, "A"}, Row{0x7F, "\x7F"},
+                       Row{0x80, "\xC2\x80"}, Row{0x7FF, "\xDF\xBF"}, Row{0x800, "\xE0\xA0\x80"},
+                       Row{0x6267, "执"}, Row{0xFFFF, "\xEF\xBF\xBF"},
+                       Row{0x10000, "\xF0\x90\x80\x80"}, Row{0x10FFFF, "\xF4\x8F\xBF\xBF"}}) {
+    std::string out = "x";
+    AppendUtf8(out, r.cp);
+    EXPECT_EQ(out, "x" + r.utf8) << static_cast<uint32_t>(r.cp);
+    EXPECT_TRUE(IsValidUtf8(out));
+    EXPECT_EQ(Utf8Length(out), 2u);
+  }
+}
+
+}  // namespace
+}  // namespace zhifa::core

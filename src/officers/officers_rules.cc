@@ -44,24 +44,6 @@ char32_t Next(std::string_view s, size_t& i) {
   return cp;
 }
 
-void Append(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
-
 // Full-width ASCII (U+FF01..U+FF5E) → ASCII; ASCII letters upper-cased.
 char32_t Fold(char32_t cp) {
   if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
@@ -80,14 +62,14 @@ std::string Describe(char32_t cp) {
   if (cp == ' ') return "空格";
   if (cp < 0x20 || cp == 0x7f) return "控制字符";
   std::string s = "“";
-  Append(s, cp);
+  core::AppendUtf8(s, cp);
   return s + "”";
 }
 std::string DescribeEn(char32_t cp) {
   if (cp == ' ') return "a space";
   if (cp < 0x20 || cp == 0x7f) return "a control character";
   std::string s = "\"";
-  Append(s, cp);
+  core::AppendUtf8(s, cp);
   return s + "\"";
 }
 
@@ -118,7 +100,7 @@ core::Result<std::string> Normalise(std::string_view text, std::string_view fiel
               ") is not allowed",
           std::string(field));
     }
-    Append(out, cp);
+    core::AppendUtf8(out, cp);
   }
   if (n < min_len || n > max_len) {
     return Err(ErrorCode::kInvalidArgument,
