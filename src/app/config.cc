@@ -295,7 +295,8 @@ pool_size = 4                   # SQLite readers / PostgreSQL connections
 max_batch = 512                 # SQLite group commit: most writes per transaction
 sqlite_cache_mb = 32            # SQLite writer's page cache (`zhifa demo --cases` uses ≥ 1024)
 sqlite_mmap_mb = 0              # SQLite readers map this much of the file (0: pread only)
-sqlite_checkpoint_pages = 4000  # WAL pages between background checkpoints (0: on the writer)
+sqlite_checkpoint_pages = 4000  # least WAL pages between background checkpoints (1/100 of the file,
+                                # up to 8×, in a big one; 0: on the writer)
 sqlite_gather_wal_writes = true # the writer's commit reaches the WAL in one write(2)
 sqlite_writer_nice = -10        # the SQLite writer thread's priority (below 0 needs CAP_SYS_NICE)
 

@@ -138,10 +138,11 @@ struct Options {
   int64_t sqlite_writer_cache_mb = 32;
   // WAL pages that make a background connection checkpoint the WAL into the database file
   // (SQLite's own auto-checkpoint runs inside the writer's commit, every 1000 pages); the writer
-  // checkpoints itself at 8× this. Hot pages — the record log's tail and tree, counters, the right
-  // edge of every append-ordered index — are in every commit; a pass per 4000 pages (16 MB) copies
-  // each once (step transitions 3.8k → 4.0–4.5k/s against 1000 pages, bench/README.md). 0 leaves
-  // checkpoints to SQLite's auto-checkpoint on the writer thread.
+  // checkpoints itself at 8× the window. Hot pages — the record log's tail and tree, counters, the
+  // right edge of every append-ordered index — are in every commit; a pass per 4000 pages (16 MB)
+  // copies each once (step transitions 3.8k → 4.0–4.5k/s against 1000 pages, bench/README.md).
+  // This is the smallest window: a big database gets a wider one (SqliteCheckpointWindow). 0
+  // leaves checkpoints to SQLite's auto-checkpoint on the writer thread.
   int64_t sqlite_checkpoint_pages = 4000;
   // The writer hands each commit's WAL frames to the kernel in one write instead of two per
   // frame (sqlite_wal_vfs.h; only when durable). false: SQLite's own writes.
@@ -155,6 +156,17 @@ struct Options {
   // warning is logged.
   int sqlite_writer_nice = -10;
 };
+
+// The WAL pages between two background checkpoint passes on a SQLite database file of
+// `database_pages` pages: 1/100 of the file, at least `min_pages`
+// (Options::sqlite_checkpoint_pages) and at most 8 × min_pages — 4,000 pages up to a 1.6 GB file,
+// 32,000 (128 MB) from 12.8 GB. Each pass writes the pages it copies at random places in the file;
+// in a big file few of a window's pages coincide, and at 1 M cases (12.4 GB) the passes' writes
+// beside the WAL's fdatasync cost the writer a quarter of its step rate. A wider window copies a
+// page changed twice once. In a small file it only makes each reader's WAL lookups longer (one
+// WAL-index segment per 4,096 frames), hence the fraction. bench/README.md "Cases", 2026-11-28
+// 10:17–12:30 UTC.
+int64_t SqliteCheckpointWindow(int64_t database_pages, int64_t min_pages);
 
 class Database {
  public:

@@ -5,10 +5,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -371,6 +374,14 @@ core::Result<std::unique_ptr<SqliteConn>> OpenConn(const std::string& path, bool
   return conn;
 }
 
+}  // namespace
+
+int64_t SqliteCheckpointWindow(int64_t database_pages, int64_t min_pages) {
+  return std::clamp(database_pages / 100, min_pages, 8 * min_pages);
+}
+
+namespace {
+
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, Options options) : path_(std::move(path)), options_(options) {}
@@ -413,6 +424,11 @@ class SqliteDatabase final : public Database {
       auto ck = OpenConn(path_, true, options_.durable, 0);
       if (!ck) return ck.error();
       checkpointer_ = std::move(*ck);
+      auto ps = writer_->Query("PRAGMA page_size", {});
+      if (!ps) return ps.error();
+      page_size_ = ps->rows.empty() ? 0 : ps->rows[0].Int(0);
+      ckpt_window_ = options_.sqlite_checkpoint_pages;
+      UpdateCheckpointWindow();
       sqlite3_wal_hook(writer_->raw(), &SqliteDatabase::WalHook, this);
       ckpt_thread_ = std::thread([this] { CheckpointLoop(); });
     }
@@ -561,7 +577,7 @@ class SqliteDatabase final : public Database {
   // database fsync beside every commit's WAL fsync).
   static int WalHook(void* self, sqlite3* db, const char* name, int frames) {
     auto* d = static_cast<SqliteDatabase*>(self);
-    const int64_t threshold = d->options_.sqlite_checkpoint_pages;
+    const int64_t threshold = d->ckpt_window_.load(std::memory_order_relaxed);
     if (frames >= kWriterCheckpointFactor * threshold) {
       // The background pass has copied most frames already; this one copies the rest.
       sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
@@ -589,10 +605,21 @@ class SqliteDatabase final : public Database {
       int log = 0, copied = 0;
       int rc = sqlite3_wal_checkpoint_v2(checkpointer_->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                          &log, &copied);
+      UpdateCheckpointWindow();
       std::lock_guard lock(ckpt_mu_);
       ckpt_due_ = false;
       if (rc == SQLITE_OK && copied > 0) ckpt_copied_ = copied;
     }
+  }
+
+  // The window for the file's size now (it only grows between passes by what they copy).
+  void UpdateCheckpointWindow() {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path_, ec);
+    if (ec || page_size_ <= 0) return;
+    ckpt_window_.store(SqliteCheckpointWindow(static_cast<int64_t>(bytes) / page_size_,
+                                              options_.sqlite_checkpoint_pages),
+                       std::memory_order_relaxed);
   }
 
   // Runs a batch in one transaction with one durable commit. Optimistic pass first: every job
@@ -664,6 +691,8 @@ class SqliteDatabase final : public Database {
   std::condition_variable ckpt_cv_;
   bool ckpt_due_ = false;    // a pass is asked for or running
   int64_t ckpt_copied_ = 0;  // WAL frames the last pass had copied (0 after a restart)
+  int64_t page_size_ = 0;
+  std::atomic<int64_t> ckpt_window_{0};  // SqliteCheckpointWindow of the file's size
   bool ckpt_stopping_ = false;
 
   std::mutex read_mu_;

@@ -1002,3 +1002,29 @@ TEST(OpenTest, MalformedPostgresUrlIsRejected) {
 
 }  // namespace
 }  // namespace zhifa::store
+
+namespace zhifa::store {
+namespace {
+
+TEST(SqliteCheckpointWindow, GrowsWithTheFileBetweenItsBounds) {
+  struct Row {
+    int64_t database_pages, min_pages, window;
+  };
+  for (const Row& r : std::vector<Row>{
+           {0, 4000, 4000},
+           {149'000, 4000, 4000},  // the 50,000-case database (611 MB)
+           {400'000, 4000, 4000},
+           {400'100, 4000, 4001},
+           {3'114'000, 4000, 31'140},  // the 1 M-case database (12.7 GB)
+           {3'200'000, 4000, 32'000},
+           {50'000'000, 4000, 32'000},
+           {1'000, 20, 20},
+           {100'000, 20, 160},
+       }) {
+    EXPECT_EQ(SqliteCheckpointWindow(r.database_pages, r.min_pages), r.window)
+        << r.database_pages << " / " << r.min_pages;
+  }
+}
+
+}  // namespace
+}  // namespace zhifa::store
