@@ -165,7 +165,7 @@ struct Options {
 // beside the WAL's fdatasync cost the writer a quarter of its step rate. A wider window copies a
 // page changed twice once. In a small file it only makes each reader's WAL lookups longer (one
 // WAL-index segment per 4,096 frames), hence the fraction. bench/README.md "Cases", 2026-11-28
-// 10:17–12:30 UTC.
+// 10:17–11:58 UTC.
 int64_t SqliteCheckpointWindow(int64_t database_pages, int64_t min_pages);
 
 class Database {
