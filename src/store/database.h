@@ -164,8 +164,9 @@ struct Options {
 // in a big file few of a window's pages coincide, and at 1 M cases (12.4 GB) the passes' writes
 // beside the WAL's fdatasync cost the writer a quarter of its step rate. A wider window copies a
 // page changed twice once. In a small file it only makes each reader's WAL lookups longer (one
-// WAL-index segment per 4,096 frames), hence the fraction. bench/README.md "Cases", 2026-11-28
-// 10:17–11:58 UTC.
+// WAL-index segment per 4,096 frames), hence the fraction. Measured at two sizes only — 4,000
+// pages at 611 MB, ≈ 32,000 at 12.7 GB — so 1/100 and the 8× cap are the line through those two
+// points, not a measured optimum between them. bench/README.md "Cases", 2026-11-28 10:17–11:58 UTC.
 int64_t SqliteCheckpointWindow(int64_t database_pages, int64_t min_pages);
 
 class Database {
