@@ -233,8 +233,8 @@ void RegisterCaseRoutes(http::Router& router, CaseService& cases,
                  return http::Fail(ctx.req, Err(ErrorCode::kUnavailable, "记录日志未就绪",
                                                 "the record log is not ready"));
                }
-               return JsonOr(ctx, svc->TargetEntries(ctx.who(), "case:" + std::to_string(*id),
-                                                     pg->page, pg->page_size));
+               return JsonOr(
+                   ctx, svc->TargetEntries(ctx.who(), CaseTarget(*id), pg->page, pg->page_size));
              });
 
   router.Add("GET", "/api/v1/cases/{id}/review-report",

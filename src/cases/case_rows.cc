@@ -14,6 +14,8 @@ using core::Status;
 using nlohmann::json;
 using store::Conn;
 
+std::string CaseTarget(int64_t case_id) { return "case:" + std::to_string(case_id); }
+
 namespace {
 
 store::Value DateValue(const std::optional<Date>& d) {

@@ -21,6 +21,16 @@
 
 namespace zhifa::cases {
 
+// The record-log target of a case's entries: "case:<id>". Every step row carries the seq of an
+// entry with this target, which is how a case's steps are found (migration 0012, StepsOfCase).
+std::string CaseTarget(int64_t case_id);
+
+// The FROM and WHERE of a case's steps (case_steps s, their users u) read through the record
+// log's (target, seq) index: $1 is CaseTarget(id), $2 the case id.
+inline constexpr const char* kStepsOfCase =
+    " FROM record_log l JOIN case_steps s ON s.seq = l.seq LEFT JOIN users u ON u.id = "
+    "s.actor_id WHERE l.target = $1 AND s.case_id = $2";
+
 // The event kind of a step ("case.filed", …).
 const char* EventName(StepKind k);
 

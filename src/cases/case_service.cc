@@ -235,7 +235,7 @@ Status CheckEvidence(Conn& c, int64_t case_id, Plan& plan) {
   if (!r) return r.error();
   std::map<int64_t, const store::Row*> by_id;
   for (const auto& x : r->rows) by_id[x.Int(0)] = &x;
-  const std::string target = "case:" + std::to_string(case_id);
+  const std::string target = CaseTarget(case_id);
   for (size_t i = 0; i < plan.evidence_ids.size(); ++i) {
     auto it = by_id.find(plan.evidence_ids[i]);
     if (it == by_id.end() || it->second->Text(3) != "record" || it->second->Text(4) != target) {
@@ -742,7 +742,7 @@ Result<json> CaseService::Create(const org::Principal& p, const NewCase& in) {
     rec.place = in.place;
     rec.facts = facts;
     auto seq = tx.Emit({"case.registered",
-                        "case:" + std::to_string(id),
+                        CaseTarget(id),
                         RegisteredPayload(rec, s),
                         in.unit_id,
                         {party->subject}});
@@ -859,7 +859,7 @@ Result<json> CaseService::CreateSimplified(const org::Principal& p, const NewSim
     rec.facts = facts;
     rec.discretion = verdict->result;
     auto seq = tx.Emit({"case.simplified_decided",
-                        "case:" + std::to_string(id),
+                        CaseTarget(id),
                         SimplifiedPayload(rec, *snap, data),
                         in.unit_id,
                         {party->subject}});
@@ -1422,11 +1422,8 @@ Result<json> CaseService::Step(const org::Principal& p, int64_t id, std::string_
     step_row = *sid;
     json entry = payload;
     entry["step_id"] = step_row;
-    auto emitted = tx.Emit({EventName(plan.kind),
-                            "case:" + std::to_string(id),
-                            std::move(entry),
-                            row.unit_id,
-                            {row.party_subject}});
+    auto emitted = tx.Emit(
+        {EventName(plan.kind), CaseTarget(id), std::move(entry), row.unit_id, {row.party_subject}});
     if (!emitted) return emitted.error();
     seq = *emitted;
     const std::string now = core::FormatRfc3339Micros(tx.now());
@@ -1508,11 +1505,11 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
                      {"size", x.Int(6)},
                      {"captured_at", x.Text(7)}});
     }
-    auto sr = c.Query(
-        "SELECT s.id, s.kind, s.step_date, s.data, s.actor_id, u.display_name, s.created_at, "
-        "s.seq FROM case_steps s LEFT JOIN users u ON u.id = s.actor_id WHERE s.case_id = $1 "
-        "ORDER BY s.id",
-        {id});
+    auto sr =
+        c.Query(std::string("SELECT s.id, s.kind, s.step_date, s.data, s.actor_id, u.display_name, "
+                            "s.created_at, s.seq") +
+                    kStepsOfCase + " ORDER BY s.id",
+                {CaseTarget(id), id});
     if (!sr) return sr.error();
     for (const auto& x : sr->rows) {
       const std::string kind = x.Text(1);
@@ -1612,7 +1609,7 @@ Result<json> CaseService::Detail(const org::Principal& p, int64_t id) {
               {"can", p.Has(PermissionOf(info.authority))},
               {"article", info.article},
               {"evidence_stage", info.evidence_stage},
-              {"evidence_target", "case:" + std::to_string(row.id)},
+              {"evidence_target", CaseTarget(row.id)},
               {"fields", fields}};
     if (k == StepKind::kDecide) {
       json blockers = json::array();
@@ -2108,10 +2105,9 @@ Result<json> CaseService::ReviewReport(const org::Principal& p, int64_t id) {
     out["status"] = ReviewStatusId(row->snap.review);
     out["round"] = row->snap.review_round;
     auto r = c.Query(
-        "SELECT s.id, s.kind, s.step_date, s.data, u.display_name FROM case_steps s LEFT JOIN "
-        "users u ON u.id = s.actor_id WHERE s.case_id = $1 AND s.kind IN ('submit_review', "
-        "'review_opinion', 'amend') ORDER BY s.id",
-        {id});
+        std::string("SELECT s.id, s.kind, s.step_date, s.data, u.display_name") + kStepsOfCase +
+            " AND s.kind IN ('submit_review', 'review_opinion', 'amend') ORDER BY s.id",
+        {CaseTarget(id), id});
     if (!r) return r.error();
     int round = 0;
     for (const auto& x : r->rows) {

@@ -570,7 +570,7 @@ Status WriteCases(record::CommandTx& tx, cases::CaseService& svc,
     w.rec.source_ref = p.source_ref;
     w.rec.title = p.title;
     w.rec.place = p.place;
-    const std::string target = "case:" + std::to_string(w.rec.id);
+    const std::string target = cases::CaseTarget(w.rec.id);
     if (p.simplified) {
       w.rec.form_no = form_nos[form_at++];
       w.form = p.simplified_data;
