@@ -22,7 +22,7 @@
 namespace zhifa::cases {
 
 // The record-log target of a case's entries: "case:<id>". Every step row carries the seq of an
-// entry with this target, which is how a case's steps are found (migration 0012, StepsOfCase).
+// entry with this target, which is how a case's steps are found (migration 0012, kStepsOfCase).
 std::string CaseTarget(int64_t case_id);
 
 // The FROM and WHERE of a case's steps (case_steps s, their users u) read through the record
