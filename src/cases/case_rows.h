@@ -2,10 +2,12 @@
 // case_publications; 0010: case_terms) and the payloads of its record-log events: the one place
 // that writes them, shared by CaseService and the bulk generator of the demo
 // (src/cli/demo_cases_gen.cc), so a generated case is stored exactly as one handled through the
-// service.
+// service. Beside them, what ties a step row to its entry when read back (CaseTarget,
+// kStepsOfCase; migration 0012).
 //
-// Every function runs inside the caller's command transaction (record::CommandTx::conn()); none
-// emits an event. Thread-safety: pure functions over the connection they are given.
+// Every writing function runs inside the caller's command transaction
+// (record::CommandTx::conn()); none emits an event. Thread-safety: pure functions over the
+// connection they are given.
 #pragma once
 
 #include <cstdint>
